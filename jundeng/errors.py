@@ -1,0 +1,30 @@
+"""Located, bilingual errors: every bad input is reported as ``file:row:column: 中文 / English``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file, at a 1-based row and column (0 when not applicable)."""
+
+    file: str
+    row: int
+    column: int
+    zh: str
+    en: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        """Return ``file:row:column: 中文 / English`` (warnings say so)."""
+        tag = "" if self.severity == "error" else "警告 warning: "
+        return f"{self.file}:{self.row}:{self.column}: {tag}{self.zh} / {self.en}"
+
+
+class InputError(Exception):
+    """Raised when an input is rejected; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

@@ -1,0 +1,91 @@
+"""Read and validate a catalogue YAML file, locating every problem at its line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from jundeng.domain.catalog import Catalog
+from jundeng.errors import InputError, Problem
+
+
+def _node_at(root: yaml.Node | None, loc: tuple[str | int, ...]) -> yaml.Node | None:
+    """Return the YAML node at a pydantic location path, or the deepest existing ancestor."""
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+            if nxt is None:
+                key = next((k for k, _ in node.value if k.value == part), None)
+                return key or node
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return node
+    return node
+
+
+_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段（拼写错误？）",
+    "enum": "取值不在允许范围内",
+    "float_parsing": "须为数值",
+    "int_parsing": "须为整数",
+    "string_pattern_mismatch": "代码只能含字母、数字、_ . -",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "string_type": "须为文本",
+    "list_type": "须为列表",
+    "dict_type": "须为键值映射",
+}
+
+
+def _problem(
+    name: str, root: yaml.Node | None, loc: tuple[str | int, ...], message: str, kind: str = ""
+) -> Problem:
+    node = _node_at(root, loc)
+    line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
+    field = ".".join(str(p) for p in loc) or "(文件)"
+    zh = _ZH.get(kind, message)
+    return Problem(name, line, col, f"字段 {field}: {zh}", f"field {field}: {message}")
+
+
+def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
+    """Return the validated Catalog in ``text``; raise InputError with every located problem."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InputError(
+            [Problem(name, line, col, f"YAML 语法错误: {exc}", f"YAML syntax error: {exc}")]
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError([Problem(name, 1, 1, "目录文件须为键值映射", "a catalogue file must be a mapping")])
+    try:
+        catalog = Catalog.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            _problem(name, root, tuple(err["loc"]), err["msg"].removeprefix("Value error, "), err["type"])
+            for err in exc.errors()
+        ]
+        raise InputError(problems) from exc
+    ref_problems = [_problem(name, root, loc, msg) for loc, msg in catalog.reference_errors(**known)]
+    if ref_problems:
+        raise InputError(ref_problems)
+    return catalog
+
+
+def read_catalog(path: str | Path, **known: Any) -> Catalog:
+    """Return the validated Catalog in the YAML file at ``path`` (see :func:`parse_catalog`)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), 1, 1, "文件须为 UTF-8 编码", "the file must be UTF-8")]) from exc
+    return parse_catalog(text, str(path), **known)

@@ -1,0 +1,433 @@
+"""Validate long-format observation tables against the catalogue, vectorized with polars.
+
+Columns: ``indicator, region, period, value`` (指标代码, 区划代码, 期间, 数值) are required;
+``numerator, denominator, note`` (分子, 分母, 备注) are optional, one column per declared
+disaggregation dimension may follow (code or Chinese name), and the informational columns that
+templates carry (指标名称, 单位, 区划名称 …) are ignored. Any other column is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from jundeng.domain.catalog import Dimension, Indicator
+from jundeng.domain.periods import parse_period, previous_period
+from jundeng.errors import Problem
+from jundeng.io.tables import Table
+
+REQUIRED = ("indicator", "region", "period", "value")
+OPTIONAL = ("numerator", "denominator", "note")
+ALIASES = {
+    "指标代码": "indicator",
+    "区划代码": "region",
+    "期间": "period",
+    "数值": "value",
+    "分子": "numerator",
+    "分母": "denominator",
+    "备注": "note",
+}
+INFORMATIONAL = {
+    "指标名称",
+    "indicator_name",
+    "单位",
+    "unit",
+    "区划名称",
+    "region_name",
+    "定义",
+    "definition",
+}
+MAX_PROBLEMS = 10_000
+
+
+@dataclass
+class ValidationContext:
+    """What the checks need to know: catalogue, regions, plan years and last period's values."""
+
+    indicators: dict[str, Indicator]
+    regions: set[str]
+    dimensions: dict[str, Dimension]
+    plan_years: dict[str, tuple[int, int]] = field(default_factory=dict)
+    previous: pl.DataFrame | None = None  # indicator, region, period, disaggregation, value
+    jump_ratio: float = 0.5
+
+
+@dataclass
+class ValidatedTable:
+    """Clean rows ready to store (one column per field) and every problem found."""
+
+    frame: pl.DataFrame
+    problems: list[Problem]
+    skipped_empty: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that reject the file."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the problems that only warn."""
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def _map_header(table: Table, ctx: ValidationContext) -> tuple[dict[str, int], dict[str, int], list[Problem]]:
+    """Return field → column index, dimension → column index and header problems."""
+    dim_names = {d.name: d.code for d in ctx.dimensions.values()} | {c: c for c in ctx.dimensions}
+    fields: dict[str, int] = {}
+    dims: dict[str, int] = {}
+    problems: list[Problem] = []
+    for idx, raw in enumerate(table.header):
+        name = raw.strip().lstrip("\ufeff")
+        key = ALIASES.get(name, name.lower())
+        if key in REQUIRED or key in OPTIONAL:
+            target = fields
+        elif name in dim_names:
+            key, target = dim_names[name], dims
+        elif name in INFORMATIONAL or key in INFORMATIONAL:
+            continue
+        else:
+            problems.append(
+                Problem(
+                    table.name,
+                    1,
+                    idx + 1,
+                    f"未知的列 {name!r}",
+                    f"unknown column {name!r}: use indicator, region, period, value, numerator, denominator, "
+                    "note or a declared disaggregation dimension",
+                )
+            )
+            continue
+        if key in target:
+            problems.append(
+                Problem(table.name, 1, idx + 1, f"列 {name!r} 重复", f"duplicate column {name!r}")
+            )
+        target[key] = idx
+    for req in REQUIRED:
+        if req not in fields:
+            zh = next(k for k, v in ALIASES.items() if v == req)
+            problems.append(
+                Problem(table.name, 1, 1, f"缺少必需的列 {zh}", f"missing required column {req!r} ({zh})")
+            )
+    return fields, dims, problems
+
+
+def _number(col: pl.Expr) -> pl.Expr:
+    cleaned = col.str.replace_all(r"[,\s]", "").str.replace_all("，", "")
+    return pl.when(cleaned == "").then(None).otherwise(cleaned).cast(pl.Float64, strict=False)
+
+
+def _decimals(col: pl.Expr) -> pl.Expr:
+    return col.str.extract(r"\.(\d+)$", 1).str.len_chars().fill_null(0)
+
+
+def _indicator_frame(ctx: ValidationContext) -> pl.DataFrame:
+    rows = []
+    for ind in ctx.indicators.values():
+        lo, hi = ind.valid_range
+        years = ctx.plan_years.get(ind.code, (None, None))
+        rows.append(
+            {
+                "indicator": ind.code,
+                "_lo": lo,
+                "_hi": hi,
+                "_scale": ind.value_scale,
+                "_ratio": ind.is_ratio,
+                "_share": ind.is_share,
+                "_unit": ind.unit,
+                "_y0": years[0],
+                "_y1": years[1],
+                "_dims": ",".join(ind.disaggregations),
+            }
+        )
+    schema = {
+        "indicator": pl.String,
+        "_lo": pl.Float64,
+        "_hi": pl.Float64,
+        "_scale": pl.Float64,
+        "_ratio": pl.Boolean,
+        "_share": pl.Boolean,
+        "_unit": pl.String,
+        "_y0": pl.Int64,
+        "_y1": pl.Int64,
+        "_dims": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
+    """Return the clean rows of ``table`` and every located problem (errors and jump warnings)."""
+    fields, dims, problems = _map_header(table, ctx)
+    empty = pl.DataFrame()
+    if problems or not table.rows:
+        if not problems:
+            problems.append(Problem(table.name, 2, 1, "没有数据行", "no data rows (header only)"))
+        return ValidatedTable(empty, problems)
+    columns = list(zip(*table.rows, strict=True))
+    data: dict[str, list[str] | list[int]] = {"_row": table.row_numbers}
+    for key, idx in fields.items():
+        data[key] = list(columns[idx])
+    for key, idx in dims.items():
+        data[f"dim:{key}"] = list(columns[idx])
+    df = pl.DataFrame(data, schema_overrides={"_row": pl.Int64})
+    for opt in OPTIONAL:
+        if opt not in df.columns:
+            df = df.with_columns(pl.lit("").alias(opt))
+    df = df.with_columns(pl.col(c).str.strip_chars() for c in df.columns if c != "_row")
+    blank = (pl.col("value") == "") & (pl.col("numerator") == "") & (pl.col("denominator") == "")
+    skipped = df.filter(blank).height
+    df = df.filter(~blank)
+    col_of = {key: idx + 1 for key, idx in fields.items()} | {f"dim:{k}": i + 1 for k, i in dims.items()}
+    checks = _Checks(table.name, col_of)
+
+    periods = {p: _try_period(p) for p in df["period"].unique().to_list()}
+    df = df.with_columns(
+        pl.col("period").replace_strict({p: v[0] for p, v in periods.items()}, default=None).alias("_period"),
+        pl.col("period").replace_strict({p: v[1] for p, v in periods.items()}, default=None).alias("_year"),
+        _number(pl.col("value")).alias("_value"),
+        _number(pl.col("numerator")).alias("_num"),
+        _number(pl.col("denominator")).alias("_den"),
+        _decimals(pl.col("value")).alias("_dec"),
+    ).join(_indicator_frame(ctx), on="indicator", how="left")
+
+    checks.add(df, pl.col("indicator") == "", "indicator", "缺少指标代码", "missing indicator code")
+    checks.add(
+        df,
+        (pl.col("indicator") != "") & pl.col("_scale").is_null(),
+        "indicator",
+        lambda r: (f"未知的指标代码 {r['indicator']!r}", f"unknown indicator code {r['indicator']!r}"),
+    )
+    known_regions = pl.Series(list(ctx.regions), dtype=pl.String)
+    checks.add(df, pl.col("region") == "", "region", "缺少区划代码", "missing region code")
+    checks.add(
+        df,
+        (pl.col("region") != "") & ~pl.col("region").is_in(known_regions.implode()),
+        "region",
+        lambda r: (f"未知的区划代码 {r['region']!r}", f"unknown region code {r['region']!r}"),
+    )
+    checks.add(
+        df,
+        pl.col("_period").is_null(),
+        "period",
+        lambda r: (
+            f"期间格式错误 {r['period']!r}（应为 2017、2017H1、2017Q1 或 2017-03）",
+            f"bad period {r['period']!r} (write 2017, 2017H1, 2017Q1 or 2017-03)",
+        ),
+    )
+    checks.add(
+        df,
+        pl.col("_year").is_not_null()
+        & pl.col("_y0").is_not_null()
+        & ((pl.col("_year") < pl.col("_y0")) | (pl.col("_year") > pl.col("_y1"))),
+        "period",
+        lambda r: (
+            f"期间 {r['period']} 不在规划期 {r['_y0']}–{r['_y1']} 内",
+            f"period {r['period']} is outside the plan period {r['_y0']}-{r['_y1']}",
+        ),
+    )
+    for src, parsed in (("value", "_value"), ("numerator", "_num"), ("denominator", "_den")):
+        checks.add(
+            df,
+            (pl.col(src) != "") & pl.col(parsed).is_null(),
+            src,
+            lambda r, s=src: (f"不是数值: {r[s]!r}", f"not a number: {r[s]!r}"),
+        )
+    has_parts = pl.col("_num").is_not_null() & pl.col("_den").is_not_null()
+    one_part = (pl.col("numerator") != "") ^ (pl.col("denominator") != "")
+    checks.add(df, one_part, "denominator", "分子与分母须同时填写", "numerator and denominator go together")
+    checks.add(
+        df,
+        (pl.col("numerator") != "") & (pl.col("_ratio") == False),  # noqa: E712
+        "numerator",
+        "该指标没有分子/分母定义",
+        "this indicator has no numerator/denominator definition",
+    )
+    checks.add(
+        df, has_parts & (pl.col("_den") <= 0), "denominator", "分母须大于 0", "denominator must be > 0"
+    )
+    checks.add(
+        df,
+        has_parts & pl.col("_share") & (pl.col("_num") > pl.col("_den")),
+        "numerator",
+        lambda r: (
+            f"分子 {r['_num']:g} 大于分母 {r['_den']:g}",
+            f"numerator {r['_num']:g} exceeds denominator {r['_den']:g}",
+        ),
+    )
+    computed = pl.col("_scale") * pl.col("_num") / pl.col("_den")
+    tolerance = 0.5 * pl.lit(10.0).pow(-pl.col("_dec").cast(pl.Float64)) + 1e-9 * pl.col("_value").abs()
+    checks.add(
+        df,
+        has_parts
+        & (pl.col("_den") > 0)
+        & pl.col("_value").is_not_null()
+        & ((pl.col("_value") - computed).abs() > tolerance),
+        "value",
+        lambda r: (
+            f"数值 {r['_value']:g} 与 分子/分母 = {r['_computed']:.6g} 不符",
+            f"value {r['_value']:g} does not equal numerator/denominator = {r['_computed']:.6g}",
+        ),
+        extra={"_computed": computed},
+    )
+    df = df.with_columns(
+        pl.when(pl.col("_value").is_null() & has_parts & (pl.col("_den") > 0))
+        .then(computed)
+        .otherwise(pl.col("_value"))
+        .alias("_value")
+    )
+    checks.add(
+        df,
+        pl.col("_value").is_not_null()
+        & (
+            (pl.col("_lo").is_not_null() & (pl.col("_value") < pl.col("_lo")))
+            | (pl.col("_hi").is_not_null() & (pl.col("_value") > pl.col("_hi")))
+        ),
+        "value",
+        lambda r: (
+            f"数值 {r['_value']:g} 超出有效范围 [{_fmt(r['_lo'])}, {_fmt(r['_hi'])}] {r['_unit']}",
+            f"value {r['_value']:g} is outside the valid range [{_fmt(r['_lo'])}, {_fmt(r['_hi'])}] {r['_unit']}",
+        ),
+    )
+    df = _check_dimensions(df, dims, ctx, checks)
+    df = df.with_columns(
+        pl.concat_str(
+            [
+                pl.when(pl.col(f"_d:{d}") != "").then(pl.lit(f"{d}=") + pl.col(f"_d:{d}")).otherwise(None)
+                for d in sorted(dims)
+            ]
+            or [pl.lit(None, pl.String)],
+            separator=";",
+            ignore_nulls=True,
+        )
+        .fill_null("")
+        .alias("disaggregation")
+    )
+    key = ["indicator", "region", "_period", "disaggregation"]
+    first_row = pl.col("_row").min().over(key)
+    checks.add(
+        df,
+        pl.col("_period").is_not_null() & (pl.col("_row") != first_row),
+        "indicator",
+        lambda r: (f"重复：与第 {r['_first']} 行的键相同", f"duplicate key: same as row {r['_first']}"),
+        extra={"_first": first_row},
+    )
+    if ctx.previous is not None and ctx.previous.height:
+        _check_jumps(df, ctx, checks)
+    clean = df.select(
+        "indicator",
+        "region",
+        pl.col("_period").alias("period"),
+        pl.col("_year").cast(pl.Int64).alias("year"),
+        "disaggregation",
+        pl.col("_value").alias("value"),
+        pl.col("_num").alias("numerator"),
+        pl.col("_den").alias("denominator"),
+        pl.when(pl.col("note") == "").then(None).otherwise(pl.col("note")).alias("note"),
+        "_row",
+    )
+    return ValidatedTable(clean, problems + checks.problems, skipped)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _try_period(text: str) -> tuple[str | None, int | None]:
+    try:
+        period = parse_period(text)
+    except ValueError:
+        return None, None
+    return period.text, period.year
+
+
+def _check_dimensions(
+    df: pl.DataFrame, dims: dict[str, int], ctx: ValidationContext, checks: _Checks
+) -> pl.DataFrame:
+    """Map dimension labels to codes and flag values the indicator does not declare or allow."""
+    for dim in dims:
+        spec = ctx.dimensions[dim]
+        mapping = {code: code for code in spec.values} | {label: code for code, label in spec.values.items()}
+        raw = pl.col(f"dim:{dim}")
+        mapped = raw.replace_strict(mapping, default=None) if mapping else raw
+        df = df.with_columns(pl.when(raw == "").then(pl.lit("")).otherwise(mapped).alias(f"_d:{dim}"))
+        declared = pl.col("_dims").str.split(",").list.contains(pl.lit(dim))
+        checks.add(
+            df,
+            (raw != "") & pl.col("_dims").is_not_null() & ~declared,
+            f"dim:{dim}",
+            lambda r, d=dim: (
+                f"指标 {r['indicator']} 未声明分组维度 {d}",
+                f"indicator {r['indicator']} does not declare the dimension {d}",
+            ),
+        )
+        allowed = "、".join(f"{c}({label})" for c, label in spec.values.items())
+        checks.add(
+            df,
+            (raw != "") & pl.col(f"_d:{dim}").is_null(),
+            f"dim:{dim}",
+            lambda r, d=dim, a=allowed: (
+                f"{d} 的取值 {r[f'dim:{d}']!r} 无效，应为 {a}",
+                f"invalid {d} value {r[f'dim:{d}']!r}; allowed: {a}",
+            ),
+        )
+    return df
+
+
+def _check_jumps(df: pl.DataFrame, ctx: ValidationContext, checks: _Checks) -> None:
+    """Warn where a value moved by more than ``jump_ratio`` against the previous period."""
+    assert ctx.previous is not None
+    prev_of = {
+        p: previous_period(parse_period(p)).text for p in df["_period"].drop_nulls().unique().to_list()
+    }
+    joined = df.with_columns(
+        pl.col("_period").replace_strict(prev_of, default=None).alias("_prev_period")
+    ).join(
+        ctx.previous.rename({"period": "_prev_period", "value": "_prev"}),
+        on=["indicator", "region", "_prev_period", "disaggregation"],
+        how="left",
+    )
+    ratio = (pl.col("_value") / pl.col("_prev") - 1).abs()
+    checks.add(
+        joined,
+        pl.col("_prev").is_not_null() & (pl.col("_prev") != 0) & (ratio > ctx.jump_ratio),
+        "value",
+        lambda r: (
+            f"较上期 {r['_prev_period']} 的 {r['_prev']:g} 变动超过 {ctx.jump_ratio:.0%}，请核实",
+            f"changed by more than {ctx.jump_ratio:.0%} from {r['_prev']:g} in {r['_prev_period']}; please check",
+        ),
+        severity="warning",
+    )
+
+
+class _Checks:
+    """Collects located problems for the rows of a frame that fail a condition."""
+
+    def __init__(self, name: str, col_of: dict[str, int]) -> None:
+        self.name = name
+        self.col_of = col_of
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        df: pl.DataFrame,
+        condition: pl.Expr,
+        column: str,
+        zh: str | object,
+        en: str | None = None,
+        *,
+        extra: dict[str, pl.Expr] | None = None,
+        severity: str = "error",
+    ) -> None:
+        """Record one problem per row where ``condition`` holds (messages may be a row → (zh, en) function)."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            return
+        frame = df.with_columns(**(extra or {})) if extra else df
+        bad = frame.filter(condition.fill_null(False)).head(MAX_PROBLEMS - len(self.problems))
+        col = self.col_of.get(column, 1)
+        for row in bad.iter_rows(named=True):
+            if callable(zh):
+                msg_zh, msg_en = zh(row)
+            else:
+                msg_zh, msg_en = str(zh), str(en)
+            self.problems.append(Problem(self.name, row["_row"], col, msg_zh, msg_en, severity))

@@ -1,0 +1,223 @@
+"""Observation persistence: append-only revisions, current values, history and status changes.
+
+A value is never overwritten. Importing a different value for an existing key (indicator, region,
+period, disaggregation) adds revision n+1; importing the same value again adds nothing. Large
+imports bypass the ORM: SQLite takes ``executemany`` and PostgreSQL takes ``COPY``, both inside the
+caller's transaction so that an import stays all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from jundeng.domain.observations import ObservationStatus
+from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow, utcnow
+
+KEY = ["indicator", "region", "period", "disaggregation"]
+INSERT_COLUMNS = [
+    "indicator",
+    "region",
+    "period",
+    "year",
+    "disaggregation",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "status",
+    "source",
+    "revision",
+    "batch",
+    "created_by",
+    "created_at",
+]
+_CURRENT_SCHEMA = {
+    "indicator": pl.String,
+    "region": pl.String,
+    "period": pl.String,
+    "disaggregation": pl.String,
+    "value": pl.Float64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "note": pl.String,
+    "revision": pl.Int64,
+}
+
+
+def _latest(
+    *, indicators: Iterable[str] | None = None, periods: Iterable[str] | None = None
+) -> tuple[object, object]:
+    """Return (subquery of the latest revision per key, filter) restricted to indicators/periods."""
+    conditions = []
+    if indicators is not None:
+        conditions.append(ObservationRow.indicator.in_(list(indicators)))
+    if periods is not None:
+        conditions.append(ObservationRow.period.in_(list(periods)))
+    latest = (
+        select(*(getattr(ObservationRow, k) for k in KEY), func.max(ObservationRow.revision).label("rev"))
+        .where(*conditions)
+        .group_by(*(getattr(ObservationRow, k) for k in KEY))
+        .subquery()
+    )
+    join = and_(
+        *(getattr(ObservationRow, k) == latest.c[k] for k in KEY), ObservationRow.revision == latest.c.rev
+    )
+    return latest, join
+
+
+def current_values(
+    session: Session,
+    *,
+    indicators: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+) -> pl.DataFrame:
+    """Return the latest revision of every key (optionally for some indicators and periods)."""
+    latest, join = _latest(indicators=indicators, periods=periods)
+    query = select(*(getattr(ObservationRow, k) for k in _CURRENT_SCHEMA)).join(latest, join)  # type: ignore[arg-type]
+    rows = session.execute(query).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=_CURRENT_SCHEMA, orient="row")
+
+
+def plan_revisions(incoming: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame:
+    """Return the incoming rows that change something, each with its new revision number."""
+    joined = incoming.join(current, on=KEY, how="left", suffix="_cur")
+    same = (
+        pl.col("revision").is_not_null()
+        & _same(pl.col("value"), pl.col("value_cur"))
+        & _same(pl.col("numerator"), pl.col("numerator_cur"))
+        & _same(pl.col("denominator"), pl.col("denominator_cur"))
+        & (pl.col("note").fill_null("") == pl.col("note_cur").fill_null(""))
+    )
+    return joined.filter(~same).with_columns((pl.col("revision").fill_null(0) + 1).alias("revision"))
+
+
+def _same(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    return (a.is_null() & b.is_null()) | (a == b).fill_null(False)
+
+
+def insert_revisions(
+    session: Session,
+    rows: pl.DataFrame,
+    *,
+    user: str,
+    status: ObservationStatus,
+    source: str | None,
+    batch: int | None,
+) -> int:
+    """Insert ``rows`` (KEY, year, value, numerator, denominator, note, revision) in bulk; return the count."""
+    if rows.height == 0:
+        return 0
+    now = utcnow()
+    frame = rows.with_columns(
+        pl.lit(status.value).alias("status"),
+        pl.lit(source, pl.String).alias("source"),
+        pl.lit(batch, pl.Int64).alias("batch"),
+        pl.lit(user).alias("created_by"),
+    ).select([c for c in INSERT_COLUMNS if c != "created_at"])
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    columns = ", ".join(INSERT_COLUMNS)
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY observations ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for record in frame.iter_rows():
+                copy.write_row((*record, now))
+    else:
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        marks = ", ".join("?" for _ in INSERT_COLUMNS)
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        cursor.executemany(
+            f"INSERT INTO observations ({columns}) VALUES ({marks})",
+            ((*record, stamp) for record in frame.iter_rows()),
+        )
+        cursor.close()
+    return rows.height
+
+
+def new_batch(session: Session, *, kind: str, filename: str, sha256: str | None, rows: int, user: str) -> int:
+    """Record an import batch and return its id."""
+    batch = ImportBatchRow(kind=kind, filename=filename, sha256=sha256, rows=rows, created_by=user)
+    session.add(batch)
+    session.flush()
+    return batch.id
+
+
+def observations(
+    session: Session,
+    *,
+    indicators: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    history: bool = False,
+) -> pl.DataFrame:
+    """Return observations with their metadata: the latest revision of each key, or every revision."""
+    columns = [c for c in ObservationRow.__table__.columns.keys() if c != "batch"]
+    query = select(*(getattr(ObservationRow, c) for c in columns))
+    if not history:
+        latest, join = _latest(indicators=indicators, periods=periods)
+        query = query.join(latest, join)  # type: ignore[arg-type]
+    if indicators is not None:
+        query = query.where(ObservationRow.indicator.in_(list(indicators)))
+    if periods is not None:
+        query = query.where(ObservationRow.period.in_(list(periods)))
+    if statuses is not None:
+        query = query.where(ObservationRow.status.in_(list(statuses)))
+    query = query.order_by(*(getattr(ObservationRow, k) for k in KEY), ObservationRow.revision)
+    schema = {c: _polars_type(c) for c in columns}
+    rows = [tuple(r) for r in session.execute(query).all()]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _polars_type(column: str) -> pl.DataType:
+    if column in ("value", "numerator", "denominator"):
+        return pl.Float64()
+    if column in ("id", "year", "revision"):
+        return pl.Int64()
+    if column == "created_at":
+        return pl.Datetime("us")
+    return pl.String()
+
+
+def set_status(
+    session: Session,
+    *,
+    ids: Iterable[int],
+    status: ObservationStatus,
+    user: str,
+    comment: str | None = None,
+) -> int:
+    """Move the given revisions to ``status`` (audited with before/after); return how many changed."""
+    allowed = {
+        ObservationStatus.SUBMITTED: {"draft", "rejected"},
+        ObservationStatus.APPROVED: {"submitted"},
+        ObservationStatus.REJECTED: {"submitted"},
+        ObservationStatus.DRAFT: {"rejected"},
+    }[status]
+    changed = 0
+    for obs_id in ids:
+        row = session.get(ObservationRow, obs_id)
+        if row is None or row.status not in allowed:
+            continue
+        before = row.status
+        session.execute(update(ObservationRow).where(ObservationRow.id == obs_id).values(status=status.value))
+        session.add(
+            AuditRow(
+                user=user,
+                action="status",
+                entity="observations",
+                key=str(obs_id),
+                before={"status": before},
+                after={"status": status.value, "comment": comment},
+            )
+        )
+        changed += 1
+    return changed
+
+
+def last_write(session: Session) -> datetime | None:
+    """Return when an observation was last written, or None."""
+    return session.execute(select(func.max(ObservationRow.created_at))).scalar_one_or_none()

@@ -1,0 +1,91 @@
+"""Regions and population persistence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jundeng.domain.regions import Population, Region
+from jundeng.store.models import AuditRow, PopulationRow, RegionRow
+
+
+def load_regions(session: Session, regions: Iterable[Region], *, user: str) -> tuple[int, int]:
+    """Insert or update regions by code (parents first); return (inserted, updated)."""
+    existing = {r.code: r for r in session.execute(select(RegionRow)).scalars()}
+    inserted = updated = 0
+    for region in regions:
+        values = region.model_dump(mode="json")
+        row = existing.get(region.code)
+        if row is None:
+            session.add(RegionRow(**values))
+            inserted += 1
+            continue
+        before = {k: getattr(row, k) for k in values}
+        if before != values:
+            for key, value in values.items():
+                setattr(row, key, value)
+            session.add(
+                AuditRow(
+                    user=user, action="update", entity="regions", key=region.code, before=before, after=values
+                )
+            )
+            updated += 1
+    if inserted:
+        session.add(AuditRow(user=user, action="insert", entity="regions", key="*", after={"rows": inserted}))
+    return inserted, updated
+
+
+def regions(session: Session, *, level: str | None = None, under: str | None = None) -> list[Region]:
+    """Return stored regions ordered by code, optionally of one level and/or within a subtree."""
+    query = select(RegionRow).order_by(RegionRow.code)
+    if level:
+        query = query.where(RegionRow.level == level)
+    rows = list(session.execute(query).scalars())
+    result = [Region.model_validate(r, from_attributes=True) for r in rows]
+    if under:
+        keep = subtree_codes(result, under)
+        result = [r for r in result if r.code in keep]
+    return result
+
+
+def subtree_codes(all_regions: Iterable[Region], root: str) -> set[str]:
+    """Return the codes of ``root`` and every region below it."""
+    children: dict[str | None, list[str]] = {}
+    for region in all_regions:
+        children.setdefault(region.parent, []).append(region.code)
+    found, stack = {root}, [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def load_population(session: Session, rows: Iterable[Population], *, user: str, source: str) -> int:
+    """Insert or replace population figures by (region, year, group); return the number written."""
+    count = 0
+    for pop in rows:
+        key = {"region": pop.region, "year": pop.year, "group": pop.group}
+        row = session.get(PopulationRow, key)
+        values = {"registered": pop.registered, "resident": pop.resident, "source": source}
+        if row is None:
+            session.add(PopulationRow(**key, **values))
+        else:
+            before = {k: getattr(row, k) for k in values}
+            if before != values:
+                session.add(
+                    AuditRow(
+                        user=user,
+                        action="update",
+                        entity="population",
+                        key=f"{pop.region}|{pop.year}|{pop.group}",
+                        before=before,
+                        after=values,
+                    )
+                )
+                for k, v in values.items():
+                    setattr(row, k, v)
+        count += 1
+    return count
