@@ -60,7 +60,7 @@ def validation_context(session: Session, *, jump_ratio: float = 0.5) -> Validati
     from jundeng.domain.catalog import Dimension
 
     plans = {p.code: (p.start_year, p.end_year) for p in session.execute(select(PlanRow)).scalars()}
-    plan_of = dict(session.execute(select(IndicatorRow.code, IndicatorRow.plan)).tuples().all())
+    plan_of = dict(session.execute(select(IndicatorRow.code, IndicatorRow.plan)).all())
     return ValidationContext(
         indicators={i.code: i for i in catalog_repo.indicators(session)},
         regions=set(session.execute(select(RegionRow.code)).scalars()),

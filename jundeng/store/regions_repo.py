@@ -89,3 +89,11 @@ def load_population(session: Session, rows: Iterable[Population], *, user: str, 
                     setattr(row, k, v)
         count += 1
     return count
+
+
+def population(session: Session) -> list[Population]:
+    """Return every stored population figure, ordered by region, year and group."""
+    rows = session.execute(
+        select(PopulationRow).order_by(PopulationRow.region, PopulationRow.year, PopulationRow.group)
+    ).scalars()
+    return [Population.model_validate(r, from_attributes=True) for r in rows]

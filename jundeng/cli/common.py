@@ -1,0 +1,83 @@
+"""Shared CLI plumbing: global options, opening the database, printing tables, JSON and problems."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jundeng.errors import InputError, Problem
+from jundeng.store.db import Database
+
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+MAX_SHOWN = 200
+
+
+@dataclass
+class Settings:
+    """Global options given before the command."""
+
+    db_url: str | None = None
+    user: str | None = None
+
+    @property
+    def who(self) -> str:
+        """Return the user every write is attributed to."""
+        return self.user or os.environ.get("JUNDENG_USER") or getpass.getuser()
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """Return the global settings stored on the root context."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings()
+
+
+def open_db(ctx: typer.Context, *, create: bool = False) -> Database:
+    """Return the database named by --db / $JUNDENG_DATABASE_URL, migrated when ``create``."""
+    db = Database(settings(ctx).db_url)
+    if create:
+        db.upgrade()
+    elif not db.is_initialized():
+        errors.print(
+            f"[red]数据库尚未初始化，请先运行 jundeng init / the database is not initialized: "
+            f"run `jundeng init` first[/] ({db.url})"
+        )
+        raise typer.Exit(2)
+    return db
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Print located problems to stderr (at most MAX_SHOWN, then a count of the rest)."""
+    for problem in problems[:MAX_SHOWN]:
+        style = "red" if problem.severity == "error" else "yellow"
+        errors.print(str(problem), style=style, markup=False, highlight=False)
+    if len(problems) > MAX_SHOWN:
+        errors.print(f"… 另有 {len(problems) - MAX_SHOWN} 条 / and {len(problems) - MAX_SHOWN} more")
+
+
+def fail_on_input_error(exc: InputError) -> typer.Exit:
+    """Print the problems of ``exc`` and return the exit to raise."""
+    print_problems(exc.problems)
+    return typer.Exit(1)
+
+
+def emit(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], title: str | None = None) -> None:
+    """Print ``rows`` as a rich table or as JSON (an array of objects)."""
+    rows = list(rows)
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    console.print(table)
