@@ -37,9 +37,7 @@ def raw_file(data: bytes) -> Callable[[Path], Path]:
 
 def truncated_big_file(path: Path) -> Path:
     villages = [r.code for r in zhuhai_regions() if r.level == "village"]
-    rows = "".join(
-        f"BEDS,{v},{year},{i % 7 + 1}.5,,\n" for i, v in enumerate(villages) for year in range(2013, 2018)
-    )
+    rows = "".join(f"BEDS,{v},{year},{i % 7 + 1}.5,,\n" for i, v in enumerate(villages) for year in range(2013, 2018))
     text = HEAD + rows
     text = text[: len(text) - 6]  # cut the last row in the middle
     path.write_text(text, encoding="utf-8")
@@ -191,9 +189,7 @@ def test_malformed_file_is_rejected_with_located_message(
     report = import_files(db, [path], user="tester")
     assert not report.accepted
     messages = [str(p) for p in report.errors]
-    assert any(m.startswith(f"{name}") and f":{row}:{col}: " in m and expected in m for m in messages), (
-        messages
-    )
+    assert any(m.startswith(f"{name}") and f":{row}:{col}: " in m and expected in m for m in messages), messages
     assert all(" / " in m for m in messages), "every message is given in Chinese and English"
     assert snapshot(db) == before
 

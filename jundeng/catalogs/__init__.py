@@ -26,9 +26,7 @@ def builtin_catalog(name: str) -> Path:
         return BUILTIN[name]
     except KeyError:
         known = ", ".join(BUILTIN)
-        raise ValueError(
-            f"没有名为 {name!r} 的内置目录 / no built-in catalogue {name!r}; known: {known}"
-        ) from None
+        raise ValueError(f"没有名为 {name!r} 的内置目录 / no built-in catalogue {name!r}; known: {known}") from None
 
 
 def read_regions_csv(path: str | Path) -> list[Region]:
@@ -38,9 +36,9 @@ def read_regions_csv(path: str | Path) -> list[Region]:
             Region(
                 code=row["code"],
                 name=row["name"],
-                level=row["level"],  # type: ignore[arg-type]
+                level=row["level"],
                 parent=row.get("parent") or None,
-                urban_rural=row.get("urban_rural") or "mixed",  # type: ignore[arg-type]
+                urban_rural=row.get("urban_rural") or "mixed",
                 functional_zone=row.get("functional_zone", "0") in ("1", "true", "True"),
                 zone=row.get("zone") or None,
             )

@@ -148,11 +148,7 @@ def observations(
         indicator = by_code.get(profile.indicator)
         if indicator is None:
             continue
-        units = [
-            r
-            for r in regions
-            if r.level.value == profile.level and r.code in districts and not r.functional_zone
-        ]
+        units = [r for r in regions if r.level.value == profile.level and r.code in districts and not r.functional_zone]
         rank = np.array([DISTRICT_RANK.get(districts[u.code], 0.0) for u in units])
         rural = np.array([{"urban": 0.0, "rural": 1.0}.get(u.urban_rural.value, 0.5) for u in units])
         sign = -1.0 if indicator.direction is Direction.HIGHER else 1.0
@@ -193,13 +189,9 @@ def _roll_up(
     counts = {code for code, ind in by_code.items() if is_count(ind)}
     split = {code for code, ind in by_code.items() if "urban_rural" in ind.disaggregations}
     result = [units.with_columns(pl.lit("").alias("disaggregation"))]
-    level_rows = units.join(weights, on=["region", "year"], how="left").with_columns(
-        pl.col("_w").fill_null(1.0)
-    )
+    level_rows = units.join(weights, on=["region", "year"], how="left").with_columns(pl.col("_w").fill_null(1.0))
     while True:
-        level_rows = level_rows.with_columns(
-            pl.col("region").replace_strict(parent, default=None)
-        ).drop_nulls("region")
+        level_rows = level_rows.with_columns(pl.col("region").replace_strict(parent, default=None)).drop_nulls("region")
         if level_rows.height == 0:
             break
 
@@ -220,14 +212,10 @@ def _roll_up(
             [*keys, "urban_rural"],
         )
         result.append(
-            by_type.drop("_w").with_columns(
-                (pl.lit("urban_rural=") + pl.col("urban_rural")).alias("disaggregation")
-            )
+            by_type.drop("_w").with_columns((pl.lit("urban_rural=") + pl.col("urban_rural")).alias("disaggregation"))
         )
         level_rows = totals.with_columns(pl.lit("mixed").alias("urban_rural"))
-    frame = pl.concat(
-        [f.select("indicator", "region", "period", "year", "disaggregation", "value") for f in result]
-    )
+    frame = pl.concat([f.select("indicator", "region", "period", "year", "disaggregation", "value") for f in result])
     return _with_ratio_parts(frame, by_code).sort("indicator", "region", "period", "disaggregation")
 
 

@@ -12,9 +12,7 @@ from jundeng.errors import InputError
 from jundeng.io.catalog_yaml import read_catalog
 from jundeng.store import catalog_repo, regions_repo
 
-app = typer.Typer(
-    help="目录：领域、服务项目、指标与目标 / catalogue of domains, items, indicators and targets."
-)
+app = typer.Typer(help="目录：领域、服务项目、指标与目标 / catalogue of domains, items, indicators and targets.")
 regions_app = typer.Typer(help="行政区划 / regions (GB/T 2260).")
 
 
@@ -32,9 +30,7 @@ def load(
         except InputError as exc:
             raise fail_on_input_error(exc) from exc
         summary = catalog_repo.load_catalog(session, catalog, user=settings(ctx).who)
-    console.print(
-        f"已载入 loaded {path.name}: 新增 inserted {summary.inserted}, 更新 updated {summary.updated}"
-    )
+    console.print(f"已载入 loaded {path.name}: 新增 inserted {summary.inserted}, 更新 updated {summary.updated}")
 
 
 @app.command("list")
@@ -46,9 +42,7 @@ def list_(
     """List indicators (指标列表)."""
     with open_db(ctx).session() as session:
         rows = [
-            i.model_dump(mode="json")
-            for i in catalog_repo.indicators(session)
-            if domain is None or i.domain == domain
+            i.model_dump(mode="json") for i in catalog_repo.indicators(session) if domain is None or i.domain == domain
         ]
     emit(rows, fmt, ["code", "name", "domain", "unit", "direction", "kind"], "指标 Indicators")
 

@@ -21,9 +21,7 @@ def import_(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="CSV / XLSX / XLS 文件 / files"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只校验不写入 / validate only"),
-    status: ObservationStatus = typer.Option(
-        ObservationStatus.SUBMITTED, help="写入状态 / status of new values"
-    ),
+    status: ObservationStatus = typer.Option(ObservationStatus.SUBMITTED, help="写入状态 / status of new values"),
     source: str | None = typer.Option(None, help="数据来源 / source recorded with the values"),
     jump_ratio: float = typer.Option(0.5, help="较上期变动超过此比例时警告 / warn above this change ratio"),
 ) -> None:
@@ -65,9 +63,7 @@ def export_(
     what: str = typer.Argument(..., help=" | ".join(EXPORTS)),
     fmt: str = typer.Option("csv", "--format", help="csv | xlsx | parquet (catalog: also yaml)"),
     out: Path = typer.Option(..., "--out", help="输出文件或目录 / output file or directory"),
-    with_meta: bool = typer.Option(
-        False, "--with-meta", help="附加状态、来源、版本、作者 / add metadata columns"
-    ),
+    with_meta: bool = typer.Option(False, "--with-meta", help="附加状态、来源、版本、作者 / add metadata columns"),
     history: bool = typer.Option(False, "--history", help="导出全部历史版本 / every revision"),
 ) -> None:
     """Export observations, targets, the catalogue or regions."""
@@ -80,9 +76,7 @@ def export_(
             console.print(f"→ {out}")
             return
         if what == "observations":
-            frames = {
-                what: export.observations_frame(session, with_meta=with_meta or history, history=history)
-            }
+            frames = {what: export.observations_frame(session, with_meta=with_meta or history, history=history)}
         elif what == "targets":
             frames = {what: export.targets_frame(session)}
         elif what == "regions":
@@ -117,17 +111,13 @@ def template(
         catalog = catalog_repo.read_catalog(session)
         regions = regions_repo.regions(session, level=level, under=under)
     chosen = [
-        i
-        for i in catalog.indicators
-        if (not domain or i.domain in domain) and (not indicator or i.code in indicator)
+        i for i in catalog.indicators if (not domain or i.domain in domain) and (not indicator or i.code in indicator)
     ]
     if not chosen or not regions:
         errors.print("[red]没有匹配的指标或区划 / no matching indicators or regions[/]")
         raise typer.Exit(1)
     counts = write_template(out, indicators=chosen, domains=catalog.domains, regions=regions, period=period)
-    console.print(
-        f"模板已生成 template written → {out}: {sum(counts.values())} 行待填 rows to fill, {counts}"
-    )
+    console.print(f"模板已生成 template written → {out}: {sum(counts.values())} 行待填 rows to fill, {counts}")
 
 
 def register(app: typer.Typer) -> None:

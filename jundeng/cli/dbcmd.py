@@ -14,9 +14,7 @@ app = typer.Typer(help="数据库备份、恢复与迁移 / database dump, resto
 
 
 @app.command("dump")
-def dump(
-    ctx: typer.Context, out: Path = typer.Argument(..., help="备份文件 .zip / archive to write")
-) -> None:
+def dump(ctx: typer.Context, out: Path = typer.Argument(..., help="备份文件 .zip / archive to write")) -> None:
     """Dump the whole database to one archive."""
     db = open_db(ctx)
     with console.status("备份中 dumping…") as status:

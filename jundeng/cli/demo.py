@@ -26,9 +26,7 @@ def demo(
         f"人口 population rows {summary.population_rows} · 观测值 observations {summary.observations_total} "
         f"(本次写入 written now {summary.observations_written})"
     )
-    console.print(
-        "[yellow]注意：观测值与人口为合成演示数据 / note: observations and population are synthetic.[/]"
-    )
+    console.print("[yellow]注意：观测值与人口为合成演示数据 / note: observations and population are synthetic.[/]")
     if not load_only:
         console.print(
             "下一步 next: jundeng catalog list · jundeng export observations --format xlsx --out obs.xlsx · "

@@ -44,9 +44,7 @@ _ZH = {
 }
 
 
-def _problem(
-    name: str, root: yaml.Node | None, loc: tuple[str | int, ...], message: str, kind: str = ""
-) -> Problem:
+def _problem(name: str, root: yaml.Node | None, loc: tuple[str | int, ...], message: str, kind: str = "") -> Problem:
     node = _node_at(root, loc)
     line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
     field = ".".join(str(p) for p in loc) or "(文件)"
@@ -62,9 +60,7 @@ def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InputError(
-            [Problem(name, line, col, f"YAML 语法错误: {exc}", f"YAML syntax error: {exc}")]
-        ) from exc
+        raise InputError([Problem(name, line, col, f"YAML 语法错误: {exc}", f"YAML syntax error: {exc}")]) from exc
     if not isinstance(data, dict):
         raise InputError([Problem(name, 1, 1, "目录文件须为键值映射", "a catalogue file must be a mapping")])
     try:

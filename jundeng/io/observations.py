@@ -100,16 +100,12 @@ def _map_header(table: Table, ctx: ValidationContext) -> tuple[dict[str, int], d
             )
             continue
         if key in target:
-            problems.append(
-                Problem(table.name, 1, idx + 1, f"列 {name!r} 重复", f"duplicate column {name!r}")
-            )
+            problems.append(Problem(table.name, 1, idx + 1, f"列 {name!r} 重复", f"duplicate column {name!r}"))
         target[key] = idx
     for req in REQUIRED:
         if req not in fields:
             zh = next(k for k, v in ALIASES.items() if v == req)
-            problems.append(
-                Problem(table.name, 1, 1, f"缺少必需的列 {zh}", f"missing required column {req!r} ({zh})")
-            )
+            problems.append(Problem(table.name, 1, 1, f"缺少必需的列 {zh}", f"missing required column {req!r} ({zh})"))
     return fields, dims, problems
 
 
@@ -243,9 +239,7 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
         "该指标没有分子/分母定义",
         "this indicator has no numerator/denominator definition",
     )
-    checks.add(
-        df, has_parts & (pl.col("_den") <= 0), "denominator", "分母须大于 0", "denominator must be > 0"
-    )
+    checks.add(df, has_parts & (pl.col("_den") <= 0), "denominator", "分母须大于 0", "denominator must be > 0")
     checks.add(
         df,
         has_parts & pl.col("_share") & (pl.col("_num") > pl.col("_den")),
@@ -303,8 +297,7 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
         .fill_null("")
         .alias("disaggregation")
     )
-    key = ["indicator", "region", "_period", "disaggregation"]
-    first_row = pl.col("_row").min().over(key)
+    first_row = pl.col("_row").min().over(["indicator", "region", "_period", "disaggregation"])
     checks.add(
         df,
         pl.col("_period").is_not_null() & (pl.col("_row") != first_row),
@@ -341,9 +334,7 @@ def _try_period(text: str) -> tuple[str | None, int | None]:
     return period.text, period.year
 
 
-def _check_dimensions(
-    df: pl.DataFrame, dims: dict[str, int], ctx: ValidationContext, checks: _Checks
-) -> pl.DataFrame:
+def _check_dimensions(df: pl.DataFrame, dims: dict[str, int], ctx: ValidationContext, checks: _Checks) -> pl.DataFrame:
     """Map dimension labels to codes and flag values the indicator does not declare or allow."""
     for dim in dims:
         spec = ctx.dimensions[dim]
@@ -377,12 +368,8 @@ def _check_dimensions(
 def _check_jumps(df: pl.DataFrame, ctx: ValidationContext, checks: _Checks) -> None:
     """Warn where a value moved by more than ``jump_ratio`` against the previous period."""
     assert ctx.previous is not None
-    prev_of = {
-        p: previous_period(parse_period(p)).text for p in df["_period"].drop_nulls().unique().to_list()
-    }
-    joined = df.with_columns(
-        pl.col("_period").replace_strict(prev_of, default=None).alias("_prev_period")
-    ).join(
+    prev_of = {p: previous_period(parse_period(p)).text for p in df["_period"].drop_nulls().unique().to_list()}
+    joined = df.with_columns(pl.col("_period").replace_strict(prev_of, default=None).alias("_prev_period")).join(
         ctx.previous.rename({"period": "_prev_period", "value": "_prev"}),
         on=["indicator", "region", "_prev_period", "disaggregation"],
         how="left",

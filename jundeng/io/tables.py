@@ -75,9 +75,7 @@ def read_csv_text(text: str, name: str) -> tuple[list[Table], list[Problem]]:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(
-                Problem(name, line + 1, 1, f"CSV 格式错误（引号未闭合？）: {exc}", f"malformed CSV: {exc}")
-            )
+            problems.append(Problem(name, line + 1, 1, f"CSV 格式错误（引号未闭合？）: {exc}", f"malformed CSV: {exc}"))
             break
         start = line + 1
         line = reader.line_num

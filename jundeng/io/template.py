@@ -37,18 +37,12 @@ def write_template(
     info.append(["指标代码", "指标名称", "单位", "方向", "分子", "分母", "有效范围", "定义"])
     for ind in indicators:
         lo, hi = ind.valid_range
-        valid = (
-            "" if lo is None and hi is None else f"[{'' if lo is None else lo}, {'' if hi is None else hi}]"
-        )
+        valid = "" if lo is None and hi is None else f"[{'' if lo is None else lo}, {'' if hi is None else hi}]"
         direction = "越高越好" if ind.direction.value == "higher" else "越低越好"
-        info.append(
-            [ind.code, ind.name, ind.unit, direction, ind.numerator, ind.denominator, valid, ind.definition]
-        )
+        info.append([ind.code, ind.name, ind.unit, direction, ind.numerator, ind.denominator, valid, ind.definition])
     info.append([])
     info.append(["填写“数值”列（比率指标也可只填分子、分母）；不要修改其他列、不要合并单元格。"])
-    info.append(
-        ["Fill in the value column (or numerator and denominator for ratios); keep the other columns."]
-    )
+    info.append(["Fill in the value column (or numerator and denominator for ratios); keep the other columns."])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")
     names = {d.code: d.name for d in domains}

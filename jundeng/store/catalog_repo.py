@@ -175,9 +175,7 @@ def indicators(session: Session) -> list[Indicator]:
 
 def targets(session: Session) -> list[Target]:
     """Return every stored target, ordered by indicator, region and year."""
-    rows = session.execute(
-        select(TargetRow).order_by(TargetRow.indicator, TargetRow.region, TargetRow.year)
-    ).scalars()
+    rows = session.execute(select(TargetRow).order_by(TargetRow.indicator, TargetRow.region, TargetRow.year)).scalars()
     return [
         Target(
             **_fields(r, {"source_document", "source_clause"}),
@@ -201,14 +199,10 @@ def read_catalog(session: Session) -> Catalog:
         items.append(ServiceItem(**fields, amount=amount, source=_source(r.source_document, r.source_clause)))
     return Catalog(
         plan=Plan(**_plain(plans[0])) if len(plans) == 1 else None,
-        dimensions=[
-            Dimension(**_plain(r)) for r in session.execute(select(DimensionRow).order_by("code")).scalars()
-        ],
+        dimensions=[Dimension(**_plain(r)) for r in session.execute(select(DimensionRow).order_by("code")).scalars()],
         domains=[Domain(**_plain(r)) for r in session.execute(select(DomainRow).order_by("code")).scalars()],
         items=items,
         indicators=indicators(session),
         targets=targets(session),
-        units=[
-            Unit(**_fields(r, set())) for r in session.execute(select(UnitRow).order_by("code")).scalars()
-        ],
+        units=[Unit(**_fields(r, set())) for r in session.execute(select(UnitRow).order_by("code")).scalars()],
     )

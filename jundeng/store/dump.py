@@ -59,9 +59,7 @@ def dump(db: Database, out: str | Path, progress: Callable[[str], None] | None =
     return counts
 
 
-def restore(
-    db: Database, archive_path: str | Path, progress: Callable[[str], None] | None = None
-) -> dict[str, int]:
+def restore(db: Database, archive_path: str | Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Load an archive written by :func:`dump` into the empty database ``db``; return row counts."""
     if not db.is_initialized():
         db.upgrade()
@@ -104,14 +102,12 @@ def restore(
                     counts[name] += len(batch)
             if conn.dialect.name == "postgresql":
                 for table in tables.values():
-                    for column in table.primary_key.columns:
-                        if column.autoincrement is True or (
-                            column.autoincrement == "auto" and column.type.python_type is int
-                        ):
-                            conn.execute(
-                                text(
-                                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
-                                    f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
-                                )
+                    serial = [c for c in table.primary_key.columns if c.autoincrement is True]
+                    for column in serial:
+                        conn.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                                f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
                             )
+                        )
     return counts

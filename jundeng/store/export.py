@@ -37,8 +37,7 @@ def observations_frame(
     parsed = {k: parse_disaggregation_key(k) for k in keys}
     dims = sorted({d for values in parsed.values() for d in values})
     frame = frame.with_columns(
-        pl.col("disaggregation").replace_strict({k: v.get(d, "") for k, v in parsed.items()}).alias(d)
-        for d in dims
+        pl.col("disaggregation").replace_strict({k: v.get(d, "") for k, v in parsed.items()}).alias(d) for d in dims
     )
     columns = ["indicator", "region", "period", "value", "numerator", "denominator", "note", *dims]
     return frame.select(*columns, *(META if with_meta else []))
@@ -88,9 +87,7 @@ def catalog_frames(session: Session) -> dict[str, pl.DataFrame]:
 
 def catalog_yaml(session: Session) -> str:
     """Return the stored catalogue as YAML in the catalogue file format (re-loadable)."""
-    data = catalog_repo.read_catalog(session).model_dump(
-        mode="json", exclude_none=True, exclude_defaults=True
-    )
+    data = catalog_repo.read_catalog(session).model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
 
 

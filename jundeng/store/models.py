@@ -168,14 +168,10 @@ class ObservationRow(Base):
 
     __tablename__ = "observations"
     __table_args__ = (
-        UniqueConstraint(
-            "indicator", "region", "period", "disaggregation", "revision", name="uq_observations_key"
-        ),
+        UniqueConstraint("indicator", "region", "period", "disaggregation", "revision", name="uq_observations_key"),
         Index("ix_observations_batch", "batch"),
     )
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     indicator: Mapped[str] = mapped_column(ForeignKey("indicators.code"))
     region: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     period: Mapped[str] = mapped_column(String(8))

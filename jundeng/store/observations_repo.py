@@ -49,9 +49,7 @@ _CURRENT_SCHEMA = {
 }
 
 
-def _latest(
-    *, indicators: Iterable[str] | None = None, periods: Iterable[str] | None = None
-) -> tuple[object, object]:
+def _latest(*, indicators: Iterable[str] | None = None, periods: Iterable[str] | None = None) -> tuple[object, object]:
     """Return (subquery of the latest revision per key, filter) restricted to indicators/periods."""
     conditions = []
     if indicators is not None:
@@ -64,9 +62,7 @@ def _latest(
         .group_by(*(getattr(ObservationRow, k) for k in KEY))
         .subquery()
     )
-    join = and_(
-        *(getattr(ObservationRow, k) == latest.c[k] for k in KEY), ObservationRow.revision == latest.c.rev
-    )
+    join = and_(*(getattr(ObservationRow, k) == latest.c[k] for k in KEY), ObservationRow.revision == latest.c.rev)
     return latest, join
 
 
@@ -155,7 +151,7 @@ def observations(
     history: bool = False,
 ) -> pl.DataFrame:
     """Return observations with their metadata: the latest revision of each key, or every revision."""
-    columns = [c for c in ObservationRow.__table__.columns.keys() if c != "batch"]
+    columns = [c.key for c in ObservationRow.__table__.columns if c.key != "batch"]
     query = select(*(getattr(ObservationRow, c) for c in columns))
     if not history:
         latest, join = _latest(indicators=indicators, periods=periods)

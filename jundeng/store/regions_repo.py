@@ -27,9 +27,7 @@ def load_regions(session: Session, regions: Iterable[Region], *, user: str) -> t
             for key, value in values.items():
                 setattr(row, key, value)
             session.add(
-                AuditRow(
-                    user=user, action="update", entity="regions", key=region.code, before=before, after=values
-                )
+                AuditRow(user=user, action="update", entity="regions", key=region.code, before=before, after=values)
             )
             updated += 1
     if inserted:

@@ -146,9 +146,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "observations",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("indicator", sa.String(length=64), nullable=False),
         sa.Column("region", sa.String(length=32), nullable=False),
         sa.Column("period", sa.String(length=8), nullable=False),
@@ -164,17 +162,11 @@ def upgrade() -> None:
         sa.Column("batch", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["batch"], ["import_batches.id"], name=op.f("fk_observations_batch_import_batches")
-        ),
-        sa.ForeignKeyConstraint(
-            ["indicator"], ["indicators.code"], name=op.f("fk_observations_indicator_indicators")
-        ),
+        sa.ForeignKeyConstraint(["batch"], ["import_batches.id"], name=op.f("fk_observations_batch_import_batches")),
+        sa.ForeignKeyConstraint(["indicator"], ["indicators.code"], name=op.f("fk_observations_indicator_indicators")),
         sa.ForeignKeyConstraint(["region"], ["regions.code"], name=op.f("fk_observations_region_regions")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_observations")),
-        sa.UniqueConstraint(
-            "indicator", "region", "period", "disaggregation", "revision", name="uq_observations_key"
-        ),
+        sa.UniqueConstraint("indicator", "region", "period", "disaggregation", "revision", name="uq_observations_key"),
     )
     with op.batch_alter_table("observations", schema=None) as batch_op:
         batch_op.create_index("ix_observations_batch", ["batch"], unique=False)
@@ -193,9 +185,7 @@ def upgrade() -> None:
         sa.Column("baseline_value", sa.Float(), nullable=True),
         sa.Column("source_document", sa.Text(), nullable=True),
         sa.Column("source_clause", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["indicator"], ["indicators.code"], name=op.f("fk_targets_indicator_indicators")
-        ),
+        sa.ForeignKeyConstraint(["indicator"], ["indicators.code"], name=op.f("fk_targets_indicator_indicators")),
         sa.ForeignKeyConstraint(["region"], ["regions.code"], name=op.f("fk_targets_region_regions")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_targets")),
         sa.UniqueConstraint("indicator", "region", "year", name="uq_targets_key"),
