@@ -268,17 +268,18 @@ class Catalog(_Model):
         known_indicators: Iterable[str] = (),
         known_dimensions: Iterable[str] = (),
         known_regions: Iterable[str] | None = None,
-    ) -> list[tuple[tuple[str | int, ...], str]]:
-        """Return (location path, message) for every code this file uses but neither it nor the store defines."""
+    ) -> list[tuple[tuple[str | int, ...], str, str]]:
+        """Return (location, 中文, English) for every code this file uses but neither it nor the store defines."""
         domains = {d.code for d in self.domains} | set(known_domains)
         dims = {d.code for d in [*DEFAULT_DIMENSIONS, *self.dimensions]} | set(known_dimensions)
         codes = {i.code for i in self.indicators} | set(known_indicators)
         regions = None if known_regions is None else set(known_regions)
-        errors: list[tuple[tuple[str | int, ...], str]] = []
+        errors: list[tuple[tuple[str | int, ...], str, str]] = []
+        english = {"领域": "domain", "分组维度": "dimension", "指标": "indicator", "区划": "region"}
 
         def check(ok: bool, loc: tuple[str | int, ...], what: str, code: str) -> None:
             if not ok:
-                errors.append((loc, f"未定义的{what}代码 / unknown {what} code: {code!r}"))
+                errors.append((loc, f"未定义的{what}代码 {code!r}", f"unknown {english[what]} code {code!r}"))
 
         for n, item in enumerate(self.items):
             check(item.domain in domains, ("items", n, "domain"), "领域", item.domain)

@@ -12,11 +12,13 @@ from jundeng.domain.catalog import Catalog
 from jundeng.errors import InputError, Problem
 
 
-def _node_at(root: yaml.Node | None, loc: tuple[str | int, ...]) -> yaml.Node | None:
-    """Return the YAML node at a pydantic location path, or the deepest existing ancestor."""
+def _node_at(root: yaml.Node | None, loc: tuple[str | int, ...], key: bool = False) -> yaml.Node | None:
+    """Return the YAML node at a pydantic location path (its key when ``key``), or the deepest ancestor."""
     node = root
-    for part in loc:
+    for n, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
+            if key and n == len(loc) - 1:
+                return next((k for k, _ in node.value if k.value == part), node)
             nxt = next((v for k, v in node.value if k.value == part), None)
             if nxt is None:
                 key = next((k for k, _ in node.value if k.value == part), None)
@@ -44,12 +46,13 @@ _ZH = {
 }
 
 
-def _problem(name: str, root: yaml.Node | None, loc: tuple[str | int, ...], message: str, kind: str = "") -> Problem:
-    node = _node_at(root, loc)
+def _problem(
+    name: str, root: yaml.Node | None, loc: tuple[str | int, ...], zh: str, en: str, key: bool = False
+) -> Problem:
+    node = _node_at(root, loc, key)
     line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
     field = ".".join(str(p) for p in loc) or "(文件)"
-    zh = _ZH.get(kind, message)
-    return Problem(name, line, col, f"字段 {field}: {zh}", f"field {field}: {message}")
+    return Problem(name, line, col, f"字段 {field}: {zh}", f"field {field}: {en}")
 
 
 def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
@@ -60,18 +63,22 @@ def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InputError([Problem(name, line, col, f"YAML 语法错误: {exc}", f"YAML syntax error: {exc}")]) from exc
+        detail = str(getattr(exc, "problem", None) or exc).replace("\n", " ")
+        raise InputError([Problem(name, line, col, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")]) from exc
     if not isinstance(data, dict):
         raise InputError([Problem(name, 1, 1, "目录文件须为键值映射", "a catalogue file must be a mapping")])
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            _problem(name, root, tuple(err["loc"]), err["msg"].removeprefix("Value error, "), err["type"])
-            for err in exc.errors()
-        ]
+        problems = []
+        for err in exc.errors():
+            message = err["msg"].removeprefix("Value error, ")
+            zh = _ZH.get(err["type"], message.split(" / ")[-1])
+            en = message.split(" / ")[0]
+            at_key = err["type"] == "extra_forbidden"
+            problems.append(_problem(name, root, tuple(err["loc"]), zh, en, at_key))
         raise InputError(problems) from exc
-    ref_problems = [_problem(name, root, loc, msg) for loc, msg in catalog.reference_errors(**known)]
+    ref_problems = [_problem(name, root, loc, zh, en) for loc, zh, en in catalog.reference_errors(**known)]
     if ref_problems:
         raise InputError(ref_problems)
     return catalog

@@ -103,11 +103,11 @@ def restore(db: Database, archive_path: str | Path, progress: Callable[[str], No
             if conn.dialect.name == "postgresql":
                 for table in tables.values():
                     serial = [c for c in table.primary_key.columns if c.autoincrement is True]
-                    for column in serial:
+                    for pk in serial:
                         conn.execute(
                             text(
-                                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
-                                f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk.name}'), "
+                                f"COALESCE((SELECT MAX({pk.name}) FROM {table.name}), 0) + 1, false)"
                             )
                         )
     return counts

@@ -1,0 +1,27 @@
+"""Alembic migrations upgrade and downgrade on SQLite and PostgreSQL, and match the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from jundeng.store.db import Database
+from jundeng.store.models import Base
+
+
+def test_upgrade_downgrade_upgrade(empty_db: Database) -> None:
+    assert empty_db.current_revision() is not None
+    empty_db.downgrade("base")
+    assert empty_db.current_revision() is None
+    assert not inspect(empty_db.engine).has_table("observations")
+    empty_db.upgrade()
+    assert empty_db.is_initialized()
+    tables = set(inspect(empty_db.engine).get_table_names())
+    assert {t.name for t in Base.metadata.sorted_tables} <= tables
+
+
+def test_migrated_schema_matches_the_models(empty_db: Database) -> None:
+    with empty_db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
