@@ -76,13 +76,13 @@ def test_status_changes_follow_the_workflow_and_are_audited(db: Database, tmp_pa
     import_files(db, [write(tmp_path / "a.csv", HEAD + "BEDS,440402,2016,4,,,\n")], user="clerk")
     with db.session() as session:
         obs_id = observations_repo.observations(session)["id"][0]
-        assert observations_repo.set_status(
-            session, ids=[obs_id], status=ObservationStatus.APPROVED, user="office"
-        ) == 1
+        assert (
+            observations_repo.set_status(session, ids=[obs_id], status=ObservationStatus.APPROVED, user="office") == 1
+        )
         # approved values cannot be approved again or rejected without a new revision
-        assert observations_repo.set_status(
-            session, ids=[obs_id], status=ObservationStatus.REJECTED, user="office"
-        ) == 0
+        assert (
+            observations_repo.set_status(session, ids=[obs_id], status=ObservationStatus.REJECTED, user="office") == 0
+        )
     with db.session() as session:
         assert observations_repo.observations(session)["status"][0] == "approved"
         audit = session.execute(select(AuditRow).where(AuditRow.action == "status")).scalar_one()

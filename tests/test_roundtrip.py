@@ -20,7 +20,7 @@ DATA = (
     "GER,440402,2016,88.25,353,400,rural,农村\n"
     "GER,440402,2016,91,91,100,urban,\n"
     "DROPOUT,440403,2017Q1,0.8,8,1000,,\n"
-    "BEDS,440404,2017-03,4.125,,,,\"含 民营, 医院\"\n"
+    'BEDS,440404,2017-03,4.125,,,,"含 民营, 医院"\n'
     "DOCTORS,440402001,2017H1,37,,,,\n"
 )
 
@@ -76,9 +76,7 @@ def _dump_contents(archive: Path) -> dict[str, list[str]]:
         return {name: zf.read(f"{name}.jsonl").decode().splitlines() for name in manifest["tables"]}
 
 
-def test_dump_then_restore_gives_an_identical_database(
-    db: Database, tmp_path: Path, templates: dict[str, str]
-) -> None:
+def test_dump_then_restore_gives_an_identical_database(db: Database, tmp_path: Path, templates: dict[str, str]) -> None:
     import_files(db, [write(tmp_path / "in.csv", DATA)], user="alice")
     import_files(db, [write(tmp_path / "fix.csv", DATA.replace("90.5,181", "91,182"))], user="bob")
     first = tmp_path / "first.zip"
@@ -93,7 +91,9 @@ def test_dump_then_restore_gives_an_identical_database(
             dump(other, second)
             assert _dump_contents(second) == original
             # the restored database goes on working: a new revision gets the next id
-            assert import_files(other, [write(tmp_path / "more.csv", DATA.replace("91,182", "92,184"))], user="c").written
+            assert import_files(
+                other, [write(tmp_path / "more.csv", DATA.replace("91,182", "92,184"))], user="c"
+            ).written
             with other.session() as session:
                 assert observations_repo.observations(session, history=True)["id"].max() == 8
         finally:

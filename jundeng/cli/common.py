@@ -43,6 +43,7 @@ def settings(ctx: typer.Context) -> Settings:
 def open_db(ctx: typer.Context, *, create: bool = False) -> Database:
     """Return the database named by --db / $JUNDENG_DATABASE_URL, migrated when ``create``."""
     db = Database(settings(ctx).db_url)
+    ctx.call_on_close(db.dispose)
     if create:
         db.upgrade()
     elif not db.is_initialized():

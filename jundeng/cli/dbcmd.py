@@ -39,6 +39,7 @@ def restore(ctx: typer.Context, archive: Path = typer.Argument(..., exists=True)
 def upgrade(ctx: typer.Context, revision: str = typer.Argument("head")) -> None:
     """Apply schema migrations up to a revision."""
     db = Database(settings(ctx).db_url)
+    ctx.call_on_close(db.dispose)
     db.upgrade(revision)
     console.print(f"schema → {db.current_revision()}")
 

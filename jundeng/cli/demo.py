@@ -15,6 +15,7 @@ def demo(
 ) -> None:
     """Create the demo city (Zhuhai, synthetic 2013–2017 data) in the database and summarize it."""
     db = Database(settings(ctx).db_url)
+    ctx.call_on_close(db.dispose)
     with console.status("载入演示数据 loading the demo…") as status:
         summary = load_demo(db, user=settings(ctx).who, progress=lambda m: status.update(f"{m}…"))
     console.print(f"[bold]演示数据库 Demo database[/]: {db.url}")

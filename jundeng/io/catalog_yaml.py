@@ -64,7 +64,9 @@ def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = str(getattr(exc, "problem", None) or exc).replace("\n", " ")
-        raise InputError([Problem(name, line, col, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")]) from exc
+        raise InputError(
+            [Problem(name, line, col, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")]
+        ) from exc
     if not isinstance(data, dict):
         raise InputError([Problem(name, 1, 1, "目录文件须为键值映射", "a catalogue file must be a mapping")])
     try:

@@ -47,7 +47,9 @@ def write_template(
     fill = PatternFill("solid", fgColor="FFF2CC")
     names = {d.code: d.name for d in domains}
     counts: dict[str, int] = {}
-    for domain_code in dict.fromkeys(i.domain for i in indicators):
+    used = {i.domain for i in indicators}
+    order = [d.code for d in domains if d.code in used] + sorted(used - set(names))
+    for domain_code in order:
         group = [i for i in indicators if i.domain == domain_code]
         ratio = any(i.is_ratio for i in group)
         sheet = book.create_sheet(title=names.get(domain_code, domain_code)[:31])

@@ -19,6 +19,7 @@ from jundeng.domain.observations import ObservationStatus
 from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow, utcnow
 
 KEY = ["indicator", "region", "period", "disaggregation"]
+COPY_BLOCK = 100_000
 INSERT_COLUMNS = [
     "indicator",
     "region",
@@ -119,9 +120,12 @@ def insert_revisions(
     raw = connection.connection.driver_connection
     columns = ", ".join(INSERT_COLUMNS)
     if connection.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY observations ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
-            for record in frame.iter_rows():
-                copy.write_row((*record, now))
+        # CSV blocks: an unquoted empty field is NULL, a quoted one ("") the empty string.
+        sql = f"COPY observations ({columns}) FROM STDIN WITH (FORMAT csv)"
+        stamped = frame.with_columns(pl.lit(now.isoformat()).alias("created_at"))
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+            for start in range(0, stamped.height, COPY_BLOCK):
+                copy.write(stamped.slice(start, COPY_BLOCK).write_csv(include_header=False))
     else:
         stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
         marks = ", ".join("?" for _ in INSERT_COLUMNS)
