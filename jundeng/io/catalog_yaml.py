@@ -20,9 +20,8 @@ def _node_at(root: yaml.Node | None, loc: tuple[str | int, ...], key: bool = Fal
             if key and n == len(loc) - 1:
                 return next((k for k, _ in node.value if k.value == part), node)
             nxt = next((v for k, v in node.value if k.value == part), None)
-            if nxt is None:
-                key = next((k for k, _ in node.value if k.value == part), None)
-                return key or node
+            if nxt is None:  # a missing field: point at the mapping that lacks it
+                return node
             node = nxt
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
