@@ -58,7 +58,7 @@ def targets_frame(session: Session) -> pl.DataFrame:
 
 def regions_frame(session: Session) -> pl.DataFrame:
     """Return the stored regions as a table."""
-    return pl.DataFrame([r.model_dump(mode="json") for r in regions_repo.regions(session)])
+    return pl.DataFrame([r.model_dump(mode="json") for r in regions_repo.regions(session)], infer_schema_length=None)
 
 
 def catalog_frames(session: Session) -> dict[str, pl.DataFrame]:
