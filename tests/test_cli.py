@@ -110,3 +110,18 @@ def test_dump_and_restore_commands(cli_db: Database, tmp_path: Path, empty_db: D
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["--db", str(target), "db", "restore", str(archive)])
     assert result.exit_code == 1 and "not empty" in result.output
+
+
+def test_review_workflow(cli_db: Database, tmp_path: Path) -> None:
+    data = "indicator,region,period,value\nBEDS,440402,2016,4.5\nBEDS,440403,2016,3.5\n"
+    run(cli_db, "import", str(write(tmp_path / "r.csv", data)))
+    code, out = run(cli_db, "review", "list", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 2
+    code, out = run(cli_db, "review", "approve", "--region", "440402")
+    assert code == 0 and "approved: 1" in out
+    code, out = run(cli_db, "review", "reject")
+    assert code == 2  # a reason is required
+    code, out = run(cli_db, "review", "reject", "--comment", "口径不符")
+    assert "rejected: 1" in out
+    code, out = run(cli_db, "review", "list", "--status", "approved", "--format", "json")
+    assert [r["region"] for r in json.loads(out)] == ["440402"]

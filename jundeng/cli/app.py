@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli import catalog, data, dbcmd, demo
+from jundeng.cli import catalog, data, dbcmd, demo, review
 from jundeng.cli.common import Settings, console, open_db
 
 app = typer.Typer(
@@ -38,5 +38,6 @@ def init(ctx: typer.Context) -> None:
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(catalog.regions_app, name="regions")
 app.add_typer(dbcmd.app, name="db")
+app.add_typer(review.app, name="review")
 data.register(app)
 demo.register(app)
