@@ -48,7 +48,7 @@ def _decide(
     rows = _selected(ctx, ObservationStatus.SUBMITTED.value, indicator, period, region)
     with open_db(ctx).session() as session:
         changed = observations_repo.set_status(
-            session, ids=[r["id"] for r in rows], status=target, user=settings(ctx).who, comment=comment
+            session, ids=[int(str(r["id"])) for r in rows], status=target, user=settings(ctx).who, comment=comment
         )
     console.print(f"{target.value}: {changed} 条 / values")
 
