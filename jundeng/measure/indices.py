@@ -50,8 +50,10 @@ def ge_kernel(x: FloatArray, w: FloatArray, alpha: float) -> FloatArray:
         return result
     if alpha == 1:
         xlogx = np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0)), 0.0)
-        return (p @ xlogx) / mu - np.log(mu)
-    return ((p @ x**alpha) / mu**alpha - 1.0) / (alpha * (alpha - 1.0))
+        theil_t: FloatArray = (p @ xlogx) / mu - np.log(mu)
+        return theil_t
+    general: FloatArray = ((p @ x**alpha) / mu**alpha - 1.0) / (alpha * (alpha - 1.0))
+    return general
 
 
 def atkinson_kernel(x: FloatArray, w: FloatArray, epsilon: float) -> FloatArray:
