@@ -9,12 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from jundeng.catalogs import zhuhai_regions
 from jundeng.io.catalog_yaml import parse_catalog
 from jundeng.store import catalog_repo, regions_repo
 from jundeng.store.db import Database
+
+settings.register_profile("jundeng", derandomize=True, deadline=None)  # reproducible property tests in CI
+settings.load_profile("jundeng")
 
 PG_ADMIN = os.environ.get("JUNDENG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DIALECTS = ["sqlite", "postgresql"]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
@@ -100,7 +101,11 @@ def as_groups(groups: ArrayLike | Sequence[Any], n: int) -> tuple[IntArray, NDAr
         )
     if labels.dtype.kind == "f" and np.isnan(labels).any():
         raise MeasureError("分组标签有缺失值", "missing group labels")
-    if labels.dtype == object and any(v is None for v in labels):
+    codes, uniques = pd.factorize(labels, sort=False, use_na_sentinel=True)  # hashing: O(n)
+    if (codes < 0).any():
         raise MeasureError("分组标签有缺失值", "missing group labels")
-    uniques, codes = np.unique(labels, return_inverse=True)
-    return codes.astype(np.intp), uniques
+    uniques = np.asarray(uniques)
+    order = np.argsort(uniques, kind="stable")  # sort the k labels, not the n units
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return rank[codes], uniques[order]

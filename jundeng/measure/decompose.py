@@ -124,20 +124,20 @@ def decompose(
 
     level_rows = []
     previous_between = 0.0
-    combined = np.zeros(x.size, dtype=np.int64)
+    combined: IntArray = np.zeros(x.size, dtype=np.intp)
     table = pd.DataFrame()
     for depth, column in enumerate(columns):
-        codes, _ = as_groups(column, x.size)
-        combined = combined * (int(codes.max()) + 1) + codes
-        uniques, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-        combined = inverse.astype(np.int64)
-        labels = np.array(
-            [" / ".join(str(columns[j][i]) for j in range(depth + 1)) for i in first] if depth else column[first],
-            dtype=object,
-        )
-        table = _group_table(x, w, combined.astype(np.intp), labels, alpha)
+        codes, uniques = as_groups(column, x.size)
+        if depth == 0:
+            combined, labels = codes, uniques.astype(object)
+        else:  # nest: a finer label is a new group within each coarser group
+            combined, _ = as_groups(combined.astype(np.int64) * len(uniques) + codes, x.size)
+            first = np.empty(int(combined.max()) + 1, dtype=np.intp)
+            first[combined[::-1]] = np.arange(x.size - 1, -1, -1)  # the last write is the first occurrence
+            labels = np.array([" / ".join(str(columns[j][i]) for j in range(depth + 1)) for i in first], dtype=object)
+        table = _group_table(x, w, combined, labels, alpha)
         between = _between(table["population_share"].to_numpy(), table["mean"].to_numpy(), alpha)
-        level_rows.append({"level": depth, "groups": len(uniques), "value": between - previous_between})
+        level_rows.append({"level": depth, "groups": len(labels), "value": between - previous_between})
         previous_between = between
     within = float(table["contribution"].sum())
     between = total - within

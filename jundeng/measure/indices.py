@@ -20,20 +20,26 @@ from jundeng.measure._inputs import FloatArray, MeasureError, as_values, prepare
 
 
 def gini_kernel(x_sorted: FloatArray, w: FloatArray) -> FloatArray:
-    """Return the weighted Gini for each row of ``w`` (shape (k, n)) over ascending ``x_sorted``.
+    """Return the weighted Gini for each row of ``w`` (shape (k, n), or (n,)) over ascending ``x_sorted``.
 
     G = 1 − Σ_i p_i (L_{i−1} + L_i), with p_i the population share and L_i the cumulative income share
-    of the units up to i in ascending order; equal to Σ_i Σ_j p_i p_j |x_i − x_j| / (2μ).
+    of the units up to i in ascending order; equal to Σ_i Σ_j p_i p_j |x_i − x_j| / (2μ). Computed as
+    G = 1 − (2 Σ w_i C_i − Σ w_i² x_i) / (W · C_n), C_i = Σ_{j≤i} w_j x_j, in two passes.
     """
     w = np.atleast_2d(w)
     income = w * x_sorted
     cum = np.cumsum(income, axis=1)
-    total = cum[:, -1:]
-    lorenz = cum / total
-    prev = lorenz - income / total
-    p = w / w.sum(axis=1, keepdims=True)
-    result: FloatArray = 1.0 - np.sum(p * (prev + lorenz), axis=1)
+    twice = 2.0 * np.einsum("ij,ij->i", w, cum) - np.einsum("ij,ij->i", w, income)
+    result: FloatArray = np.maximum(1.0 - twice / (w.sum(axis=1) * cum[:, -1]), 0.0)  # no −1e-16 for equal values
     return result
+
+
+def sort_by_value(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return (x, w) ordered by ascending x (polars' multithreaded sort; ties keep any order)."""
+    import polars as pl
+
+    ordered = pl.DataFrame({"x": x, "w": w}).sort("x")
+    return ordered["x"].to_numpy(), ordered["w"].to_numpy()
 
 
 def ge_kernel(x: FloatArray, w: FloatArray, alpha: float) -> FloatArray:
@@ -71,7 +77,7 @@ def cv_kernel(x: FloatArray, w: FloatArray) -> FloatArray:
     w = np.atleast_2d(w)
     p = w / w.sum(axis=1, keepdims=True)
     mu = p @ x
-    var = p @ x**2 - mu**2
+    var = np.einsum("ij,ij->i", p, (x - mu[:, None]) ** 2)  # two-pass: no cancellation
     result: FloatArray = np.sqrt(np.maximum(var, 0.0)) / mu
     return result
 
@@ -82,8 +88,7 @@ def cv_kernel(x: FloatArray, w: FloatArray) -> FloatArray:
 def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Return the population-weighted Gini coefficient, Σ_i Σ_j p_i p_j |x_i − x_j| / (2μ), in [0, 1)."""
     x, w = prepare(values, weights, what="Gini ")
-    order = np.argsort(x, kind="stable")
-    return float(gini_kernel(x[order], w[order])[0])
+    return float(gini_kernel(*sort_by_value(x, w))[0])
 
 
 def ge(values: ArrayLike, alpha: float, weights: ArrayLike | None = None) -> float:

@@ -1,0 +1,92 @@
+"""Analysis-ready frames from the store: one row per region for an indicator and period, with the
+population weight and the groupings (urban/rural, district, town, functional zone) that gap measures use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jundeng.domain.periods import parse_period
+from jundeng.store import observations_repo, regions_repo
+from jundeng.store.models import PopulationRow
+
+LEVEL_ORDER = ["village", "town", "district", "city", "province"]
+
+
+def _ancestors(regions: pd.DataFrame) -> pd.DataFrame:
+    """Return, for every region, the codes of its district and town ancestors (or itself)."""
+    parent = dict(zip(regions["code"], regions["parent"], strict=True))
+    level = dict(zip(regions["code"], regions["level"], strict=True))
+    rows = []
+    for code in regions["code"]:
+        found: dict[str, str | None] = {"district": None, "town": None, "city": None}
+        node: str | None = code
+        while node is not None and node in level:
+            if level[node] in found and found[level[node]] is None:
+                found[level[node]] = node
+            node = parent.get(node)
+        rows.append({"code": code, **found})
+    return pd.DataFrame(rows)
+
+
+def indicator_frame(
+    session: Session,
+    *,
+    indicator: str,
+    period: str,
+    level: str | None = None,
+    statuses: Sequence[str] = ("approved",),
+) -> pd.DataFrame:
+    """Return the current values of ``indicator`` in ``period`` at one region level, ready to measure.
+
+    Columns: region, name, level, value, population (resident, falling back to registered, else NaN),
+    urban_rural, district, district_name, town, town_name, zone, disaggregation. Without ``level``, the
+    lowest level that has totals is used. Rows with a disaggregation are kept (column
+    ``disaggregation``) so that callers can compare groups such as urban_rural=rural.
+    """
+    obs = observations_repo.observations(session, indicators=[indicator], periods=[period], statuses=statuses)
+    regions = pd.DataFrame([r.model_dump(mode="json") for r in regions_repo.regions(session)])
+    if obs.height == 0 or regions.empty:
+        return pd.DataFrame(
+            columns=["region", "name", "level", "value", "population", "urban_rural", "district", "town", "zone"]
+        )
+    frame = obs.select("region", "value", "disaggregation").to_pandas()
+    frame = frame.merge(regions.rename(columns={"code": "region"}), on="region", how="left")
+    if level is None:
+        totals = frame[frame["disaggregation"] == ""]
+        present = set(totals["level"]) or set(frame["level"])
+        level = next(lv for lv in LEVEL_ORDER if lv in present)
+    frame = frame[frame["level"] == level].copy()
+    year = parse_period(period).year
+    pop = pd.DataFrame(
+        session.execute(
+            select(PopulationRow.region, PopulationRow.resident, PopulationRow.registered).where(
+                PopulationRow.year == year, PopulationRow.group == ""
+            )
+        ).all(),
+        columns=["region", "resident", "registered"],
+    )
+    frame = frame.merge(pop, on="region", how="left")
+    frame["population"] = frame["resident"].fillna(frame["registered"])
+    names = dict(zip(regions["code"], regions["name"], strict=True))
+    frame = frame.merge(_ancestors(regions).rename(columns={"code": "region"}), on="region", how="left")
+    frame["district_name"] = frame["district"].map(names)
+    frame["town_name"] = frame["town"].map(names)
+    columns = [
+        "region",
+        "name",
+        "level",
+        "value",
+        "population",
+        "urban_rural",
+        "district",
+        "district_name",
+        "town",
+        "town_name",
+        "zone",
+        "disaggregation",
+    ]
+    return frame[columns].sort_values(["disaggregation", "region"]).reset_index(drop=True)
