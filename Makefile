@@ -31,6 +31,7 @@ test: lint typecheck unit
 
 bench: install
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_measure.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli import catalog, data, dbcmd, demo, review
+from jundeng.cli import catalog, data, dbcmd, demo, measure, review
 from jundeng.cli.common import Settings, console, open_db
 
 app = typer.Typer(
@@ -41,3 +41,4 @@ app.add_typer(dbcmd.app, name="db")
 app.add_typer(review.app, name="review")
 data.register(app)
 demo.register(app)
+measure.register(app)

@@ -1,0 +1,133 @@
+"""The standard gap table, and the ``measure`` and ``gaps`` commands on a file and on the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from jundeng.cli import app
+from jundeng.measure import MeasureError, decompose, gini, theil
+from jundeng.measure.report import gap_report
+from jundeng.store.db import Database
+from jundeng.store.demo_loader import load_demo
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    n = 120
+    return pd.DataFrame(
+        {
+            "value": rng.lognormal(3, 0.3, n),
+            "pop": rng.integers(100, 10_000, n).astype(float),
+            "district": rng.choice(["香洲区", "斗门区", "金湾区"], n),
+            "urban_rural": rng.choice(["urban", "rural"], n),
+        }
+    )
+
+
+def test_report_values_equal_the_engine_functions(frame: pd.DataFrame) -> None:
+    report = gap_report(frame, "value", "pop", by=["district", "urban_rural"])
+    summary = report.summary.set_index("measure")["value"]
+    assert summary["gini"] == pytest.approx(gini(frame["value"], frame["pop"]), abs=1e-14)
+    assert summary["theil"] == pytest.approx(theil(frame["value"], frame["pop"]), abs=1e-14)
+    dec = report.decompositions.set_index(["by", "index"])
+    expected = decompose(frame["value"], frame["district"], frame["pop"])
+    assert dec.loc[("district", "theil"), "between"] == pytest.approx(expected.between, abs=1e-14)
+    assert report.nested is not None
+    assert report.nested["value"].sum() == pytest.approx(summary["theil"], abs=1e-12)
+    dagum = report.dagum.set_index("by").loc["district"]
+    assert dagum["within"] + dagum["net_between"] + dagum["transvariation"] == pytest.approx(summary["gini"])
+    groups = report.groups[report.groups["by"] == "district"].set_index("group")
+    assert groups["gap_to_best"].min() == 0.0
+    assert groups["population_share"].sum() == pytest.approx(1.0)
+
+
+def test_missing_values_are_dropped_and_counted(frame: pd.DataFrame) -> None:
+    frame.loc[[0, 5], "value"] = np.nan
+    report = gap_report(frame, "value", "pop")
+    assert (report.units, report.dropped) == (118, 2)
+
+
+def test_zeros_leave_out_the_undefined_measures_with_a_note(frame: pd.DataFrame) -> None:
+    frame.loc[0, "value"] = 0.0
+    report = gap_report(frame, "value", "pop", by="district")
+    measures = set(report.summary["measure"])
+    assert "gini" in measures and "theil" in measures
+    assert "mld" not in measures and "atkinson_1" not in measures
+    assert any("MLD" in note or "mld" in note for note in report.notes)
+
+
+def test_bootstrap_intervals_contain_the_estimate(frame: pd.DataFrame) -> None:
+    report = gap_report(frame, "value", "pop", by="district", bootstrap_reps=200, seed=3)
+    gini_row = report.summary.set_index("measure").loc["gini"]
+    assert gini_row["ci_low"] < gini_row["value"] < gini_row["ci_high"]
+    theil_row = report.decompositions.set_index(["by", "index"]).loc[("district", "theil")]
+    assert theil_row["between_ci_low"] <= theil_row["between"] <= theil_row["between_ci_high"]
+
+
+def test_floor_and_target_rows(frame: pd.DataFrame) -> None:
+    report = gap_report(frame, "value", "pop", floor=20.0, target=25.0)
+    summary = report.summary.set_index("measure")["value"]
+    below = frame["value"] < 20.0
+    assert summary["fgt0"] == pytest.approx(frame.loc[below, "pop"].sum() / frame["pop"].sum())
+    shortfall = np.maximum(25.0 - frame["value"], 0)
+    assert summary["mean_shortfall_to_target"] == pytest.approx(np.average(shortfall, weights=frame["pop"]))
+
+
+def test_missing_column_is_a_clear_error(frame: pd.DataFrame) -> None:
+    with pytest.raises(MeasureError, match="missing columns"):
+        gap_report(frame, "value", "population")
+
+
+def test_measure_command_on_csv_and_xlsx(frame: pd.DataFrame, tmp_path: Path) -> None:
+    csv = tmp_path / "data.csv"
+    frame.to_csv(csv, index=False, encoding="gbk")
+    result = runner.invoke(
+        app, ["measure", str(csv), "--value", "value", "--weight", "pop", "--by", "district", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    gini_row = next(r for r in payload["rows"] if r["measure"] == "gini" and r["section"] == "summary")
+    assert gini_row["value"] == pytest.approx(gini(frame["value"], frame["pop"]))
+    xlsx = tmp_path / "data.xlsx"
+    frame.to_excel(xlsx, index=False)
+    result = runner.invoke(app, ["measure", str(xlsx), "--value", "value", "--format", "csv"])
+    assert result.exit_code == 0 and result.output.startswith("section,by,group,measure")
+    result = runner.invoke(app, ["measure", str(csv), "--value", "nope"])
+    assert result.exit_code == 1 and "missing columns" in result.output
+
+
+def test_gaps_command_on_the_demo_database(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    load_demo(db, user="demo")
+    args = [
+        "--db",
+        db.url,
+        "gaps",
+        "--indicator",
+        "SOC_DIBAO_STANDARD",
+        "--period",
+        "2017",
+        "--by",
+        "district",
+        "--by",
+        "urban_rural",
+        "--format",
+        "json",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    groups = {r["group"] for r in payload["rows"] if r["section"] == "group"}
+    assert "香洲区 (440402)" in groups and "rural" in groups
+    bad = runner.invoke(app, ["--db", db.url, "gaps", "--indicator", "NOPE", "--period", "2017"])
+    assert bad.exit_code == 1 and "unknown indicator" in bad.output
+    db.dispose()
