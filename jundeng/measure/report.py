@@ -191,6 +191,7 @@ def gap_report(
     bootstrap_reps: int = 0,
     level: float = 0.95,
     seed: int = 0,
+    max_dagum_groups: int = 50,
 ) -> GapReport:
     """Return the standard gap table of ``df[value]`` weighted by ``df[weight]``, grouped by each ``by``.
 
@@ -198,7 +199,8 @@ def gap_report(
     means with the gap to the best group, Theil T and MLD decompositions and Dagum's Gini
     decomposition; several ``by`` columns also give a nested decomposition in the order given.
     ``target`` adds the population-weighted mean shortfall from the target, ``floor`` the FGT floor
-    compliance; ``bootstrap_reps`` > 0 adds percentile/BCa intervals (BCa) for the scalar indices.
+    compliance; ``bootstrap_reps`` > 0 adds BCa intervals for the scalar indices and the decomposition
+    terms. Dagum's decomposition is skipped (with a note) for groupings of more than ``max_dagum_groups``.
     """
     by_columns = [by] if isinstance(by, str) else list(by or [])
     missing = [c for c in [value, weight, *by_columns] if c and c not in df.columns]
@@ -242,6 +244,10 @@ def gap_report(
                     "between_share": d.between_share,
                 }
                 decomps.append(row | _decomposition_ci(x, w, labels, index, bootstrap_reps, level, seed, notes))
+        k = len(groups[-1])
+        if k > max_dagum_groups:
+            notes.append(f"Dagum by {column}: {k} groups > {max_dagum_groups}, skipped (k(k−1)/2 group pairs)")
+            continue
         g = _try(notes, f"Dagum by {column}", dagum, x, labels, w)
         if g is not None:
             dagums.append(
