@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import time
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
