@@ -105,9 +105,15 @@ def test_measure_command_on_csv_and_xlsx(frame: pd.DataFrame, tmp_path: Path) ->
     assert result.exit_code == 1 and "missing columns" in result.output
 
 
-def test_gaps_command_on_the_demo_database(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
     load_demo(db, user="demo")
+    return db
+
+
+def test_gaps_command_on_the_demo_database(demo_db: Database) -> None:
+    db = demo_db
     args = [
         "--db",
         db.url,
@@ -130,4 +136,19 @@ def test_gaps_command_on_the_demo_database(tmp_path: Path) -> None:
     assert "香洲区 (440402)" in groups and "rural" in groups
     bad = runner.invoke(app, ["--db", db.url, "gaps", "--indicator", "NOPE", "--period", "2017"])
     assert bad.exit_code == 1 and "unknown indicator" in bad.output
-    db.dispose()
+
+
+def test_trend_command_reports_sigma_and_beta(demo_db: Database) -> None:
+    result = runner.invoke(app, ["--db", demo_db.url, "trend", "--indicator", "SOC_DIBAO_STANDARD", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["measure"]: r for r in json.loads(result.output)}
+    assert [k for k in rows if k.startswith("σ cv ")] == [f"σ cv {y}" for y in range(2013, 2018)]
+    # the demo profile makes the 低保 gaps narrow: dispersion falls and poorer towns grow faster
+    assert rows["σ slope / yr"]["value"] < 0 and "converging" in rows["σ slope / yr"]["detail"]
+    assert rows["β"]["value"] < 0
+
+
+def test_demo_command_prints_the_gap_overview(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", str(tmp_path / "d.sqlite"), "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Gap overview" in result.output and "synthetic" in result.output

@@ -70,6 +70,14 @@ def fail_on_input_error(exc: InputError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def emit(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], title: str | None = None) -> None:
     """Print ``rows`` as a rich table or as JSON (an array of objects)."""
     rows = list(rows)
@@ -80,5 +88,5 @@ def emit(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], title
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(_cell(row.get(c)) for c in columns))
     console.print(table)

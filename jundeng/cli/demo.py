@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli.common import console, settings
+from jundeng.cli.common import console, emit, settings
+from jundeng.measure import MeasureError, decompose, gini, sigma_convergence
+from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
 from jundeng.store.demo_loader import load_demo
+from jundeng.store.frames import indicator_panel
 
 
 def demo(
@@ -28,11 +31,46 @@ def demo(
         f"(本次写入 written now {summary.observations_written})"
     )
     console.print("[yellow]注意：观测值与人口为合成演示数据 / note: observations and population are synthetic.[/]")
-    if not load_only:
-        console.print(
-            "下一步 next: jundeng catalog list · jundeng export observations --format xlsx --out obs.xlsx · "
-            "jundeng template --period 2018 --out template.xlsx"
-        )
+    if load_only:
+        return
+    emit(_gap_overview(db), "table", COLUMNS, "差距概览 Gap overview, 2013 → 2017（合成数据 synthetic）")
+    console.print(
+        "下一步 next: jundeng gaps --indicator SOC_DIBAO_STANDARD --period 2017 --by district --by urban_rural · "
+        "jundeng trend --indicator SOC_DIBAO_STANDARD · jundeng template --period 2017 --out template.xlsx"
+    )
+
+
+COLUMNS = ["indicator", "name", "gini_2013", "gini_2017", "between_district_2017", "trend"]
+
+
+def _gap_overview(db: Database, limit: int = 8) -> list[dict[str, object]]:
+    """Return, for the demo indicators reported below district level, Gini then and now and the σ verdict."""
+    rows: list[dict[str, object]] = []
+    with db.session() as session:
+        indicators = {i.code: i for i in catalog_repo.indicators(session)}
+        local = {r.code for r in regions_repo.regions(session) if r.level.value in ("town", "village")}
+        obs = observations_repo.observations(session)
+        reported_locally = sorted(set(obs.filter(obs["region"].is_in(list(local)))["indicator"].to_list()))
+        for code in reported_locally[:limit]:
+            panel = indicator_panel(session, indicator=code)
+            first, last = panel[panel["period"] == "2013"], panel[panel["period"] == "2017"]
+            try:
+                theil_2017 = decompose(last["value"], last["district"], last["population"])
+                sigma = sigma_convergence(panel, "value", "period", weight="population", measure="gini")
+            except MeasureError:
+                continue
+            rows.append(
+                {
+                    "indicator": code,
+                    "name": indicators[code].name,
+                    "level": panel["level"].iloc[0],
+                    "gini_2013": gini(first["value"], first["population"]),
+                    "gini_2017": gini(last["value"], last["population"]),
+                    "between_district_2017": f"{theil_2017.between_share:.0%}",
+                    "trend": "收敛 converging" if sigma.converging else ("发散 diverging" if sigma.slope > 0 else "—"),
+                }
+            )
+    return rows
 
 
 def register(app: typer.Typer) -> None:

@@ -6,16 +6,18 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import console, errors, fail_on_input_error, open_db
+from jundeng.cli.common import console, emit, errors, fail_on_input_error, open_db
 from jundeng.errors import InputError
 from jundeng.io.frames import read_frame
-from jundeng.measure import MeasureError
+from jundeng.measure import MeasureError, beta_convergence, sigma_convergence
+from jundeng.measure.convergence import period_to_years
 from jundeng.measure.report import GapReport, gap_report
 from jundeng.store import catalog_repo
-from jundeng.store.frames import indicator_frame
+from jundeng.store.frames import indicator_frame, indicator_panel
 
 BY_CHOICES = ("urban_rural", "district", "town", "zone")
 
@@ -148,7 +150,55 @@ def gaps(
     _print(report, fmt, f"{ind.code} {ind.name} ({ind.unit}) {period} · {level_used}")
 
 
+def convergence_rows(panel: pd.DataFrame, measure_name: str) -> list[dict[str, object]]:
+    """Return σ-convergence per period plus the trend, and β-convergence first → last period, as rows."""
+    weight = "population" if panel["population"].notna().all() else None
+    sigma = sigma_convergence(panel, "value", "period", weight=weight, measure=measure_name)
+    rows: list[dict[str, object]] = [
+        {"measure": f"σ {measure_name} {period_label(p)}", "value": d, "detail": f"{u} units"}
+        for p, d, u in sigma.table[["period", "dispersion", "units"]].itertuples(index=False)
+    ]
+    verdict = "收敛 converging" if sigma.converging else "未显著收敛 not significantly converging"
+    rows.append({"measure": "σ slope / yr", "value": sigma.slope, "detail": f"p = {sigma.p_value:.3g} · {verdict}"})
+    first, last = panel["period"].min(), panel["period"].max()
+    wide = panel.pivot_table(index="region", columns="period", values="value").dropna(subset=[first, last])
+    years = period_to_years(last) - period_to_years(first)
+    if len(wide) >= 3 and years > 0 and (wide[[first, last]] > 0).all().all():
+        beta = beta_convergence(wide[first], wide[last], years)
+        detail = f"{first}→{last}, p = {beta.p_value:.3g}, half-life {beta.half_life:.3g} yrs"
+        rows.append({"measure": "β", "value": beta.beta, "detail": detail})
+    return rows
+
+
+def period_label(years: float) -> str:
+    """Return a year as printed in tables (2017.0 → 2017)."""
+    return f"{years:g}"
+
+
+def trend(
+    ctx: typer.Context,
+    indicator: str = typer.Option(..., help="指标代码 / indicator code"),
+    measure_name: str = typer.Option("cv", "--measure", help="cv | gini | theil | sd_log"),
+    level: str | None = typer.Option(None, help="区划层级 / region level"),
+    status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    """σ-convergence (dispersion per period and its trend) and β-convergence of one indicator."""
+    with open_db(ctx).session() as session:
+        panel = indicator_panel(session, indicator=indicator, level=level, statuses=status)
+    if panel.empty or panel["period"].nunique() < 2:
+        errors.print(f"[red]{indicator} 至少需要两个期间的数据 / needs data for at least two periods[/]")
+        raise typer.Exit(1)
+    try:
+        rows = convergence_rows(panel, measure_name)
+    except MeasureError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    emit(rows, fmt, ["measure", "value", "detail"], f"{indicator} 收敛 Convergence · {panel['level'].iloc[0]}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the measurement commands to the root app."""
     app.command("measure")(measure)
     app.command("gaps")(gaps)
+    app.command("trend")(trend)

@@ -90,3 +90,28 @@ def indicator_frame(
         "disaggregation",
     ]
     return frame[columns].sort_values(["disaggregation", "region"]).reset_index(drop=True)
+
+
+def indicator_panel(
+    session: Session,
+    *,
+    indicator: str,
+    level: str | None = None,
+    statuses: Sequence[str] = ("approved",),
+) -> pd.DataFrame:
+    """Return :func:`indicator_frame` for every period of ``indicator`` (totals only), with a ``period`` column.
+
+    The level is fixed across periods: the given one, or the lowest level with totals in the first period.
+    """
+    periods = sorted(
+        set(observations_repo.observations(session, indicators=[indicator], statuses=statuses)["period"].to_list())
+    )
+    frames = []
+    for period in periods:
+        frame = indicator_frame(session, indicator=indicator, period=period, level=level, statuses=statuses)
+        frame = frame[frame["disaggregation"] == ""]
+        if frame.empty:
+            continue
+        level = level or str(frame["level"].iloc[0])
+        frames.append(frame.assign(period=period))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
