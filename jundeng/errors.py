@@ -22,6 +22,22 @@ class Problem:
         return f"{self.file}:{self.row}:{self.column}: {tag}{self.zh} / {self.en}"
 
 
+class HasProblems:
+    """Mixin for results that carry ``problems``: splits them into errors and warnings."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that reject the input."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the problems that only warn."""
+        return [p for p in self.problems if p.severity != "error"]
+
+
 class InputError(Exception):
     """Raised when an input is rejected; carries every problem found, not only the first."""
 

@@ -16,6 +16,7 @@ from jundeng.catalogs import zhuhai_regions
 from jundeng.io.catalog_yaml import parse_catalog
 from jundeng.store import catalog_repo, regions_repo
 from jundeng.store.db import Database
+from jundeng.store.demo_loader import load_demo
 
 settings.register_profile("jundeng", derandomize=True, deadline=None)  # reproducible property tests in CI
 settings.load_profile("jundeng")
@@ -122,3 +123,11 @@ def write(path: Path, text_: str, encoding: str = "utf-8") -> Path:
     """Write ``text_`` to ``path`` and return the path."""
     path.write_bytes(text_.encode(encoding))
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """The demo city (SQLite), built once per test session; tests must not write to it."""
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
+    load_demo(db, user="demo")
+    return db

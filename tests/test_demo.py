@@ -6,20 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pytest
 
 from jundeng.catalogs import demo
 from jundeng.store import export, observations_repo
 from jundeng.store.db import Database
 from jundeng.store.demo_loader import load_demo, read_profiles
 from jundeng.store.importer import import_files
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
-    load_demo(db, user="demo")
-    return db
 
 
 def test_every_indicator_has_five_years_of_synthetic_data(demo_db: Database) -> None:

@@ -14,7 +14,6 @@ from jundeng.cli import app
 from jundeng.measure import MeasureError, decompose, gini, theil
 from jundeng.measure.report import gap_report
 from jundeng.store.db import Database
-from jundeng.store.demo_loader import load_demo
 
 runner = CliRunner()
 
@@ -103,13 +102,6 @@ def test_measure_command_on_csv_and_xlsx(frame: pd.DataFrame, tmp_path: Path) ->
     assert result.exit_code == 0 and result.output.startswith("section,by,group,measure")
     result = runner.invoke(app, ["measure", str(csv), "--value", "nope"])
     assert result.exit_code == 1 and "missing columns" in result.output
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
-    load_demo(db, user="demo")
-    return db
 
 
 def test_gaps_command_on_the_demo_database(demo_db: Database) -> None:

@@ -14,7 +14,7 @@ import polars as pl
 
 from jundeng.domain.catalog import Dimension, Indicator
 from jundeng.domain.periods import parse_period, previous_period
-from jundeng.errors import Problem
+from jundeng.errors import HasProblems, Problem
 from jundeng.io.tables import Table
 
 REQUIRED = ("indicator", "region", "period", "value")
@@ -54,22 +54,12 @@ class ValidationContext:
 
 
 @dataclass
-class ValidatedTable:
+class ValidatedTable(HasProblems):
     """Clean rows ready to store (one column per field) and every problem found."""
 
     frame: pl.DataFrame
     problems: list[Problem]
     skipped_empty: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Return the problems that reject the file."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Return the problems that only warn."""
-        return [p for p in self.problems if p.severity != "error"]
 
 
 def _map_header(table: Table, ctx: ValidationContext) -> tuple[dict[str, int], dict[str, int], list[Problem]]:

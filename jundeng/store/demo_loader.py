@@ -60,12 +60,14 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
         say("写入观测值 writing observations")
         current = observations_repo.current_values(session, indicators=obs["indicator"].unique().to_list())
         changes = observations_repo.plan_revisions(obs, current)
-        batch = observations_repo.new_batch(
-            session, kind="demo", filename="demo", sha256=None, rows=changes.height, user=user
-        )
-        written = observations_repo.insert_revisions(
-            session, changes, user=user, status=ObservationStatus.APPROVED, source=demo.SOURCE, batch=batch
-        )
+        written = 0
+        if changes.height:
+            batch = observations_repo.new_batch(
+                session, kind="demo", filename="demo", sha256=None, rows=changes.height, user=user
+            )
+            written = observations_repo.insert_revisions(
+                session, changes, user=user, status=ObservationStatus.APPROVED, source=demo.SOURCE, batch=batch
+            )
         catalog = catalog_repo.read_catalog(session)
     return DemoSummary(
         regions=len(regions),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from jundeng.domain.observations import ObservationStatus
 from jundeng.domain.periods import parse_period, previous_period
-from jundeng.errors import Problem
+from jundeng.errors import HasProblems, Problem
 from jundeng.io.observations import ValidationContext, validate_table
 from jundeng.io.tables import Table, read_table_file
 from jundeng.store import catalog_repo, observations_repo
@@ -28,7 +28,7 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class ImportReport:
+class ImportReport(HasProblems):
     """What an import did: rows read, skipped, written and unchanged, and every problem found."""
 
     files: list[str] = field(default_factory=list)
@@ -38,16 +38,6 @@ class ImportReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Return the problems that reject the import."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Return the problems that only warn."""
-        return [p for p in self.problems if p.severity != "error"]
 
     @property
     def accepted(self) -> bool:
