@@ -9,7 +9,6 @@ caller's transaction so that an import stays all-or-nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 import polars as pl
 from sqlalchemy import and_, func, select, update
@@ -216,8 +215,3 @@ def set_status(
         )
         changed += 1
     return changed
-
-
-def last_write(session: Session) -> datetime | None:
-    """Return when an observation was last written, or None."""
-    return session.execute(select(func.max(ObservationRow.created_at))).scalar_one_or_none()
