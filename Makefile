@@ -32,6 +32,7 @@ test: lint typecheck unit
 bench: install
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_measure.py
+	$(BIN)/python benchmarks/bench_appraise.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

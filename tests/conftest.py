@@ -13,7 +13,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from jundeng.catalogs import zhuhai_regions
-from jundeng.io.catalog_yaml import parse_catalog
+from jundeng.io.yaml_files import parse_catalog
 from jundeng.store import catalog_repo, regions_repo
 from jundeng.store.db import Database
 from jundeng.store.demo_loader import load_demo

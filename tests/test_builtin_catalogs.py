@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from jundeng.catalogs import BUILTIN, builtin_catalog, zhuhai_regions
-from jundeng.io.catalog_yaml import read_catalog
+from jundeng.io.yaml_files import read_catalog
 
 CORPUS_CLAUSES = re.compile(r"\s+")
 

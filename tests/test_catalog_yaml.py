@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from jundeng.domain.catalog import Indicator, StandardAmount
 from jundeng.errors import InputError
-from jundeng.io.catalog_yaml import parse_catalog
+from jundeng.io.yaml_files import parse_catalog
 from jundeng.store import catalog_repo
 from jundeng.store.db import Database
 from jundeng.store.models import AuditRow

@@ -18,6 +18,7 @@ BUILTIN = {
 ZHUHAI_REGIONS = HERE / "zhuhai" / "regions.csv"
 ZHUHAI_GEOJSON = HERE / "zhuhai" / "districts.geojson"
 DEMO_PROFILE = HERE / "demo-profile.yaml"
+APPRAISAL_METHOD = HERE / "appraisal-zhuhai.yaml"
 
 
 def builtin_catalog(name: str) -> Path:

@@ -33,27 +33,6 @@ DISTRICT_RANK = {"440402": -0.5, "440404": 0.0, "440403": 0.5}  # 香洲 best, �
 DISTRICT_SHARE = {"440402": 0.60, "440403": 0.25, "440404": 0.15}
 RESIDENT_2017 = 1_765_000.0
 REGISTERED_2017 = 1_170_000.0
-COUNT_UNITS = {
-    "人",
-    "人次",
-    "套",
-    "所",
-    "个",
-    "家",
-    "张",
-    "户",
-    "间",
-    "条",
-    "座",
-    "处",
-    "辆",
-    "万人",
-    "床",
-    "公里",
-    "亩",
-    "场",
-    "万元",
-}
 
 
 @dataclass(frozen=True)
@@ -71,13 +50,8 @@ class Profile:
 
 
 def is_count(indicator: Indicator) -> bool:
-    """Return True when values add up across regions (counts such as 人, 套, 所)."""
-    return (
-        not indicator.is_ratio
-        and indicator.unit in COUNT_UNITS
-        and "人均" not in indicator.name
-        and "每" not in indicator.name
-    )
+    """Return True when values add up across regions (see :attr:`Indicator.is_additive`)."""
+    return indicator.is_additive
 
 
 def _district_of(regions: Sequence[Region]) -> dict[str, str]:

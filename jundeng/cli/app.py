@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli import catalog, data, dbcmd, demo, measure, review
+from jundeng.cli import appraise, catalog, data, dbcmd, demo, measure, review
 from jundeng.cli.common import Settings, console, open_db
 
 app = typer.Typer(
@@ -42,3 +42,4 @@ app.add_typer(review.app, name="review")
 data.register(app)
 demo.register(app)
 measure.register(app)
+appraise.register(app)

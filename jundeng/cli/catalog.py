@@ -9,7 +9,7 @@ import typer
 from jundeng.catalogs import BUILTIN, builtin_catalog, read_regions_csv, zhuhai_regions
 from jundeng.cli.common import console, emit, errors, fail_on_input_error, open_db, settings
 from jundeng.errors import InputError
-from jundeng.io.catalog_yaml import read_catalog
+from jundeng.io.yaml_files import read_catalog
 from jundeng.store import catalog_repo, regions_repo
 
 app = typer.Typer(help="目录：领域、服务项目、指标与目标 / catalogue of domains, items, indicators and targets.")

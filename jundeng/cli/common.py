@@ -52,6 +52,12 @@ def open_db(ctx: typer.Context, *, create: bool = False) -> Database:
             f"run `jundeng init` first[/] ({db.url})"
         )
         raise typer.Exit(2)
+    elif not db.is_current():
+        errors.print(
+            f"[red]数据库结构版本 {db.current_revision()} 旧于 {db.head_revision()}，请运行 jundeng init 升级 / "
+            f"the database schema is older than this Jundeng: run `jundeng init` to upgrade[/] ({db.url})"
+        )
+        raise typer.Exit(2)
     return db
 
 

@@ -113,6 +113,29 @@ class Dimension(_Model):
     values: dict[str, str] = Field(default_factory=dict)
 
 
+ADDITIVE_UNITS = frozenset(
+    {
+        "人",
+        "人次",
+        "套",
+        "所",
+        "个",
+        "家",
+        "张",
+        "户",
+        "间",
+        "条",
+        "座",
+        "处",
+        "辆",
+        "万人",
+        "床",
+        "公里",
+        "亩",
+        "场",
+        "万元",
+    }
+)
 _PER_UNIT_SCALE = {"%": 100.0, "‰": 1000.0, "/万": 10_000.0, "/10万": 100_000.0, "/千": 1000.0}
 
 
@@ -159,6 +182,12 @@ class Indicator(_Model):
             if self.unit.endswith(suffix):
                 return factor
         return 1.0
+
+    @property
+    def is_additive(self) -> bool:
+        """Return True when values add up across regions (counts such as 人, 套, 所, 公里), so that a
+        city target is met by the sum of the districts, not by each of them."""
+        return not self.is_ratio and self.unit in ADDITIVE_UNITS and "人均" not in self.name and "每" not in self.name
 
     @property
     def is_share(self) -> bool:

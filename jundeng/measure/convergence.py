@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm  # type: ignore[import-untyped]
+import statsmodels.api as sm
 from numpy.typing import ArrayLike
 
 from jundeng.domain.periods import Period, parse_period

@@ -85,6 +85,16 @@ class Database:
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
+    def head_revision(self) -> str | None:
+        """Return the newest schema revision this version of Jundeng knows."""
+        from alembic.script import ScriptDirectory
+
+        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+
+    def is_current(self) -> bool:
+        """Return True when the schema is at the newest revision."""
+        return self.current_revision() == self.head_revision()
+
     def is_initialized(self) -> bool:
         """Return True when the schema exists."""
         return inspect(self.engine).has_table("observations")

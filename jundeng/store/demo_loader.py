@@ -10,7 +10,7 @@ import yaml
 from jundeng.catalogs import DEMO_PROFILE, builtin_catalog, demo, zhuhai_regions
 from jundeng.domain.observations import ObservationStatus
 from jundeng.domain.regions import Population
-from jundeng.io.catalog_yaml import read_catalog
+from jundeng.io.yaml_files import read_catalog
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
 

@@ -201,3 +201,20 @@ class AuditRow(Base):
     key: Mapped[str] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AppraisalRunRow(Base):
+    """One appraisal: the method (YAML and version), the data watermark, who ran it, and its results."""
+
+    __tablename__ = "appraisal_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(16))
+    method_name: Mapped[str] = mapped_column(Text)
+    method_version: Mapped[str] = mapped_column(String(16), index=True)
+    method_yaml: Mapped[str] = mapped_column(Text)
+    data_watermark: Mapped[int] = mapped_column(BigInteger)
+    statuses: Mapped[list[str]] = mapped_column(JSON)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

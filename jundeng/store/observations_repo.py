@@ -49,9 +49,11 @@ _CURRENT_SCHEMA = {
 }
 
 
-def _latest(*, indicators: Iterable[str] | None = None, periods: Iterable[str] | None = None) -> tuple[object, object]:
+def _latest(
+    *, indicators: Iterable[str] | None = None, periods: Iterable[str] | None = None, as_of: int | None = None
+) -> tuple[object, object]:
     """Return (subquery of the latest revision per key, filter) restricted to indicators/periods."""
-    conditions = []
+    conditions = [] if as_of is None else [ObservationRow.id <= as_of]
     if indicators is not None:
         conditions.append(ObservationRow.indicator.in_(list(indicators)))
     if periods is not None:
@@ -152,12 +154,19 @@ def observations(
     periods: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
     history: bool = False,
+    as_of: int | None = None,
 ) -> pl.DataFrame:
-    """Return observations with their metadata: the latest revision of each key, or every revision."""
+    """Return observations with their metadata: the latest revision of each key, or every revision.
+
+    ``as_of`` (an observation id) gives the data as it stood when that row was the newest: rows with a
+    larger id are ignored, so a stored appraisal can be recomputed on exactly the data it used.
+    """
     columns = [c.key for c in ObservationRow.__table__.columns if c.key != "batch"]
     query = select(*(getattr(ObservationRow, c) for c in columns))
+    if as_of is not None:
+        query = query.where(ObservationRow.id <= as_of)
     if not history:
-        latest, join = _latest(indicators=indicators, periods=periods)
+        latest, join = _latest(indicators=indicators, periods=periods, as_of=as_of)
         query = query.join(latest, join)  # type: ignore[arg-type]
     if indicators is not None:
         query = query.where(ObservationRow.indicator.in_(list(indicators)))
@@ -215,3 +224,8 @@ def set_status(
         )
         changed += 1
     return changed
+
+
+def watermark(session: Session) -> int:
+    """Return the newest observation id (0 for none): the 'as of' mark of an analysis."""
+    return int(session.execute(select(func.max(ObservationRow.id))).scalar_one() or 0)

@@ -1,15 +1,17 @@
-"""Read and validate a catalogue YAML file, locating every problem at its line and column."""
+"""Read and validate YAML files (catalogue, appraisal methodology), locating every problem at its line and column."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jundeng.domain.catalog import Catalog
 from jundeng.errors import InputError, Problem
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _node_at(root: yaml.Node | None, loc: tuple[str | int, ...], key: bool = False) -> yaml.Node | None:
@@ -54,8 +56,8 @@ def _problem(
     return Problem(name, line, col, f"字段 {field}: {zh}", f"field {field}: {en}")
 
 
-def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
-    """Return the validated Catalog in ``text``; raise InputError with every located problem."""
+def parse_model(text: str, name: str, model: type[M]) -> tuple[M, yaml.Node | None]:
+    """Return (the validated ``model`` in YAML ``text``, its node tree); raise InputError with located problems."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -67,9 +69,9 @@ def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
             [Problem(name, line, col, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")]
         ) from exc
     if not isinstance(data, dict):
-        raise InputError([Problem(name, 1, 1, "目录文件须为键值映射", "a catalogue file must be a mapping")])
+        raise InputError([Problem(name, 1, 1, "文件须为键值映射", "the file must be a mapping")])
     try:
-        catalog = Catalog.model_validate(data)
+        return model.model_validate(data), root
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -79,6 +81,19 @@ def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
             at_key = err["type"] == "extra_forbidden"
             problems.append(_problem(name, root, tuple(err["loc"]), zh, en, at_key))
         raise InputError(problems) from exc
+
+
+def read_text(path: str | Path) -> str:
+    """Return the UTF-8 text of ``path``; raise InputError when it is not UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), 1, 1, "文件须为 UTF-8 编码", "the file must be UTF-8")]) from exc
+
+
+def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
+    """Return the validated Catalog in ``text``; raise InputError with every located problem."""
+    catalog, root = parse_model(text, name, Catalog)
     ref_problems = [_problem(name, root, loc, zh, en) for loc, zh, en in catalog.reference_errors(**known)]
     if ref_problems:
         raise InputError(ref_problems)
@@ -87,9 +102,4 @@ def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
 
 def read_catalog(path: str | Path, **known: Any) -> Catalog:
     """Return the validated Catalog in the YAML file at ``path`` (see :func:`parse_catalog`)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), 1, 1, "文件须为 UTF-8 编码", "the file must be UTF-8")]) from exc
-    return parse_catalog(text, str(path), **known)
+    return parse_catalog(read_text(path), str(path), **known)

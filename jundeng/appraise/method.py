@@ -1,0 +1,125 @@
+"""The appraisal methodology: a versioned YAML file stored with every result.
+
+The version is the SHA-256 of the methodology's canonical JSON, so any change in a choice, a weight or
+a goalpost gives a new version, and a stored result can always be recomputed from its own method.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from jundeng.io.yaml_files import parse_model, read_text
+
+Normalization = Literal["minmax", "minmax_fixed", "zscore", "rank", "target", "ratio"]
+Weighting = Literal["equal", "fixed", "ahp", "entropy", "critic", "pca"]
+Aggregation = Literal["arithmetic", "geometric", "topsis"]
+
+
+DEFAULT_NORMALIZATIONS: tuple[Normalization, ...] = ("minmax", "zscore", "rank")
+DEFAULT_AGGREGATIONS: tuple[Aggregation, ...] = ("arithmetic", "geometric")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IndicatorChoice(_Model):
+    """An indicator in the index, with its expert weight and fixed goalposts (both optional)."""
+
+    code: str
+    weight: float = Field(default=1.0, ge=0)
+    goalposts: tuple[float, float] | None = None
+
+
+class Treatment(_Model):
+    """Data treatment before normalization.
+
+    ``winsorize``: a column whose |skewness| > ``skew`` and kurtosis > ``kurtosis`` (the rule of the
+    JRC/COINr composite indicator practice) has its most extreme values clipped, one at a time, until the
+    rule no longer holds or ``max_share`` of the units were clipped. ``log``: columns still breaking the
+    rule are log-transformed instead (positive columns only). ``impute``: ``none`` leaves gaps (weights are
+    renormalized over the indicators a region has), ``mean`` fills with the year's mean, ``last`` with the
+    region's latest earlier value; imputed cells are flagged.
+    """
+
+    winsorize: bool = True
+    skew: float = 2.0
+    kurtosis: float = 3.5
+    max_share: float = Field(default=0.05, ge=0, le=0.5)
+    log: bool = False
+    impute: Literal["none", "mean", "last"] = "last"
+
+
+class Uncertainty(_Model):
+    """Monte Carlo over the methodological choices, and the Sobol sensitivity analysis.
+
+    Each replication draws the weights from a Dirichlet around the chosen weights (concentration
+    ``concentration`` × weights × number of indicators), one of ``normalizations``, one of
+    ``aggregations`` and, when ``leave_one_out``, possibly drops one indicator (probability
+    ``leave_one_out_share``).
+    """
+
+    replications: int = Field(default=1000, ge=10, le=1_000_000)
+    concentration: float = Field(default=50.0, gt=0)
+    normalizations: list[Normalization] = Field(default_factory=lambda: list(DEFAULT_NORMALIZATIONS))
+    aggregations: list[Aggregation] = Field(default_factory=lambda: list(DEFAULT_AGGREGATIONS))
+    leave_one_out: bool = True
+    leave_one_out_share: float = Field(default=0.5, ge=0, le=1)
+    sobol_samples: int = Field(default=256, ge=16)
+    seed: int = 1
+
+
+class Method(_Model):
+    """An appraisal methodology: indicators, treatment, normalization, weights and aggregation."""
+
+    name: str
+    description: str | None = None
+    indicators: list[IndicatorChoice]
+    treatment: Treatment = Treatment()
+    normalization: Normalization = "minmax"
+    weighting: Weighting = "equal"
+    domain_weighting: Literal["equal", "fixed", "ahp"] = "equal"
+    domain_weights: dict[str, float] = Field(default_factory=dict)
+    ahp_matrix: list[list[float]] | None = None
+    allow_inconsistent_ahp: bool = False
+    aggregation: Aggregation = "arithmetic"
+    uncertainty: Uncertainty = Uncertainty()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Method:
+        codes = [i.code for i in self.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError("indicators are listed twice / 指标重复")
+        if not codes:
+            raise ValueError("no indicators / 没有指标")
+        if self.normalization == "minmax_fixed" and any(i.goalposts is None for i in self.indicators):
+            raise ValueError("minmax_fixed needs goalposts for every indicator / 固定阈值归一化须为每个指标给出阈值")
+        if self.domain_weighting == "ahp" and self.ahp_matrix is None:
+            raise ValueError("domain_weighting ahp needs ahp_matrix / 层次分析法须给出判断矩阵")
+        return self
+
+    @property
+    def version(self) -> str:
+        """Return the method's version: the first 12 hex digits of the SHA-256 of its canonical JSON."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    def to_yaml(self) -> str:
+        """Return the method as YAML (what is stored with every result)."""
+        return yaml.safe_dump(self.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+
+
+def parse_method(text: str, name: str = "<method>") -> Method:
+    """Return the Method in YAML ``text``; raise InputError with located problems."""
+    return parse_model(text, name, Method)[0]
+
+
+def read_method(path: str | Path) -> Method:
+    """Return the Method in the YAML file at ``path``."""
+    return parse_method(read_text(path), str(path))

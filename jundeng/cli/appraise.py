@@ -1,0 +1,113 @@
+"""``jundeng appraise``: the yearly appraisal of districts (绩效考评) on the database or on files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from jundeng.appraise.method import read_method
+from jundeng.appraise.scorecard import scorecard_records
+from jundeng.cli.common import console, emit, errors, fail_on_input_error, open_db, settings
+from jundeng.errors import InputError
+from jundeng.io.frames import read_frame
+from jundeng.measure import MeasureError
+from jundeng.services.appraisal import Appraisal, appraise, appraise_files, default_method, reproduce, same_scores
+from jundeng.store.appraisal_repo import get_run
+
+COLUMNS = [
+    "region",
+    "name",
+    "score",
+    "rank",
+    "rank_p05",
+    "rank_p95",
+    "targets_achieved",
+    "targets_missed",
+    "score_change",
+]
+
+
+def _show(result: Appraisal, fmt: str) -> None:
+    card = result.scorecard
+    if fmt == "csv":
+        typer.echo(card.to_csv(index=False), nl=False)
+        return
+    if fmt == "json":
+        payload = {
+            "year": result.year,
+            "level": result.level,
+            "method": result.method.name,
+            "method_version": result.method.version,
+            "data_watermark": result.watermark,
+            "run_id": result.run_id,
+            "left_out": result.composite.left_out,
+            "scorecard": scorecard_records(card),
+            "sobol": [] if result.uncertainty is None else result.uncertainty.sobol.to_dict(orient="records"),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        return
+    title = f"{result.year} 年考评 appraisal · {result.level} · 方法 method {result.method.version}"
+    columns = [c for c in COLUMNS if c in card.columns]
+    emit(scorecard_records(card[columns]), "table", columns, title)
+    if result.composite.left_out:
+        errors.print(f"[yellow]无数据未计分 / no data, not scored: {', '.join(result.composite.left_out)}[/]")
+    if result.run_id is not None:
+        console.print(
+            f"已保存考评 saved as run {result.run_id}（可用 --reproduce {result.run_id} 复算 / reproducible）"
+        )
+
+
+def appraise_command(
+    ctx: typer.Context,
+    year: int = typer.Option(..., help="考评年度 / appraisal year"),
+    method: Path | None = typer.Option(None, help="方法文件 YAML / methodology file (default: the demo method)"),
+    level: str = typer.Option("district", help="district | town | village"),
+    status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
+    data: Path | None = typer.Option(None, help="数据文件（不用数据库）/ data file instead of the database"),
+    targets: Path | None = typer.Option(None, help="目标文件（与 --data 同用）/ targets file, with --data"),
+    reproduce_run: int | None = typer.Option(None, "--reproduce", help="按保存的方法与数据复算 / recompute a run"),
+    no_uncertainty: bool = typer.Option(False, "--no-uncertainty", help="不做蒙特卡洛 / skip Monte Carlo"),
+    save: bool = typer.Option(True, "--save/--no-save", help="保存结果 / store the run"),
+    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+) -> None:
+    """Appraise the districts of a year: composite index, rank intervals, targets, gaps and obstacles."""
+    try:
+        chosen = read_method(method) if method else default_method()
+        if data is not None:
+            frame = read_frame(data)
+            goals = read_frame(targets) if targets else None
+            result = appraise_files(frame, goals, year=year, method=chosen, with_uncertainty=not no_uncertainty)
+        elif reproduce_run is not None:
+            db = open_db(ctx)
+            result = reproduce(db, reproduce_run)
+            with db.session() as session:
+                stored = get_run(session, reproduce_run)
+            if stored is not None:
+                same = same_scores(pd.DataFrame(stored.results["scorecard"]), result.scorecard)
+                verdict = ("一致", "matches") if same else ("不一致", "DIFFERS from")
+                console.print(f"复算与保存结果{verdict[0]} / recomputed result {verdict[1]} run {reproduce_run}")
+        else:
+            db = open_db(ctx)
+            result = appraise(
+                db,
+                year=year,
+                method=chosen,
+                level=level,
+                statuses=status,
+                with_uncertainty=not no_uncertainty,
+                user=settings(ctx).who if save else None,
+            )
+    except InputError as exc:
+        raise fail_on_input_error(exc) from exc
+    except MeasureError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    _show(result, fmt)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the appraisal command to the root app."""
+    app.command("appraise")(appraise_command)

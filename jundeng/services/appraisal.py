@@ -1,0 +1,203 @@
+"""Run, store and reproduce a yearly appraisal of the regions of one level from the database."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jundeng.appraise.attainment import attainment, rollup
+from jundeng.appraise.composite import CompositeResult, composite
+from jundeng.appraise.method import Method, parse_method, read_method
+from jundeng.appraise.scorecard import scorecard, scorecard_records
+from jundeng.appraise.uncertainty import Uncertainty, monte_carlo
+from jundeng.catalogs import APPRAISAL_METHOD
+from jundeng.measure import MeasureError
+from jundeng.store import appraisal_repo, observations_repo, regions_repo
+from jundeng.store.db import Database
+
+
+@dataclass(frozen=True, eq=False)
+class Appraisal:
+    """One appraisal: the nominal index, its uncertainty, target attainment and the scorecards."""
+
+    year: int
+    level: str
+    method: Method
+    watermark: int
+    composite: CompositeResult
+    uncertainty: Uncertainty | None
+    attainment: pd.DataFrame
+    scorecard: pd.DataFrame
+    run_id: int | None = None
+
+    def results(self) -> dict[str, object]:
+        """Return what is stored with the run (JSON-ready)."""
+        return {
+            "scorecard": scorecard_records(self.scorecard),
+            "weights": {k: float(v) for k, v in self.composite.weights.items()},
+            "domain_weights": {k: float(v) for k, v in self.composite.domain_weights.items()},
+            "sobol": [] if self.uncertainty is None else self.uncertainty.sobol.to_dict(orient="records"),
+            "attainment_by_region": _records(rollup(self.attainment, "region")) if len(self.attainment) else [],
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [
+        {str(k): v for k, v in r.items()} for r in frame.astype(object).where(frame.notna(), None).to_dict("records")
+    ]
+
+
+def default_method() -> Method:
+    """Return the methodology shipped for the demo city."""
+    return read_method(APPRAISAL_METHOD)
+
+
+def _cascaded_targets(targets: pd.DataFrame, regions: Sequence[str], city: str, additive: set[str]) -> pd.DataFrame:
+    """Return the targets of each region: its own, else the city-wide target applied to it.
+
+    Targets on additive indicators (counts such as 新建12所学校) are not applied to each region: the
+    city meets them with the sum of its districts.
+    """
+    own = targets[targets["region"].isin(regions)]
+    city_wide = targets[(targets["region"] == city) & ~targets["indicator"].isin(additive)]
+    copies = [city_wide.assign(region=r) for r in regions]
+    merged = pd.concat([own, *copies], ignore_index=True)
+    return merged.drop_duplicates(["indicator", "region", "year"], keep="first")
+
+
+def appraise(
+    db: Database,
+    *,
+    year: int,
+    method: Method | None = None,
+    level: str = "district",
+    statuses: Sequence[str] = ("approved",),
+    as_of: int | None = None,
+    with_uncertainty: bool = True,
+    user: str | None = None,
+) -> Appraisal:
+    """Appraise the regions of ``level`` in ``year``; store the run when ``user`` is given."""
+    method = method or default_method()
+    codes = [i.code for i in method.indicators]
+    with db.session() as session:
+        mark = as_of if as_of is not None else observations_repo.watermark(session)
+        frame = appraisal_repo.appraisal_frame(
+            session, year=year, codes=codes, level=level, as_of=mark, statuses=statuses
+        )
+        if not frame["value"].notna().any():
+            raise MeasureError(f"{year} 年在 {level} 层级没有可用数据", f"no data for {year} at level {level}")
+        cities = regions_repo.regions(session, level="city")
+        names = {r.code: r.name for r in regions_repo.regions(session, level=level)}
+        previous_frame = appraisal_repo.appraisal_frame(
+            session, year=year - 1, codes=codes, level=level, as_of=mark, statuses=statuses
+        )
+        regions = sorted(frame["region"].unique())
+        history = appraisal_repo.history(session, until=year, as_of=mark, statuses=statuses, regions=regions)
+        targets = appraisal_repo.targets_frame(session)
+        meta = appraisal_repo.indicators_frame(session)
+    additive = set(meta.loc[meta["additive"], "code"])
+    goals = _cascaded_targets(targets, regions, cities[0].code if cities else "", additive)
+    result = evaluate(
+        frame,
+        previous_frame,
+        history,
+        goals,
+        meta,
+        year=year,
+        level=level,
+        method=method,
+        watermark=mark,
+        with_uncertainty=with_uncertainty,
+    )
+    result.scorecard.insert(1, "name", result.scorecard["region"].map(names))
+    if user is None:
+        return result
+    with db.session() as session:
+        run_id = appraisal_repo.save_run(
+            session,
+            year=year,
+            level=level,
+            method_name=method.name,
+            method_version=method.version,
+            method_yaml=method.to_yaml(),
+            watermark=mark,
+            statuses=statuses,
+            results=result.results(),
+            user=user,
+        )
+    return dataclasses.replace(result, run_id=run_id)
+
+
+def evaluate(
+    frame: pd.DataFrame,
+    previous_frame: pd.DataFrame | None,
+    history: pd.DataFrame,
+    goals: pd.DataFrame,
+    meta: pd.DataFrame | None,
+    *,
+    year: int,
+    level: str,
+    method: Method,
+    watermark: int = 0,
+    with_uncertainty: bool = True,
+) -> Appraisal:
+    """Return the appraisal of prepared frames (the pure part, shared by the database and file modes)."""
+    nominal = composite(frame, method)
+    has_previous = previous_frame is not None and previous_frame["value"].notna().any()
+    previous = composite(previous_frame, method) if has_previous else None  # type: ignore[arg-type]
+    spread = monte_carlo(frame, method, nominal) if with_uncertainty else None
+    attained = attainment(history, goals, year, meta) if len(goals) else pd.DataFrame(columns=["region", "status"])
+    pairs = frame.drop_duplicates("indicator")[["indicator", "direction"]].itertuples(index=False)
+    directions = {str(c): (1 if d in ("higher", 1, "1") else -1) for c, d in pairs}
+    card = scorecard(nominal, directions=directions, uncertainty=spread, attainment=attained, previous=previous)
+    return Appraisal(year, level, method, watermark, nominal, spread, attained, card)
+
+
+def appraise_files(
+    data: pd.DataFrame, targets: pd.DataFrame | None, *, year: int, method: Method, with_uncertainty: bool = True
+) -> Appraisal:
+    """Appraise from a long data file (region, indicator, year, value, domain, direction) and a targets file."""
+    need = {"region", "indicator", "year", "value", "domain", "direction"}
+    if not need <= set(data.columns):
+        raise MeasureError(
+            f"数据文件缺少列 {sorted(need - set(data.columns))}", f"missing columns {sorted(need - set(data.columns))}"
+        )
+    earlier = data[data["year"] < year].sort_values("year").groupby(["indicator", "region"])["value"].last()
+    current = data[data["year"] == year].drop(columns="year")
+    frame = current.merge(earlier.rename("previous"), left_on=["indicator", "region"], right_index=True, how="left")
+    before = data[data["year"] == year - 1].drop(columns="year")
+    history = data[data["year"] <= year][["indicator", "region", "year", "value"]]
+    goals = targets if targets is not None else pd.DataFrame()
+    return evaluate(
+        frame,
+        before if len(before) else None,
+        history,
+        goals,
+        None,
+        year=year,
+        level="file",
+        method=method,
+        with_uncertainty=with_uncertainty,
+    )
+
+
+def reproduce(db: Database, run_id: int) -> Appraisal:
+    """Recompute a stored run from its own method and data watermark (nothing is stored)."""
+    with db.session() as session:
+        run = appraisal_repo.get_run(session, run_id)
+        if run is None:
+            raise MeasureError(f"没有编号为 {run_id} 的考评", f"no appraisal run {run_id}")
+        method = parse_method(run.method_yaml, f"run {run_id}")
+        year, level, mark, statuses = run.year, run.level, run.data_watermark, list(run.statuses)
+    return appraise(db, year=year, method=method, level=level, statuses=statuses, as_of=mark)
+
+
+def same_scores(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Return True when two scorecards give the same regions, scores and ranks."""
+    left = a.set_index("region")[["score", "rank"]].sort_index()
+    right = b.set_index("region")[["score", "rank"]].sort_index()
+    return bool(left.index.equals(right.index) and np.allclose(left["score"], right["score"], rtol=0, atol=1e-12))

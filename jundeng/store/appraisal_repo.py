@@ -1,0 +1,145 @@
+"""Appraisal inputs from the store (values, history, targets) and stored appraisal runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jundeng.store import catalog_repo, observations_repo, regions_repo
+from jundeng.store.models import AppraisalRunRow, UnitRow
+
+
+def _indicator_meta(session: Session) -> pd.DataFrame:
+    """Return code, name, unit, domain, direction, kind, lead_unit (the unit leading the domain) and additive."""
+    leads: dict[str, str] = {}
+    for unit in session.execute(select(UnitRow).where(UnitRow.kind == "department")).scalars():
+        for domain in unit.domains or []:
+            leads.setdefault(domain, unit.name)
+    rows = [
+        {
+            "code": i.code,
+            "name": i.name,
+            "unit": i.unit,
+            "domain": i.domain,
+            "direction": i.direction.value,
+            "kind": i.kind.value,
+            "lead_unit": leads.get(i.domain),
+            "additive": i.is_additive,
+        }
+        for i in catalog_repo.indicators(session)
+    ]
+    return pd.DataFrame(rows)
+
+
+def history(
+    session: Session,
+    *,
+    codes: Iterable[str] | None = None,
+    regions: Iterable[str] | None = None,
+    until: int | None = None,
+    as_of: int | None = None,
+    statuses: Sequence[str] = ("approved",),
+) -> pd.DataFrame:
+    """Return yearly totals (indicator, region, year, value) up to ``until``, as of an observation id."""
+    obs = observations_repo.observations(session, indicators=codes, statuses=statuses, as_of=as_of).to_pandas()
+    obs = obs[(obs["disaggregation"] == "") & obs["period"].str.fullmatch(r"\d{4}")]
+    if regions is not None:
+        obs = obs[obs["region"].isin(list(regions))]
+    if until is not None:
+        obs = obs[obs["year"] <= until]
+    return obs[["indicator", "region", "year", "value"]].reset_index(drop=True)
+
+
+def appraisal_frame(
+    session: Session,
+    *,
+    year: int,
+    codes: Sequence[str],
+    level: str = "district",
+    as_of: int | None = None,
+    statuses: Sequence[str] = ("approved",),
+) -> pd.DataFrame:
+    """Return the long frame :func:`jundeng.appraise.composite` takes for the regions of ``level``.
+
+    Columns: region, indicator, value, previous (the latest earlier year), domain, direction, target
+    (the city-wide target for the nearest target year on or after ``year``, else the latest one).
+    Functional zones are left out (they have no GB/T 2260 data of their own).
+    """
+    regions = [r.code for r in regions_repo.regions(session, level=level) if not r.functional_zone]
+    past = history(session, codes=codes, regions=regions, until=year, as_of=as_of, statuses=statuses)
+    current = past[past["year"] == year].drop(columns="year")
+    earlier = past[past["year"] < year].sort_values("year").groupby(["indicator", "region"]).last()
+    frame = current.merge(
+        earlier["value"].rename("previous"), left_on=["indicator", "region"], right_index=True, how="left"
+    )
+    grid = pd.MultiIndex.from_product([regions, list(codes)], names=["region", "indicator"]).to_frame(index=False)
+    frame = grid.merge(frame, on=["region", "indicator"], how="left")
+    meta = _indicator_meta(session).set_index("code")
+    frame["domain"] = frame["indicator"].map(meta["domain"])
+    frame["direction"] = frame["indicator"].map(meta["direction"])
+    targets = catalog_repo.targets(session)
+    chosen: dict[str, float] = {}
+    for code in codes:
+        own = sorted((t for t in targets if t.indicator == code and t.value is not None), key=lambda t: t.year)
+        ahead = [t for t in own if t.year >= year]
+        pick = ahead[0] if ahead else (own[-1] if own else None)
+        if pick is not None and pick.value is not None:
+            chosen[code] = pick.value
+    frame["target"] = frame["indicator"].map(chosen)
+    return frame
+
+
+def targets_frame(session: Session) -> pd.DataFrame:
+    """Return the stored targets as the frame :func:`jundeng.appraise.attainment` takes."""
+    rows = [t.model_dump(mode="json", exclude={"source"}) for t in catalog_repo.targets(session)]
+    columns = ["indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def indicators_frame(session: Session) -> pd.DataFrame:
+    """Return indicator metadata (code, name, unit, domain, direction, kind, lead_unit)."""
+    return _indicator_meta(session)
+
+
+def save_run(
+    session: Session,
+    *,
+    year: int,
+    level: str,
+    method_name: str,
+    method_version: str,
+    method_yaml: str,
+    watermark: int,
+    statuses: Sequence[str],
+    results: dict[str, Any],
+    user: str,
+) -> int:
+    """Store an appraisal run with its method and data watermark; return its id."""
+    row = AppraisalRunRow(
+        year=year,
+        level=level,
+        method_name=method_name,
+        method_version=method_version,
+        method_yaml=method_yaml,
+        data_watermark=watermark,
+        statuses=list(statuses),
+        results=results,
+        created_by=user,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def get_run(session: Session, run_id: int) -> AppraisalRunRow | None:
+    """Return the stored appraisal run ``run_id``, or None."""
+    return session.get(AppraisalRunRow, run_id)
+
+
+def runs(session: Session) -> list[AppraisalRunRow]:
+    """Return every stored appraisal run, newest first."""
+    return list(session.execute(select(AppraisalRunRow).order_by(AppraisalRunRow.id.desc())).scalars())
