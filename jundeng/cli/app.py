@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli import appraise, catalog, data, dbcmd, demo, measure, review
+from jundeng.cli import appraise, catalog, data, dbcmd, demo, measure, review, tasks
 from jundeng.cli.common import Settings, console, open_db
 
 app = typer.Typer(
@@ -39,6 +39,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(catalog.regions_app, name="regions")
 app.add_typer(dbcmd.app, name="db")
 app.add_typer(review.app, name="review")
+app.add_typer(tasks.app, name="tasks")
 data.register(app)
 demo.register(app)
 measure.register(app)

@@ -76,6 +76,26 @@ def fail_on_input_error(exc: InputError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def frame_records(frame: Any) -> list[dict[str, Any]]:
+    """Return a pandas DataFrame as JSON-ready records: dates as ISO text, NaN as None, numpy as Python."""
+    import datetime as dt
+
+    import numpy as np
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, float) and value != value:
+            return None
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.cli.common import console, emit, settings
 from jundeng.measure import MeasureError, decompose, gini, sigma_convergence
+from jundeng.services.ledger import assessment, load_demo_ledger
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
 from jundeng.store.demo_loader import load_demo
@@ -30,13 +32,24 @@ def demo(
         f"人口 population rows {summary.population_rows} · 观测值 observations {summary.observations_total} "
         f"(本次写入 written now {summary.observations_written})"
     )
-    console.print("[yellow]注意：观测值与人口为合成演示数据 / note: observations and population are synthetic.[/]")
+    tasks, reports = load_demo_ledger(db, user=settings(ctx).who)
+    lights = assessment(db, DEMO_TODAY)["light"].value_counts().to_dict()
+    console.print(
+        f"任务台账 ledger: 2017 年工作计划 {tasks} 项任务 tasks（本次写入进度报告 reports written {reports}）; "
+        f"截至 as of {DEMO_TODAY}: 红 red {lights.get('red', 0)} · 黄 yellow {lights.get('yellow', 0)} · "
+        f"绿 green {lights.get('green', 0)}"
+    )
+    console.print(
+        "[yellow]注意：观测值、人口、任务分解与进度报告为合成演示数据 / note: observations, population, the task "
+        "split and progress reports are synthetic.[/]"
+    )
     if load_only:
         return
     emit(_gap_overview(db), "table", COLUMNS, "差距概览 Gap overview, 2013 → 2017（合成数据 synthetic）")
     console.print(
         "下一步 next: jundeng gaps --indicator SOC_DIBAO_STANDARD --period 2017 --by district --by urban_rural · "
-        "jundeng trend --indicator SOC_DIBAO_STANDARD · jundeng template --period 2017 --out template.xlsx"
+        "jundeng trend --indicator SOC_DIBAO_STANDARD · jundeng appraise --year 2017 · "
+        "jundeng tasks list --today 2017-09-30 --light red · jundeng tasks bulletin --period 2017Q3 --today 2017-09-30"
     )
 
 

@@ -1,12 +1,13 @@
 """Dump a whole database to one archive and restore it exactly (any dialect to any dialect).
 
 The archive is a zip holding ``manifest.json`` (schema revision, table order, row counts) and one
-JSON-lines file per table. Restore needs an empty, migrated database and keeps primary keys, so a
-dump of the restored database equals the original dump.
+JSON-lines file per table (binary columns in base64). Restore needs an empty, migrated database and
+keeps primary keys, so a dump of the restored database equals the original dump.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import zipfile
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, func, insert, select, text
+from sqlalchemy import Date, DateTime, LargeBinary, func, insert, select, text
 
 from jundeng.store.db import Database
 from jundeng.store.models import Base
@@ -24,6 +25,8 @@ CHUNK = 20_000
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
@@ -84,6 +87,8 @@ def restore(db: Database, archive_path: str | Path, progress: Callable[[str], No
                     progress(name)
                 table = tables[name]
                 datetimes = [c.name for c in table.columns if isinstance(c.type, DateTime)]
+                dates = [c.name for c in table.columns if isinstance(c.type, Date)]
+                binaries = [c.name for c in table.columns if isinstance(c.type, LargeBinary)]
                 batch: list[dict[str, Any]] = []
                 counts[name] = 0
                 with archive.open(f"{name}.jsonl") as handle:
@@ -92,6 +97,12 @@ def restore(db: Database, archive_path: str | Path, progress: Callable[[str], No
                         for column in datetimes:
                             if record[column] is not None:
                                 record[column] = datetime.fromisoformat(record[column]).replace(tzinfo=UTC)
+                        for column in dates:
+                            if record[column] is not None:
+                                record[column] = date.fromisoformat(record[column])
+                        for column in binaries:
+                            if record[column] is not None:
+                                record[column] = base64.b64decode(record[column])
                         batch.append(record)
                         if len(batch) >= CHUNK:
                             conn.execute(insert(table), batch)

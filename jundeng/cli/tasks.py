@@ -1,0 +1,213 @@
+"""``jundeng tasks …``: the task ledger (工作台账) — import, list, report progress, bulletin, reminders, export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from jundeng.cli.common import console, emit, errors, frame_records, open_db, print_problems, settings
+from jundeng.domain.periods import parse_period
+from jundeng.domain.tasks import ProgressReport
+from jundeng.io.task_sheet import write_task_sheet
+from jundeng.services import ledger
+from jundeng.services.notify import ConsoleNotifier, FileNotifier, Notifier, SmtpNotifier, address, read_contacts
+
+app = typer.Typer(help="任务台账与督办 / task ledger and supervision.")
+LIST_COLUMNS = ["code", "title", "lead_units", "deadline", "status", "light", "percent", "expected"]
+
+
+def _today(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        errors.print(f"[red]日期格式应为 YYYY-MM-DD / dates are written YYYY-MM-DD: {text!r}[/]")
+        raise typer.Exit(2) from exc
+
+
+TODAY = typer.Option(None, "--today", help="评估日期 YYYY-MM-DD（默认今天）/ assessment date (default: today)")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="重点任务分工方案 XLSX / XLS / CSV"),
+    year: int | None = typer.Option(None, help="年度（用于“年内”等）/ year for 年内 and codes"),
+    plan: str | None = typer.Option(None, help="所属规划代码 / plan code"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只校验 / validate only"),
+) -> None:
+    """Import the division-of-tasks spreadsheet; all-or-nothing; changed tasks become new revisions."""
+    result = ledger.import_task_sheet(open_db(ctx), file, user=settings(ctx).who, year=year, plan=plan, dry_run=dry_run)
+    print_problems(result.problems)
+    if result.errors:
+        errors.print(f"[red]已拒绝：{len(result.errors)} 处错误，未作任何修改 / rejected, nothing changed[/]")
+        raise typer.Exit(1)
+    console.print(
+        f"任务 tasks {result.tasks}: 写入 written {result.written}, 未变 unchanged {result.unchanged}"
+        + (" (dry run)" if dry_run else "")
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    unit: str | None = typer.Option(None, help="牵头或责任单位 / lead or responsible unit"),
+    district: str | None = typer.Option(None, help="分解到的区划代码 / district code"),
+    status: str | None = typer.Option(None, help="not_started | in_progress | completed | overdue | suspended"),
+    light: str | None = typer.Option(None, help="red | yellow | green"),
+    today: str | None = TODAY,
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    """List the ledger with status and traffic light, filtered."""
+    table = ledger.assessment(open_db(ctx), _today(today))
+    if unit:
+        table = table[table.apply(lambda r: unit in list(r["lead_units"]) + list(r["responsible_units"]), axis=1)]
+    if district:
+        table = table[table["districts"].apply(lambda ds: district in list(ds or []))]
+    if status:
+        table = table[table["status"] == status]
+    if light:
+        table = table[table["light"] == light]
+    rows = frame_records(table.drop(columns=["districts"], errors="ignore"))
+    for row in rows:
+        if fmt == "table":
+            row["title"] = str(row["title"])[:30]
+            row["lead_units"] = "、".join(row["lead_units"])
+    emit(rows, fmt, LIST_COLUMNS, f"任务台账 Ledger · {len(rows)}")
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    task: str = typer.Argument(..., help="任务代码 / task code"),
+    value: float | None = typer.Option(None, "--value", help="累计完成量 / cumulative value achieved"),
+    percent: float | None = typer.Option(None, "--percent", help="完成百分比 / percent complete"),
+    note: str | None = typer.Option(None, "--note", help="进展说明 / narrative"),
+    region: str | None = typer.Option(None, help="报送区划（分解任务）/ district, for decomposed tasks"),
+    reporter: str | None = typer.Option(None, help="报送单位 / reporting unit (default: the user)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="截至日期 / as of (default: today)"),
+    evidence: list[Path] = typer.Option([], help="佐证材料文件 / evidence files (repeatable)"),
+) -> None:
+    """Report progress on a task (value and/or percent, narrative, evidence)."""
+    missing = [p for p in evidence if not p.exists()]
+    if missing:
+        errors.print(f"[red]佐证文件不存在 / no such evidence file: {', '.join(map(str, missing))}[/]")
+        raise typer.Exit(2)
+    try:
+        entry = ProgressReport(
+            task=task,
+            reporter=reporter or settings(ctx).who,
+            region=region,
+            as_of=_today(as_of),
+            value=value,
+            percent=percent,
+            narrative=note,
+        )
+        report_id = ledger.add_progress(open_db(ctx), entry, user=settings(ctx).who, evidence=evidence)
+    except KeyError as exc:
+        errors.print(f"[red]未知的任务代码 / unknown task code: {task}[/]")
+        raise typer.Exit(1) from exc
+    except ValueError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    console.print(f"已记录进度报告 report {report_id} 已保存 saved ({len(evidence)} 个佐证 evidence files)")
+
+
+@app.command("bulletin")
+def bulletin(
+    ctx: typer.Context,
+    period: str = typer.Option(..., help="通报期间 / period: 2017, 2017H2, 2017Q3 or 2017-09"),
+    today: str | None = TODAY,
+    fmt: str = typer.Option("table", "--format", help="table | json | xlsx"),
+    out: Path | None = typer.Option(None, "--out", help="xlsx 输出文件 / output for xlsx"),
+) -> None:
+    """The periodic bulletin (定期通报) per unit: completed, on track, behind, overdue, with the reasons."""
+    try:
+        start, end = _period_bounds(period)
+    except ValueError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    result = ledger.period_bulletin(open_db(ctx), start, end, _today(today) if today else None)
+    if fmt == "json":
+        typer.echo(json.dumps(result.to_records(), ensure_ascii=False, indent=2, default=str))
+    elif fmt == "xlsx":
+        import pandas as pd
+        import polars as pl
+
+        from jundeng.store.export import write_frames
+
+        target = out or Path(f"bulletin-{period}.xlsx")
+        frames = {
+            "by_unit": result.by_unit,
+            "behind": pd.DataFrame(result.behind),
+            "overdue": pd.DataFrame(result.overdue),
+        }
+        write_frames({k: pl.from_pandas(v.astype(str)) for k, v in frames.items()}, "xlsx", target)
+        console.print(f"通报已写入 bulletin written → {target}")
+    else:
+        columns = ["unit", "tasks", "completed", "on_track", "behind", "overdue", "red", "yellow", "green"]
+        emit(frame_records(result.by_unit), "table", columns, f"{period} 通报 Bulletin {start} – {end}")
+        console.print(f"合计 totals: {result.totals}")
+
+
+def _period_bounds(text: str) -> tuple[date, date]:
+    """Return the first and last day of a period written 2017, 2017H2, 2017Q3 or 2017-09."""
+    period = parse_period(text)
+    months = {
+        "year": (1, 12),
+        "half": ((period.index - 1) * 6 + 1, period.index * 6),
+        "quarter": ((period.index - 1) * 3 + 1, period.index * 3),
+        "month": (period.index, period.index),
+    }
+    first, last = months[period.kind]
+    end = date(period.year + (last == 12), last % 12 + 1, 1)
+    return date(period.year, first, 1), date.fromordinal(end.toordinal() - 1)
+
+
+@app.command("remind")
+def remind(
+    ctx: typer.Context,
+    today: str | None = TODAY,
+    days: int = typer.Option(30, help="提前提醒天数 / remind this many days ahead"),
+    via: str = typer.Option("console", help="console | file | smtp"),
+    outbox: Path = typer.Option(Path("outbox.jsonl"), help="via file: 发件箱文件 / outbox file"),
+    contacts: Path | None = typer.Option(None, help="单位邮箱 CSV (unit,email) / unit e-mail addresses"),
+    smtp_host: str = typer.Option("localhost", envvar="JUNDENG_SMTP_HOST"),
+    smtp_port: int = typer.Option(25, envvar="JUNDENG_SMTP_PORT"),
+    sender: str = typer.Option("jundeng@localhost", envvar="JUNDENG_SMTP_SENDER"),
+) -> None:
+    """Send each unit the list of its overdue tasks and those due soon."""
+    messages = ledger.reminders(open_db(ctx), _today(today), days)
+    if contacts:
+        messages = address(messages, read_contacts(contacts))
+    notifier: Notifier
+    if via == "smtp":
+        notifier = SmtpNotifier(smtp_host, smtp_port, sender=sender)
+    elif via == "file":
+        notifier = FileNotifier(outbox)
+    else:
+        notifier = ConsoleNotifier()
+    failed = notifier.send(messages)
+    console.print(f"提醒 reminders: {len(messages) - len(failed)} 已发送 sent, {len(failed)} 未送达 not delivered")
+    if failed:
+        errors.print(f"[yellow]未送达 not delivered: {', '.join(failed)}[/]")
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="输出 XLSX / output file"),
+    today: str | None = TODAY,
+) -> None:
+    """Export the ledger to the division-of-tasks layout with status, progress and light."""
+    table = ledger.assessment(open_db(ctx), _today(today))
+    rows = [
+        {**r, "latest": r.get("narrative")} for r in frame_records(table.drop(columns=["districts"], errors="ignore"))
+    ]
+    write_task_sheet(out, rows)
+    console.print(f"已导出 exported {len(rows)} 项任务 tasks → {out}")

@@ -1,0 +1,150 @@
+"""The task ledger use cases: import the division-of-tasks sheet, report progress, assess, remind, bulletin."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from jundeng.catalogs import HERE
+from jundeng.catalogs.demo_ledger import SOURCE as DEMO_SOURCE
+from jundeng.catalogs.demo_ledger import synthetic_reports
+from jundeng.domain.tasks import ProgressReport, Share, Task
+from jundeng.errors import HasProblems, Problem
+from jundeng.io.task_sheet import parse_target, read_task_sheet
+from jundeng.services.notify import Message
+from jundeng.store import observations_repo, tasks_repo
+from jundeng.store.db import Database
+from jundeng.tasks import Bulletin, LightThresholds, assess, bulletin, due_soon, overdue
+
+DEMO_TASKS = HERE / "zhuhai-2017-tasks.csv"
+DEMO_SHARES = HERE / "zhuhai-2017-shares.csv"
+
+
+@dataclass
+class TaskImport(HasProblems):
+    """What a task-sheet import did."""
+
+    tasks: int = 0
+    written: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def import_task_sheet(
+    db: Database,
+    path: str | Path,
+    *,
+    user: str,
+    year: int | None = None,
+    plan: str | None = None,
+    dry_run: bool = False,
+) -> TaskImport:
+    """Read a 重点任务分工方案 sheet; store its tasks (new revisions for changed ones) unless any problem."""
+    tasks, problems = read_task_sheet(path, year=year, plan=plan)
+    report = TaskImport(tasks=len(tasks), problems=problems)
+    if report.errors or dry_run:
+        return report
+    content = Path(path).read_bytes()
+    with db.session() as session:
+        batch = observations_repo.new_batch(
+            session,
+            kind="tasks",
+            filename=Path(path).name,
+            sha256=hashlib.sha256(content).hexdigest(),
+            rows=len(tasks),
+            user=user,
+        )
+        report.written, report.unchanged = tasks_repo.save_tasks(session, tasks, user=user, batch=batch)
+    return report
+
+
+def read_shares(path: str | Path, tasks: Sequence[Task]) -> list[Task]:
+    """Return ``tasks`` with the district shares in ``path`` (序号,区划代码,目标值; '#' lines are comments)."""
+    by_number: dict[str, list[Share]] = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            parsed = parse_target(row["目标值"])
+            value = parsed[0] if parsed else None
+            by_number.setdefault(row["序号"].strip(), []).append(
+                Share(region=row["区划代码"].strip(), target_value=value)
+            )
+    result = []
+    for task in tasks:
+        number = task.code.rsplit("-", 1)[-1].lstrip("0")
+        shares = by_number.get(number)
+        result.append(task.model_copy(update={"shares": shares}) if shares else task)
+    return result
+
+
+def load_demo_ledger(db: Database, *, user: str) -> tuple[int, int]:
+    """Load the Zhuhai 2017 work plan's tasks, their synthetic district split and progress; return counts."""
+    tasks, problems = read_task_sheet(DEMO_TASKS, year=2017, plan="zhuhai-2012-2017")
+    if problems:
+        raise ValueError("\n".join(str(p) for p in problems))
+    tasks = read_shares(DEMO_SHARES, tasks)
+    with db.session() as session:
+        written, _ = tasks_repo.save_tasks(session, tasks, user=user)
+        if written == 0:
+            return len(tasks), 0
+        reports = synthetic_reports(tasks)
+        for r in reports:
+            tasks_repo.add_report(session, r, user=user, source=DEMO_SOURCE)
+    return len(tasks), len(reports)
+
+
+def assessment(db: Database, today: date, thresholds: LightThresholds | None = None) -> pd.DataFrame:
+    """Return the ledger assessed on ``today`` (one row per task with status and light)."""
+    with db.session() as session:
+        tasks = tasks_repo.current_tasks(session)
+        reports = tasks_repo.reports(session, until=today)
+    return assess(tasks, reports, today, thresholds)
+
+
+def district_reports(db: Database, code: str) -> list[ProgressReport]:
+    """Return the progress reports of a task that came from its districts."""
+    with db.session() as session:
+        return [r for r in tasks_repo.reports(session, task=code) if r.region]
+
+
+def add_progress(db: Database, report: ProgressReport, *, user: str, evidence: Sequence[Path] = ()) -> int:
+    """Store a progress report with its evidence files; raise KeyError for an unknown task."""
+    with db.session() as session:
+        if report.task not in {t.code for t in tasks_repo.current_tasks(session)}:
+            raise KeyError(report.task)
+        files = [(p.name, p.read_bytes()) for p in evidence]
+        return tasks_repo.add_report(session, report, user=user, evidence=files)
+
+
+def period_bulletin(db: Database, start: date, end: date, today: date | None = None) -> Bulletin:
+    """Return the bulletin (定期通报) of the period ``start``–``end``."""
+    with db.session() as session:
+        tasks = tasks_repo.current_tasks(session)
+        reports = tasks_repo.reports(session)
+    return bulletin(tasks, reports, start, end, today)
+
+
+def reminders(db: Database, today: date, days: int = 30) -> list[Message]:
+    """Return one message per unit listing its tasks due within ``days`` and its overdue tasks."""
+    table = assessment(db, today)
+    soon, late = due_soon(table, today, days), overdue(table)
+    messages = []
+    for unit in sorted(set(soon["unit"]) | set(late["unit"])):
+        lines = [f"截至 {today:%Y年%m月%d日} / as of {today:%Y-%m-%d}"]
+        for label, frame in (("已逾期 Overdue", late), (f"{days} 天内到期 Due within {days} days", soon)):
+            rows = frame[frame["unit"] == unit]
+            if len(rows):
+                lines.append(f"\n{label}:")
+                lines += [
+                    f"- {r.code} {r.title[:40]}（时限 {r.deadline}，进度 {r.percent:.0f}%）" for r in rows.itertuples()
+                ]
+        count = int((late["unit"] == unit).sum())
+        subject = f"督办提醒：逾期 {count} 项 / Reminder: {count} overdue"
+        messages.append(Message(unit=unit, subject=subject, body="\n".join(lines)))
+    return messages

@@ -1,0 +1,194 @@
+"""Task ledger persistence: task revisions, progress reports with evidence, supervision notices.
+
+Tasks are stored whole (the :class:`~jundeng.domain.tasks.Task` as JSON) with a revision number: an
+edit or a re-import that changes a task adds revision n+1, and the same task again adds nothing.
+Progress reports and notices are append-only; their review and responses are written to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Task
+from jundeng.store.models import AttachmentRow, AuditRow, NoticeRow, ProgressReportRow, TaskRow, utcnow
+
+
+def current_tasks(session: Session) -> list[Task]:
+    """Return the latest revision of every task, ordered by code."""
+    latest = select(TaskRow.code, func.max(TaskRow.revision).label("rev")).group_by(TaskRow.code).subquery()
+    rows = session.execute(
+        select(TaskRow)
+        .join(latest, (TaskRow.code == latest.c.code) & (TaskRow.revision == latest.c.rev))
+        .order_by(TaskRow.code)
+    ).scalars()
+    return [Task.model_validate(r.data) for r in rows]
+
+
+def task_history(session: Session, code: str) -> list[tuple[int, str, Task]]:
+    """Return every revision of a task as (revision, author, task)."""
+    rows = session.execute(select(TaskRow).where(TaskRow.code == code).order_by(TaskRow.revision)).scalars()
+    return [(r.revision, r.created_by, Task.model_validate(r.data)) for r in rows]
+
+
+def save_tasks(session: Session, tasks: Iterable[Task], *, user: str, batch: int | None = None) -> tuple[int, int]:
+    """Store new tasks and changed ones as new revisions; return (written, unchanged)."""
+    current = {t.code: t for t in current_tasks(session)}
+    revisions = dict(session.execute(select(TaskRow.code, func.max(TaskRow.revision)).group_by(TaskRow.code)).all())
+    written = unchanged = 0
+    for task in tasks:
+        if current.get(task.code) == task:
+            unchanged += 1
+            continue
+        session.add(
+            TaskRow(
+                code=task.code,
+                revision=int(revisions.get(task.code, 0)) + 1,
+                data=task.model_dump(mode="json"),
+                batch=batch,
+                created_by=user,
+            )
+        )
+        written += 1
+    return written, unchanged
+
+
+def add_report(
+    session: Session,
+    report: ProgressReport,
+    *,
+    user: str,
+    evidence: Sequence[tuple[str, bytes]] = (),
+    source: str | None = None,
+) -> int:
+    """Store a progress report and its evidence files; return the report id."""
+    row = ProgressReportRow(
+        task=report.task,
+        reporter=report.reporter,
+        region=report.region,
+        as_of=report.as_of,
+        value=report.value,
+        percent=report.percent,
+        narrative=report.narrative,
+        review=report.review.value,
+        review_comment=report.review_comment,
+        source=source,
+        created_by=user,
+    )
+    session.add(row)
+    session.flush()
+    for filename, content in evidence:
+        session.add(
+            AttachmentRow(
+                report=row.id,
+                filename=filename,
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                content=content,
+                created_by=user,
+            )
+        )
+    return row.id
+
+
+def reports(session: Session, *, task: str | None = None, until: date | None = None) -> list[ProgressReport]:
+    """Return progress reports (optionally of one task, up to a date), oldest first."""
+    query = select(ProgressReportRow).order_by(ProgressReportRow.as_of, ProgressReportRow.id)
+    if task is not None:
+        query = query.where(ProgressReportRow.task == task)
+    if until is not None:
+        query = query.where(ProgressReportRow.as_of <= until)
+    result = []
+    for r in session.execute(query).scalars():
+        evidence = session.execute(select(AttachmentRow.filename).where(AttachmentRow.report == r.id)).scalars()
+        result.append(
+            ProgressReport(
+                task=r.task,
+                reporter=r.reporter,
+                region=r.region,
+                as_of=r.as_of,
+                value=r.value,
+                percent=r.percent,
+                narrative=r.narrative,
+                evidence=list(evidence),
+                review=ReviewStatus(r.review),
+                review_comment=r.review_comment,
+                created_by=r.created_by,
+                created_at=r.created_at,
+            )
+        )
+    return result
+
+
+def review_report(session: Session, report_id: int, *, status: ReviewStatus, user: str, comment: str | None) -> bool:
+    """Accept or return a submitted report (audited); return False when it is not awaiting review."""
+    row = session.get(ProgressReportRow, report_id)
+    if row is None or row.review != ReviewStatus.SUBMITTED.value:
+        return False
+    before = {"review": row.review, "review_comment": row.review_comment}
+    row.review, row.review_comment = status.value, comment
+    session.add(
+        AuditRow(
+            user=user,
+            action="review",
+            entity="progress_reports",
+            key=str(report_id),
+            before=before,
+            after={"review": status.value, "review_comment": comment},
+        )
+    )
+    return True
+
+
+def add_notice(session: Session, notice: Notice) -> int:
+    """Store a supervision notice; return its id."""
+    row = NoticeRow(
+        task=notice.task, unit=notice.unit, request=notice.request, issued_by=notice.issued_by, due=notice.due
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def respond_notice(session: Session, notice_id: int, *, response: str, user: str) -> bool:
+    """Record a unit's response to a notice (audited); return False when there is no such notice."""
+    row = session.get(NoticeRow, notice_id)
+    if row is None:
+        return False
+    before = {"response": row.response}
+    row.response, row.responded_by, row.responded_at = response, user, utcnow()
+    session.add(
+        AuditRow(
+            user=user,
+            action="respond",
+            entity="notices",
+            key=str(notice_id),
+            before=before,
+            after={"response": response},
+        )
+    )
+    return True
+
+
+def notices(session: Session, *, task: str | None = None) -> list[Notice]:
+    """Return supervision notices (optionally of one task), oldest first."""
+    query = select(NoticeRow).order_by(NoticeRow.id)
+    if task is not None:
+        query = query.where(NoticeRow.task == task)
+    return [
+        Notice(
+            task=r.task,
+            unit=r.unit,
+            request=r.request,
+            issued_by=r.issued_by,
+            issued_at=r.issued_at,
+            due=r.due,
+            response=r.response,
+            responded_at=r.responded_at,
+        )
+        for r in session.execute(query).scalars()
+    ]
