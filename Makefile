@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install assets browser demo test lint typecheck unit bench serve clean
+VENDOR := jundeng/web/static/vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +13,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# ECharts from the npm registry into a static folder that is not committed (no CDN on intranets).
+assets: $(VENDOR)/echarts.min.js
+$(VENDOR)/echarts.min.js:
+	mkdir -p build/npm $(VENDOR)
+	npm install --silent --no-audit --no-fund --prefix build/npm echarts@5
+	cp build/npm/node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download).
+browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 demo: install
 	$(BIN)/jundeng demo
@@ -24,7 +36,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install browser
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck unit
@@ -34,5 +46,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_measure.py
 	$(BIN)/python benchmarks/bench_appraise.py
 
+serve: install
+	$(BIN)/jundeng serve
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build $(VENDOR)

@@ -141,6 +141,6 @@ def test_trend_command_reports_sigma_and_beta(demo_db: Database) -> None:
 
 
 def test_demo_command_prints_the_gap_overview(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["--db", str(tmp_path / "d.sqlite"), "demo"])
+    result = runner.invoke(app, ["--db", str(tmp_path / "d.sqlite"), "demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "Gap overview" in result.output and "synthetic" in result.output

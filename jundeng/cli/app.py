@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli import appraise, catalog, data, dbcmd, demo, measure, review, tasks
+from jundeng.cli import appraise, catalog, data, dbcmd, demo, measure, review, tasks, web
 from jundeng.cli.common import Settings, console, open_db
 
 app = typer.Typer(
@@ -44,3 +44,4 @@ data.register(app)
 demo.register(app)
 measure.register(app)
 appraise.register(app)
+web.register(app)

@@ -7,6 +7,7 @@ import typer
 from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.cli.common import console, emit, settings
 from jundeng.measure import MeasureError, decompose, gini, sigma_convergence
+from jundeng.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
 from jundeng.services.ledger import assessment, load_demo_ledger
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
@@ -17,6 +18,8 @@ from jundeng.store.frames import indicator_panel
 def demo(
     ctx: typer.Context,
     load_only: bool = typer.Option(False, "--load-only", help="只载入数据 / only load the data"),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="最后启动网页服务 / end by serving the web app"),
+    port: int = typer.Option(8000, help="网页端口 / web port"),
 ) -> None:
     """Create the demo city (Zhuhai, synthetic 2013–2017 data) in the database and summarize it."""
     db = Database(settings(ctx).db_url)
@@ -43,6 +46,7 @@ def demo(
         "[yellow]注意：观测值、人口、任务分解与进度报告为合成演示数据 / note: observations, population, the task "
         "split and progress reports are synthetic.[/]"
     )
+    accounts = create_demo_accounts(db, by=settings(ctx).who)
     if load_only:
         return
     emit(_gap_overview(db), "table", COLUMNS, "差距概览 Gap overview, 2013 → 2017（合成数据 synthetic）")
@@ -51,6 +55,19 @@ def demo(
         "jundeng trend --indicator SOC_DIBAO_STANDARD · jundeng appraise --year 2017 · "
         "jundeng tasks list --today 2017-09-30 --light red · jundeng tasks bulletin --period 2017Q3 --today 2017-09-30"
     )
+    console.print(
+        "演示账户 demo accounts (密码 password: "
+        + DEMO_PASSWORD
+        + "): "
+        + ", ".join(f"{a['username']} ({a['role']})" for a in accounts)
+    )
+    if serve:
+        import uvicorn
+
+        from jundeng.web.app import create_app
+
+        console.print(f"[bold]网页 Web: http://127.0.0.1:{port}/[/]  (Ctrl+C 停止 / to stop)")
+        uvicorn.run(create_app(db.url), host="127.0.0.1", port=port, log_level="warning")
 
 
 COLUMNS = ["indicator", "name", "gini_2013", "gini_2017", "between_district_2017", "trend"]

@@ -17,7 +17,7 @@ from jundeng.domain.observations import parse_disaggregation_key
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 
 FORMATS = ("csv", "xlsx", "parquet")
-META = ["status", "source", "revision", "created_by", "created_at"]
+META = ["id", "status", "source", "revision", "created_by", "created_at"]
 
 
 def observations_frame(

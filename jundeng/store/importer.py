@@ -95,8 +95,13 @@ def import_files(
     dry_run: bool = False,
     jump_ratio: float = 0.5,
     progress: Progress | None = None,
+    permitted: Callable[[str, str], bool] | None = None,
 ) -> ImportReport:
-    """Validate and (unless ``dry_run`` or any error) store the observations in ``paths`` atomically."""
+    """Validate and (unless ``dry_run`` or any error) store the observations in ``paths`` atomically.
+
+    ``permitted(indicator, region)`` limits what the user may write (the web app's scopes); a row outside
+    it is an error located at its indicator cell.
+    """
     report = ImportReport(files=[str(p) for p in paths], dry_run=dry_run)
     note = progress or (lambda _stage, _done, _total: None)
     with db.session() as session:
@@ -116,6 +121,8 @@ def import_files(
                 if checked.frame.height:
                     accepted.append((path, table.name, checked.frame))
         _duplicates_across_files(accepted, report)
+        if permitted is not None:
+            _outside_scope(accepted, permitted, report)
         report.problems.sort(key=lambda p: (p.file, p.row, p.column))
         if report.errors or dry_run:
             note("完成 done", len(paths), len(paths))
@@ -165,3 +172,21 @@ def _duplicates_across_files(accepted: list[tuple[Path, str, pl.DataFrame]], rep
                 )
             else:
                 seen[key] = f"{name}:{row[4]}"
+
+
+def _outside_scope(
+    accepted: list[tuple[Path, str, pl.DataFrame]], permitted: Callable[[str, str], bool], report: ImportReport
+) -> None:
+    """Report every row the user may not write (indicator outside its domains, region outside its subtree)."""
+    for _path, name, frame in accepted:
+        for indicator, region, row in frame.select("indicator", "region", "_row").iter_rows():
+            if not permitted(indicator, region):
+                report.problems.append(
+                    Problem(
+                        name,
+                        row,
+                        1,
+                        f"无权报送 {indicator} @ {region}（超出本单位范围）",
+                        f"not allowed to report {indicator} for {region} (outside your scope)",
+                    )
+                )

@@ -283,3 +283,28 @@ class NoticeRow(Base):
     response: Mapped[str | None] = mapped_column(Text)
     responded_by: Mapped[str | None] = mapped_column(String(128))
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserRow(Base):
+    """An account: argon2 password hash, role and scope (a region subtree for districts, domains and a unit
+    for departments)."""
+
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(Text)
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublicationRow(Base):
+    """An indicator the office has published on the open (public) pages."""
+
+    __tablename__ = "publications"
+    indicator: Mapped[str] = mapped_column(ForeignKey("indicators.code"), primary_key=True)
+    published_by: Mapped[str] = mapped_column(String(128))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

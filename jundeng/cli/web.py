@@ -1,0 +1,82 @@
+"""``jundeng serve`` and ``jundeng users add|list``."""
+
+from __future__ import annotations
+
+import typer
+
+from jundeng.cli.common import console, emit, errors, open_db, settings
+from jundeng.store import users_repo
+
+users_app = typer.Typer(help="账户与角色 / accounts and roles.")
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="监听地址 / address to listen on"),
+    port: int = typer.Option(8000, help="端口 / port"),
+    https: bool = typer.Option(False, "--https", help="在 TLS 之后运行（Cookie 标记 Secure）/ behind TLS"),
+) -> None:
+    """Serve the web application (uvicorn)."""
+    import uvicorn
+
+    from jundeng.web.app import create_app
+
+    db = open_db(ctx)
+    console.print(f"均等 Jundeng · http://{host}:{port}/ · {db.url}")
+    uvicorn.run(create_app(db.url, https=https), host=host, port=port, log_level="info")
+
+
+@users_app.command("add")
+def add(
+    ctx: typer.Context,
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., help="admin | office | department | district | viewer | public"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    name: str | None = typer.Option(None, help="显示名称 / display name"),
+    region: str | None = typer.Option(None, help="区县用户的区划代码 / region of a district user"),
+    unit: str | None = typer.Option(None, help="所属单位名称 / unit name"),
+    domain: list[str] = typer.Option([], help="部门用户负责的领域 / domains of a department user"),
+) -> None:
+    """Create an account (password hashed with argon2)."""
+    try:
+        with open_db(ctx).session() as session:
+            users_repo.create_user(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                display_name=name,
+                region=region,
+                unit=unit,
+                domains=domain,
+                by=settings(ctx).who,
+            )
+    except ValueError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"已创建用户 created {username} ({role})")
+
+
+@users_app.command("list")
+def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
+    """List accounts."""
+    with open_db(ctx).session() as session:
+        rows = [
+            {
+                "username": u.username,
+                "name": u.display_name,
+                "role": u.role,
+                "region": u.region,
+                "unit": u.unit,
+                "domains": ",".join(u.domains or []),
+                "active": u.active,
+            }
+            for u in users_repo.users(session)
+        ]
+    emit(rows, fmt, ["username", "name", "role", "region", "unit", "domains", "active"], "用户 Users")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the web commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")

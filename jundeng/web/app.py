@@ -1,0 +1,81 @@
+"""The application factory: middleware (sessions, CSRF, security headers, rate limits), routers, errors."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from secure import Secure
+from slowapi import Limiter
+from slowapi.errors import RateLimitExceeded
+from slowapi.util import get_remote_address
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette_csrf.middleware import CSRFMiddleware
+
+from jundeng.store.db import Database
+from jundeng.web import errors
+
+STATIC = Path(__file__).parent / "static"
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def _secret() -> str:
+    return os.environ.get("JUNDENG_SECRET_KEY") or secrets.token_urlsafe(32)
+
+
+def create_app(url: str | None = None, *, secret_key: str | None = None, https: bool = False) -> FastAPI:
+    """Return the Jundeng web app on the database ``url`` (cookies marked Secure when ``https``)."""
+    from jundeng.web import api, pages
+
+    app = FastAPI(
+        title="Jundeng 均等 API",
+        version="1",
+        description="基本公共服务均等化 · equalization of basic public services",
+        docs_url="/api/docs",
+        openapi_url="/api/v1/openapi.json",
+        redoc_url=None,
+    )
+    app.state.db = Database(url)
+    app.state.limiter = limiter
+    key = secret_key or _secret()
+    headers = Secure.with_default_headers()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        headers.set_headers(response)
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'"
+        )
+        return response
+
+    app.add_middleware(
+        CSRFMiddleware, secret=key, sensitive_cookies={"session"}, cookie_secure=https, cookie_samesite="strict"
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie="session",
+        same_site="strict",
+        https_only=https,
+        max_age=8 * 3600,
+    )
+    app.add_exception_handler(StarletteHTTPException, errors.http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
+
+    async def too_many(_request: Request, _exc: Exception) -> Response:
+        return JSONResponse(errors.body(429), status_code=429)
+
+    app.add_exception_handler(RateLimitExceeded, too_many)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    if STATIC.exists():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
