@@ -97,7 +97,8 @@ def read_csv_text(text: str, name: str) -> tuple[list[Table], list[Problem]]:
     return [table], problems
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """Return a spreadsheet cell as text (whole floats without .0, dates in ISO form, None as "")."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -138,14 +139,21 @@ def _formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
     return formulas
 
 
-def read_workbook(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
-    """Return one table per data sheet of an XLSX/XLS workbook, and the structural problems found."""
+def open_workbook(path: Path, name: str) -> tuple[Any, list[Problem]]:
+    """Return (the calamine workbook, []) or (None, [the located problem]) for a corrupt file."""
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_path(str(path)), []
     except Exception as exc:  # calamine raises several error types for corrupt files
-        return [], [Problem(name, 1, 1, f"无法读取工作簿: {exc}", f"cannot read the workbook: {exc}")]
+        return None, [Problem(name, 1, 1, f"无法读取工作簿: {exc}", f"cannot read the workbook: {exc}")]
+
+
+def read_workbook(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
+    """Return one table per data sheet of an XLSX/XLS workbook, and the structural problems found."""
+    book, opened = open_workbook(path, name)
+    if book is None:
+        return [], opened
     tables: list[Table] = []
     problems: list[Problem] = []
     for sheet_name in book.sheet_names:
@@ -154,7 +162,7 @@ def read_workbook(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
         sheet = book.get_sheet_by_name(sheet_name)
         where = f"{name}[{sheet_name}]"
         cells = sheet.to_python(skip_empty_area=False)
-        if not cells or not any(_cell_text(c) for c in cells[0]):
+        if not cells or not any(cell_text(c) for c in cells[0]):
             if len(book.sheet_names) == 1:
                 problems.append(Problem(where, 1, 1, "工作表为空", "the sheet is empty"))
             continue
@@ -170,13 +178,13 @@ def read_workbook(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
                     f"merged cells {ref}: unmerge them and fill every row",
                 )
             )
-        header = [_cell_text(c) for c in cells[0]]
+        header = [cell_text(c) for c in cells[0]]
         while header and not header[-1]:
             header.pop()
         table = Table(where, header)
         formulas: set[tuple[int, int]] | None = None
         for offset, raw in enumerate(cells[1:], start=2):
-            row = [_cell_text(c) for c in raw[: len(header)]]
+            row = [cell_text(c) for c in raw[: len(header)]]
             row += [""] * (len(header) - len(row))
             if not any(row):
                 continue

@@ -39,7 +39,7 @@ from pydantic import ValidationError
 
 from jundeng.domain.tasks import Task
 from jundeng.errors import Problem
-from jundeng.io.tables import INSTRUCTION_SHEETS, _cell_text, decode_bytes
+from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, decode_bytes, open_workbook
 
 HEADER_SCAN_ROWS = 10
 SECTION_MAX_CHARS = 40
@@ -428,16 +428,13 @@ class _Grid:
 def _text(value: Any) -> str:
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         value = value.date()
-    return _cell_text(value).replace("\r\n", "\n").replace("\r", "\n")
+    return cell_text(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read_workbook(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several error types for corrupt files
-        return [], [Problem(name, 1, 1, f"无法读取工作簿: {exc}", f"cannot read the workbook: {exc}")]
+    book, opened = open_workbook(path, name)
+    if book is None:
+        return [], opened
     grids: list[_Grid] = []
     for sheet_name in book.sheet_names:
         if sheet_name.strip().lower() in INSTRUCTION_SHEETS:
