@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli import appraise, catalog, data, dbcmd, demo, measure, review, tasks, web
+from jundeng.cli import appraise, catalog, data, dbcmd, demo, extract, measure, review, tasks, web
 from jundeng.cli.common import Settings, console, open_db
 
 app = typer.Typer(
@@ -45,3 +45,4 @@ demo.register(app)
 measure.register(app)
 appraise.register(app)
 web.register(app)
+extract.register(app)

@@ -61,8 +61,14 @@ def stage(db: Database, path: str | Path, *, user: str) -> tuple[str, int, bool]
         for c in candidates:
             session.add(
                 CandidateRow(
-                    document=path.name, sha256=digest, kind=c.kind, payload=c.to_dict(), sentence=c.sentence,
-                    start=c.start, end=c.end, created_by=user,
+                    document=path.name,
+                    sha256=digest,
+                    kind=c.kind,
+                    payload=c.to_dict(),
+                    sentence=c.sentence,
+                    start=c.start,
+                    end=c.end,
+                    created_by=user,
                 )
             )
     return path.name, len(candidates), True
@@ -115,6 +121,8 @@ def accept(
     """Accept a candidate (with optional edits) and import it into the catalogue or the ledger."""
     with db.session() as session:
         row = _get(session, candidate)
+        if row.status != "staged":
+            raise ReviewError(f"候选项 {row.id} 已处理（{row.status}）", f"candidate {row.id} was already {row.status}")
         data = {**row.payload, **(edits or {})}
         source = SourceRef(document=row.document, clause=row.sentence)
         kind = str(data["kind"])
@@ -122,7 +130,9 @@ def accept(
             result = _import_task(session, data, code or f"X-{candidate:04d}", source, user)
         elif kind in ("target", "standard"):
             if not code or not domain:
-                raise ReviewError("接受目标或标准须给出代码和领域", "accepting a target or standard needs a code and a domain")
+                raise ReviewError(
+                    "接受目标或标准须给出代码和领域", "accepting a target or standard needs a code and a domain"
+                )
             known = catalog_repo.known_codes(session)
             if domain not in known["known_domains"]:
                 raise ReviewError(f"未知的领域代码 {domain!r}", f"unknown domain code {domain!r}")
@@ -137,7 +147,9 @@ def accept(
             result = "baseline:recorded"
         _decided(row, "accepted", result, user)
         session.add(
-            AuditRow(user=user, action="accept", entity="extract_candidates", key=str(candidate), after={"result": result})
+            AuditRow(
+                user=user, action="accept", entity="extract_candidates", key=str(candidate), after={"result": result}
+            )
         )
     return Decision(candidate, "accepted", result)
 
@@ -149,16 +161,28 @@ def _catalog_entry(
     if kind == "standard":
         parts = str(data.get("unit") or "").split("/")
         amount = StandardAmount(amount=float(data["value"]), unit=parts[0] or "元", per=parts[1:])
-        item = ServiceItem(code=code, domain=domain, name=str(data["indicator"]), standard=data["sentence"],
-                           amount=amount, source=source)
+        item = ServiceItem(
+            code=code,
+            domain=domain,
+            name=str(data["indicator"]),
+            standard=data["sentence"],
+            amount=amount,
+            source=source,
+        )
         return Catalog(items=[item])
     comparator = str(data.get("comparator") or ">=")
     indicators = []
     if code not in known:
         direction = Direction.LOWER if comparator in ("<=", "<") else Direction.HIGHER
         indicators.append(
-            Indicator(code=code, name=str(data["indicator"]), domain=domain, unit=str(data.get("unit") or ""),
-                      direction=direction, source=source)
+            Indicator(
+                code=code,
+                name=str(data["indicator"]),
+                domain=domain,
+                unit=str(data.get("unit") or ""),
+                direction=direction,
+                source=source,
+            )
         )
     is_range = data.get("low") is not None and data.get("high") is not None and data["low"] != data["high"]
     target = Target(

@@ -1,0 +1,137 @@
+"""``jundeng extract FILE…``: propose the targets, tasks, standards and baselines of policy documents."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from jundeng.cli.common import console, emit, errors, open_db, print_problems, settings
+from jundeng.errors import InputError
+from jundeng.extract import FIELDS, Candidate, extract_file
+from jundeng.extract.numbers import format_number
+from jundeng.services import extraction
+
+FORMATS = ("table", "json", "csv")
+TABLE_COLUMNS = ("kind", "indicator", "value", "unit", "comparator", "year", "scope", "domain", "units", "where")
+
+
+def _table_row(candidate: Candidate) -> dict[str, Any]:
+    value = format_number(candidate.value)
+    if candidate.high is not None:
+        value = f"{value}–{format_number(candidate.high)}"
+    units = "、".join(candidate.lead_units + candidate.responsible_units)
+    source = Path(candidate.source).name if candidate.source else ""
+    return {
+        "kind": candidate.kind,
+        "indicator": candidate.indicator,
+        "value": value,
+        "unit": candidate.unit,
+        "comparator": candidate.comparator,
+        "year": candidate.year,
+        "scope": candidate.scope,
+        "domain": candidate.domain,
+        "units": units,
+        "where": f"{source}:{candidate.quantity_start}" if source else str(candidate.quantity_start),
+    }
+
+
+def _csv(candidates: list[Candidate]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for candidate in candidates:
+        row = candidate.to_dict()
+        row["lead_units"] = "、".join(candidate.lead_units)
+        row["responsible_units"] = "、".join(candidate.responsible_units)
+        writer.writerow(row)
+
+
+def extract(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(
+        ..., help="政策文件，或 review / policy documents (.txt .html .docx .pdf), or review"
+    ),
+    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+    stage: bool = typer.Option(False, "--stage", help="暂存候选待审核 / store the candidates for review"),
+    accept: int | None = typer.Option(None, "--accept", help="review: 接受候选编号 / accept candidate ID"),
+    reject: int | None = typer.Option(None, "--reject", help="review: 拒绝候选编号 / reject candidate ID"),
+    code: str | None = typer.Option(None, help="review: 指标/项目/任务代码 / code for the accepted item"),
+    domain: str | None = typer.Option(None, help="review: 领域代码 / domain code (targets, standards)"),
+    region: str | None = typer.Option(None, help="review: 目标适用区划 / region of a target (default: the city)"),
+    status: str = typer.Option("staged", help="review: staged | accepted | rejected | all"),
+) -> None:
+    """Propose the targets, tasks, standards and baselines of policy documents, with their source spans.
+
+    ``jundeng extract FILE --stage`` stores them for review; ``jundeng extract review`` lists them, and
+    ``--accept ID [--code C --domain D]`` / ``--reject ID`` decide (accepted items go to the catalogue or
+    the ledger with their source clause).
+    """
+    if len(files) == 1 and str(files[0]) == "review" and not files[0].exists():
+        _review(ctx, fmt, accept, reject, code, domain, region, status)
+        return
+    if fmt not in FORMATS:
+        errors.print(f"[red]未知的格式 / unknown format {fmt!r}: {' | '.join(FORMATS)}[/]")
+        raise typer.Exit(2)
+    candidates: list[Candidate] = []
+    failed = False
+    for path in files:
+        try:
+            candidates.extend(extract_file(path))
+        except InputError as exc:
+            print_problems(exc.problems)
+            failed = True
+    if stage:
+        for path in files:
+            if path.exists():
+                name, count, new = extraction.stage(open_db(ctx), path, user=settings(ctx).who)
+                state = "已暂存 staged" if new else "此前已暂存 already staged"
+                console.print(f"{name}: {count} 条候选 candidates {state}; 审核 review: jundeng extract review")
+        return
+    if fmt == "json":
+        emit([c.to_dict() for c in candidates], "json", FIELDS)
+    elif fmt == "csv":
+        _csv(candidates)
+    elif candidates:
+        title = f"{len(candidates)} 条候选，待审核 / candidates to review"
+        emit([_table_row(c) for c in candidates], "table", TABLE_COLUMNS, title)
+    if not candidates and not failed:
+        errors.print("[yellow]未找到候选 / no candidates found[/]")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _review(
+    ctx: typer.Context,
+    fmt: str,
+    accept: int | None,
+    reject: int | None,
+    code: str | None,
+    domain: str | None,
+    region: str | None,
+    status: str,
+) -> None:
+    """List staged candidates, or accept or reject one."""
+    db = open_db(ctx)
+    try:
+        if accept is not None:
+            decision = extraction.accept(db, accept, user=settings(ctx).who, code=code, domain=domain, region=region)
+            console.print(f"已接受 accepted {decision.id} → {decision.result}")
+            return
+        if reject is not None:
+            extraction.reject(db, reject, user=settings(ctx).who)
+            console.print(f"已拒绝 rejected {reject}")
+            return
+    except extraction.ReviewError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    rows = extraction.staged(db, status=None if status == "all" else status)
+    columns = ["id", "kind", "indicator", "value", "unit", "comparator", "year", "document", "status"]
+    emit(rows, "json" if fmt == "json" else "table", columns, f"候选 Candidates · {status}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the extraction command to the root app."""
+    app.command("extract")(extract)
