@@ -192,3 +192,11 @@ def notices(session: Session, *, task: str | None = None) -> list[Notice]:
         )
         for r in session.execute(query).scalars()
     ]
+
+
+def has_reports_from(session: Session, marker: str, *, task: str | None = None) -> bool:
+    """Return True when some progress report (of ``task``) has a source containing ``marker``."""
+    query = select(ProgressReportRow.id).where(ProgressReportRow.source.contains(marker))
+    if task is not None:
+        query = query.where(ProgressReportRow.task == task)
+    return session.execute(query.limit(1)).first() is not None

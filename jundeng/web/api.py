@@ -22,6 +22,7 @@ from jundeng.web.views import (
     frame_page,
     gap_table,
     indicator_codes,
+    observation_history,
     observation_or_404,
     scoped_observations,
     scoped_tasks,
@@ -167,15 +168,9 @@ def observation(obs_id: int, user: User, db: DB) -> dict[str, Any]:
 
 @router.get("/observations/{obs_id}/history")
 @allow(*SIGNED_IN)
-def observation_history(obs_id: int, user: User, db: DB) -> list[dict[str, Any]]:
+def history(obs_id: int, user: User, db: DB) -> list[dict[str, Any]]:
     """Return every revision of the value that revision ``obs_id`` belongs to."""
-    row = observation_or_404(db, user, obs_id)
-    with db.session() as session:
-        frame = observations_repo.observations(
-            session, indicators=[row["indicator"]], periods=[row["period"]], history=True
-        )
-    same = frame.filter((frame["region"] == row["region"]) & (frame["disaggregation"] == row["disaggregation"]))
-    return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in same.to_dicts()]
+    return observation_history(obs_id, user, db)
 
 
 @router.post("/observations/import")

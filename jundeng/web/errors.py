@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 MESSAGES = {
@@ -33,6 +35,15 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     detail = exc.detail if isinstance(exc.detail, dict) else {"message": exc.detail}
     zh = detail.get("zh") if isinstance(detail, dict) else None
     en = detail.get("en") if isinstance(detail, dict) else None
+    if not request.url.path.startswith("/api/"):
+        error = body(exc.status_code, detail, zh, en)["error"]
+        assert isinstance(error, dict)
+        page = (
+            f"<!doctype html><html lang='zh'><meta charset='utf-8'><title>{exc.status_code}</title>"
+            f"<body><h1>{exc.status_code}</h1><p>{escape(str(error['zh']))}</p><p>{escape(str(error['en']))}</p>"
+            "<p><a href='/'>返回首页 / Home</a></p></body></html>"
+        )
+        return HTMLResponse(page, status_code=exc.status_code, headers=exc.headers)
     return JSONResponse(body(exc.status_code, detail, zh, en), status_code=exc.status_code, headers=exc.headers)
 
 

@@ -136,3 +136,16 @@ def scoped_tasks(db: Database, user: Principal, today: date) -> pd.DataFrame:
         return table
     keep = table.apply(lambda r: user.sees_task(r["lead_units"], r["responsible_units"], r["districts"] or []), axis=1)
     return table[keep.astype(bool)]
+
+
+def observation_history(obs_id: int, user: Principal, db: Database) -> list[dict[str, Any]]:
+    """Return every revision of the value that revision ``obs_id`` belongs to (404 when out of scope)."""
+    from jundeng.store import observations_repo
+
+    row = observation_or_404(db, user, obs_id)
+    with db.session() as session:
+        frame = observations_repo.observations(
+            session, indicators=[row["indicator"]], periods=[row["period"]], history=True
+        )
+    same = frame.filter((frame["region"] == row["region"]) & (frame["disaggregation"] == row["disaggregation"]))
+    return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in same.to_dicts()]

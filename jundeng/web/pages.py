@@ -1,0 +1,205 @@
+"""Server-rendered pages (Jinja2): sign-in, the overview and the indicator list; the other pages live in
+``pages_analysis`` (indicator, region, appraisal), ``pages_work`` (ledger, task, data) and ``pages_admin``
+(catalogue, users); ``pages_base`` renders and downloads, ``pages_facts`` selects and shapes the figures.
+
+Every page is Chinese by default and English with ``?lang=en`` (remembered in the ``lang`` cookie), says
+when the figures it shows are synthetic, and downloads each of its tables with ``?format=csv|xlsx``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from jundeng.appraise.attainment import STATUSES
+from jundeng.web import pages_admin, pages_analysis, pages_work
+from jundeng.web import pages_facts as facts_
+from jundeng.web.auth import EVERYONE, Principal, allow
+from jundeng.web.deps import DB, User
+from jundeng.web.i18n import language
+from jundeng.web.pages_base import LABELS, N_, Column, Table, choose, frame_rows, render
+from jundeng.web.pages_work import ledger_day, synthetic_reports
+from jundeng.web.views import scoped_tasks
+
+router = APIRouter(include_in_schema=False)
+router.include_router(pages_analysis.router)
+router.include_router(pages_work.router)
+router.include_router(pages_admin.router)
+
+
+def safe_next(target: str | None) -> str:
+    """Return a local path to go to after signing in (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login")
+@allow(*EVERYONE)
+def login_page(request: Request, user: User, next: str | None = None) -> Response:
+    """The sign-in form (posted by app.js to ``/api/v1/login``)."""
+    return render(request, user, "login.html", title=N_("登录"), next=safe_next(next))
+
+
+@router.get("/logout")
+@allow(*EVERYONE)
+def logout_page(request: Request, _user: User) -> Response:
+    """Sign out and go to the overview."""
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+def _attainment_table(facts: facts_.Facts, user: Principal, year: int, lang: str) -> Table:
+    region = user.region if user.role == "district" else None
+    counts = facts_.attainment_by_domain(facts_.attained(facts, year, region))
+    rows = frame_rows(counts)
+    for row in rows:
+        domain = facts.domains.get(row["domain"])
+        row["domain_name"] = choose(lang, domain.name, domain.name_en) if domain else row["domain"]
+    columns = [Column("domain_name", N_("领域")), Column("targets", N_("目标数"), "int")]
+    columns += [Column(s, LABELS[s], "int") for s in STATUSES]
+    columns.append(Column("attainment_rate", N_("达成率"), "pct"))
+    return Table("attainment", N_("各领域目标达成情况"), columns, rows)
+
+
+def _gap_table(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> Table:
+    rows = []
+    for g in gaps:
+        domain = facts.domains.get(g["domain"])
+        rows.append(
+            g
+            | {
+                "label": choose(lang, g["name"], g["name_en"]),
+                "domain_name": choose(lang, domain.name, domain.name_en) if domain else g["domain"],
+            }
+        )
+    columns = [
+        Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+        Column("label", N_("指标名称")),
+        Column("domain_name", N_("领域")),
+        Column("level", N_("比较层级"), "enum"),
+        Column("units", N_("单位数"), "int"),
+        Column("gini", N_("基尼系数"), "num"),
+        Column("max_min", N_("最大最小比"), "num"),
+        Column("between", N_("区间差距占比"), "pct"),
+    ]
+    return Table("gaps", N_("差距最大的指标"), columns, rows)
+
+
+def _trend(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> tuple[Table, dict[str, Any]]:
+    series = facts_.gini_trend(facts, gaps)
+    periods = sorted({p for s in series for p in s["points"]})
+    rows = []
+    for s in series:
+        ind, domain = facts.indicators[s["indicator"]], facts.domains.get(s["domain"])
+        label = (
+            (choose(lang, domain.name, domain.name_en) if domain else s["domain"])
+            + " · "
+            + choose(lang, ind.name, ind.name_en)
+        )
+        rows.append({"indicator": ind.code, "label": label, **s["points"]})
+    columns = [Column("indicator", N_("指标代码"), link="/indicators/{indicator}"), Column("label", N_("领域与指标"))]
+    columns += [Column(p, p, "num") for p in periods]
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "bottom": 0},
+        "grid": {"left": 50, "right": 20, "top": 30, "bottom": 60},
+        "xAxis": {"type": "category", "data": periods},
+        "yAxis": {"type": "value", "name": "Gini", "scale": True},
+        "series": [{"type": "line", "name": r["label"], "data": [r.get(p) for p in periods]} for r in rows],
+    }
+    return Table("inequality_trend", N_("各领域不均等程度变化（基尼系数）"), columns, rows), chart
+
+
+def _map(facts: facts_.Facts, year: int, gaps: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    values = facts_.district_values(facts, year)
+    preferred = [g["indicator"] for g in gaps if g["indicator"] in values]
+    order = preferred + sorted(c for c in values if c not in preferred)
+    indicators = []
+    for code in order:
+        ind = facts.indicators[code]
+        indicators.append(
+            {
+                "code": code,
+                "name": choose(lang, ind.name, ind.name_en),
+                "unit": ind.unit,
+                "values": [{"name": k, "value": v} for k, v in sorted(values[code].items())],
+            }
+        )
+    return {"geo": "/api/v1/geo/districts", "year": year, "indicators": indicators}
+
+
+def _lights(db: DB, user: Principal, today: date) -> Table | None:
+    if user.role == "public":
+        return None
+    ledger = scoped_tasks(db, user, today)
+    counts = ledger["light"].value_counts().to_dict() if len(ledger) else {}
+    rows = [{"light": light, "tasks": int(counts.get(light, 0))} for light in ("red", "yellow", "green")]
+    columns = [Column("light", N_("灯号"), "light", link="/ledger?light={light}"), Column("tasks", N_("任务数"), "int")]
+    return Table("lights", N_("任务红黄绿灯"), columns, rows)
+
+
+@router.get("/")
+@allow(*EVERYONE)
+def overview(request: Request, user: User, db: DB, year: int | None = None) -> Response:
+    """Target attainment by domain, the largest gaps, inequality over time, the district map, task lights."""
+    lang = language(request)
+    facts = facts_.load(db, user)
+    year = year or facts_.latest_year(facts)
+    tables: list[Table] = []
+    context: dict[str, Any] = {"year": year, "chart": None, "geo": None, "today": None}
+    if year is not None:
+        gaps = facts_.gaps(facts, year, facts_.group_of(user), limit=100)
+        trend, context["chart"] = _trend(facts, gaps, lang)
+        tables += [_attainment_table(facts, user, year, lang), _gap_table(facts, gaps[:10], lang), trend]
+        context["geo"] = _map(facts, year, gaps, lang)
+    today = ledger_day(db, None)
+    lights = _lights(db, user, today)
+    if lights is not None:
+        tables.append(lights)
+        context["today"] = today
+    synthetic = facts_.synthetic(facts) or (lights is not None and synthetic_reports(db))
+    return render(
+        request,
+        user,
+        "overview.html",
+        title=N_("总览"),
+        tables=tables,
+        synthetic=synthetic,
+        charts=year is not None,
+        **context,
+    )
+
+
+@router.get("/indicators")
+@allow(*EVERYONE)
+def indicators(request: Request, user: User, db: DB) -> Response:
+    """The indicators in scope, by domain."""
+    lang = language(request)
+    facts = facts_.load(db, user)
+    rows = []
+    for ind in sorted(facts.indicators.values(), key=lambda i: (i.domain, i.code)):
+        domain = facts.domains.get(ind.domain)
+        rows.append(
+            {
+                "code": ind.code,
+                "name": choose(lang, ind.name, ind.name_en),
+                "unit": ind.unit,
+                "domain": choose(lang, domain.name, domain.name_en) if domain else ind.domain,
+                "direction": ind.direction.value,
+                "kind": ind.kind.value,
+            }
+        )
+    columns = [
+        Column("code", N_("指标代码"), link="/indicators/{code}"),
+        Column("name", N_("指标名称")),
+        Column("domain", N_("领域")),
+        Column("unit", N_("计量单位")),
+        Column("direction", N_("方向"), "enum"),
+        Column("kind", N_("属性"), "enum"),
+    ]
+    table = Table("indicators", N_("指标体系"), columns, rows, empty=N_("尚无公开的指标"))
+    return render(request, user, "list.html", title=N_("指标"), tables=[table])

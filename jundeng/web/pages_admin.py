@@ -1,0 +1,144 @@
+"""Administration pages: the catalogue (indicators with their publication switch, targets, service items)
+for the equalization office, and the accounts for administrators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from jundeng.store import catalog_repo, regions_repo, users_repo
+from jundeng.web.auth import OFFICE, ROLES, allow
+from jundeng.web.deps import DB, User
+from jundeng.web.i18n import language
+from jundeng.web.pages_base import N_, Column, Table, choose, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/admin/catalog")
+@allow(*OFFICE)
+def catalog_page(request: Request, user: User, db: DB) -> Response:
+    """Indicators (with publish / withdraw), targets, service items and domains."""
+    lang = language(request)
+    with db.session() as session:
+        catalog = catalog_repo.read_catalog(session)
+        published = users_repo.published(session)
+        names = {r.code: r.name for r in regions_repo.regions(session)}
+    domains = {d.code: choose(lang, d.name, d.name_en) for d in catalog.domains}
+    indicators = []
+    for i in catalog.indicators:
+        on = i.code in published
+        action = {
+            "label": N_("撤回公开") if on else N_("公开"),
+            "url": f"/api/v1/publications/{i.code}?on={str(not on).lower()}",
+        }
+        indicators.append(
+            {
+                "code": i.code,
+                "name": choose(lang, i.name, i.name_en),
+                "domain": domains.get(i.domain, i.domain),
+                "unit": i.unit,
+                "direction": i.direction.value,
+                "kind": i.kind.value,
+                "definition": i.definition,
+                "source": i.source.document if i.source else None,
+                "published": on,
+                "action": action,
+            }
+        )
+    targets = [
+        t.model_dump(mode="json", exclude={"source"})
+        | {"region_name": names.get(t.region, t.region), "clause": t.source.clause if t.source else None}
+        for t in catalog.targets
+    ]
+    items = [
+        i.model_dump(mode="json", exclude={"source", "amount"}) | {"domain": domains.get(i.domain, i.domain)}
+        for i in catalog.items
+    ]
+    tables = [
+        Table(
+            "indicators",
+            N_("指标"),
+            [
+                Column("code", N_("指标代码"), link="/indicators/{code}"),
+                Column("name", N_("指标名称")),
+                Column("domain", N_("领域")),
+                Column("unit", N_("计量单位")),
+                Column("direction", N_("方向"), "enum"),
+                Column("kind", N_("属性"), "enum"),
+                Column("definition", N_("定义")),
+                Column("source", N_("来源文件")),
+                Column("published", N_("已公开")),
+                Column("action", N_("公开设置"), "action"),
+            ],
+            indicators,
+        ),
+        Table(
+            "targets",
+            N_("目标"),
+            [
+                Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+                Column("region_name", N_("区划")),
+                Column("year", N_("目标年份")),
+                Column("comparator", N_("比较")),
+                Column("value", N_("目标值"), "num"),
+                Column("baseline_year", N_("基期年份")),
+                Column("baseline_value", N_("基期值"), "num"),
+                Column("clause", N_("依据条款")),
+            ],
+            targets,
+        ),
+        Table(
+            "items",
+            N_("服务项目"),
+            [
+                Column("code", N_("项目代码")),
+                Column("name", N_("服务项目")),
+                Column("domain", N_("领域")),
+                Column("target_group", N_("服务对象")),
+                Column("standard", N_("服务标准")),
+                Column("lead_unit", N_("牵头单位")),
+            ],
+            items,
+        ),
+    ]
+    return render(request, user, "catalog.html", title=N_("目录管理"), tables=tables)
+
+
+@router.get("/admin/users")
+@allow("admin")
+def users_page(request: Request, user: User, db: DB) -> Response:
+    """The accounts, and the form creating one."""
+    lang = language(request)
+    with db.session() as session:
+        rows = [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "region": u.region,
+                "unit": u.unit,
+                "domains": list(u.domains or []),
+                "active": u.active,
+            }
+            for u in users_repo.users(session)
+        ]
+        regions = [(r.code, r.name) for r in regions_repo.regions(session) if r.level.value in ("city", "district")]
+        domains = [(d.code, choose(lang, d.name, d.name_en)) for d in catalog_repo.read_catalog(session).domains]
+    table = Table(
+        "users",
+        N_("用户"),
+        [
+            Column("username", N_("用户名")),
+            Column("display_name", N_("姓名")),
+            Column("role", N_("角色"), "enum"),
+            Column("region", N_("区划代码")),
+            Column("unit", N_("单位")),
+            Column("domains", N_("领域"), "list"),
+            Column("active", N_("启用")),
+        ],
+        rows,
+    )
+    return render(
+        request, user, "users.html", title=N_("用户管理"), tables=[table], roles=ROLES, regions=regions, domains=domains
+    )

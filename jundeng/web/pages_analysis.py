@@ -1,0 +1,337 @@
+"""Analysis pages: one indicator (definition, targets, trend against the target, urban/rural gap, inequality
+and its decomposition), one region's scorecard, and the appraisal ranking with its uncertainty."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from jundeng.domain.catalog import Indicator
+from jundeng.store import appraisal_repo
+from jundeng.web import pages_facts as facts_
+from jundeng.web.auth import EVERYONE, SIGNED_IN, Principal, allow
+from jundeng.web.deps import DB, User
+from jundeng.web.i18n import language
+from jundeng.web.pages_base import APPRAISAL_ROLES, N_, Column, Table, choose, frame_rows, render
+from jundeng.web.pages_work import ledger_day, synthetic_reports
+from jundeng.web.views import scoped_tasks
+
+router = APIRouter(include_in_schema=False)
+
+
+def _target_rows(facts: facts_.Facts, code: str) -> list[dict[str, Any]]:
+    rows = []
+    for t in facts.targets:
+        if t.indicator == code:
+            goal = f"{t.low:g}–{t.high:g}" if t.comparator.value == "range" else f"{t.comparator.value} {t.value:g}"
+            rows.append(
+                {
+                    "region": t.region,
+                    "region_name": facts.name(t.region),
+                    "year": t.year,
+                    "target": goal,
+                    "baseline_year": t.baseline_year,
+                    "baseline_value": t.baseline_value,
+                    "clause": t.source.clause if t.source else None,
+                }
+            )
+    return rows
+
+
+def _trend_chart(facts: facts_.Facts, ind: Indicator, frame: pd.DataFrame) -> tuple[Table, dict[str, Any]]:
+    """Return the values per region (city and districts) and year, and the line chart against the target."""
+    frame = frame[frame["level"].isin(["city", "district"]) & ~frame["functional_zone"].fillna(False).astype(bool)]
+    periods = sorted(frame["period"].unique())
+    regions = frame.drop_duplicates("region").sort_values(["level", "region"])
+    rows = []
+    for region, name in zip(regions["region"], regions["name"], strict=True):
+        values = frame[frame["region"] == region].set_index("period")["value"]
+        rows.append({"region": region, "name": name, **{p: values.get(p) for p in periods}})
+    goals = sorted((t for t in facts.targets if t.indicator == ind.code and t.value is not None), key=lambda t: t.year)
+    series: list[dict[str, Any]] = [
+        {"type": "line", "name": r["name"], "data": [r.get(p) for p in periods], "connectNulls": True} for r in rows
+    ]
+    if goals and series:
+        goal = goals[-1]
+        series[0]["markLine"] = {
+            "symbol": "none",
+            "lineStyle": {"type": "dashed", "color": "#c23531"},
+            "label": {"formatter": f"{goal.comparator.value} {goal.value:g} ({goal.year})"},
+            "data": [{"yAxis": goal.value, "name": "target"}],
+        }
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 60, "right": 30, "top": 30, "bottom": 50},
+        "xAxis": {"type": "category", "data": periods},
+        "yAxis": {"type": "value", "name": ind.unit, "scale": True},
+        "series": series,
+    }
+    columns = [Column("region", N_("区划代码"), link="/regions/{region}"), Column("name", N_("区划"))]
+    columns += [Column(p, p, "num") for p in periods]
+    return Table("values", N_("各区数值"), columns, rows), chart
+
+
+def _inequality(facts: facts_.Facts, code: str, user: Principal) -> tuple[Table, dict[str, Any] | None]:
+    rows = facts_.inequality(facts, code, facts_.group_of(user))
+    columns = [
+        Column("period", N_("期间")),
+        Column("level", N_("比较层级"), "enum"),
+        Column("units", N_("单位数"), "int"),
+        Column("gini", N_("基尼系数"), "num"),
+        Column("theil", N_("泰尔指数"), "num"),
+        Column("cv", N_("变异系数"), "num"),
+        Column("max_min", N_("最大最小比"), "num"),
+        Column("between", N_("区间差距占比"), "pct"),
+    ]
+    table = Table("inequality", N_("不均等程度及其分解"), columns, rows, empty=N_("比较单位不足两个"))
+    if not rows:
+        return table, None
+    periods = [r["period"] for r in rows]
+    theil = [r["theil"] for r in rows]
+    between = [
+        None if r["between"] is None or t is None else t * r["between"] for r, t in zip(rows, theil, strict=True)
+    ]
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 60, "right": 60, "top": 30, "bottom": 50},
+        "xAxis": {"type": "category", "data": periods},
+        "yAxis": [{"type": "value", "name": "Gini", "scale": True}, {"type": "value", "name": "Theil"}],
+        "series": [
+            {"type": "line", "name": "Gini", "data": [r["gini"] for r in rows]},
+            {"type": "bar", "name": "Theil (between)", "stack": "theil", "yAxisIndex": 1, "data": between},
+            {
+                "type": "bar",
+                "name": "Theil (within)",
+                "stack": "theil",
+                "yAxisIndex": 1,
+                "data": [None if b is None or t is None else t - b for b, t in zip(between, theil, strict=True)],
+            },
+        ],
+    }
+    return table, chart
+
+
+@router.get("/indicators/{code}")
+@allow(*EVERYONE)
+def indicator_page(request: Request, code: str, user: User, db: DB) -> Response:
+    """Definition and source, targets, trend per district against the target, urban/rural gap, inequality."""
+    lang = language(request)
+    facts = facts_.load(db, user)
+    ind = facts.indicators.get(code)
+    if ind is None:
+        raise HTTPException(404)
+    frame = facts_.totals(facts, indicator=code)
+    values, trend = _trend_chart(facts, ind, frame)
+    targets = Table(
+        "targets",
+        N_("目标与基期"),
+        [
+            Column("region", N_("区划代码")),
+            Column("region_name", N_("区划")),
+            Column("year", N_("目标年份")),
+            Column("target", N_("目标值")),
+            Column("baseline_year", N_("基期年份")),
+            Column("baseline_value", N_("基期值"), "num"),
+            Column("clause", N_("依据条款")),
+        ],
+        _target_rows(facts, code),
+        empty=N_("没有设定目标"),
+    )
+    gap = Table(
+        "urban_rural",
+        N_("城乡差距"),
+        [
+            Column("region", N_("区划代码")),
+            Column("name", N_("区划")),
+            Column("period", N_("期间")),
+            Column("urban", N_("城镇"), "num"),
+            Column("rural", N_("农村"), "num"),
+            Column("difference", N_("城乡差"), "num"),
+            Column("ratio", N_("城乡比"), "num"),
+        ],
+        facts_.urban_rural(facts, code),
+        empty=N_("该指标没有分城乡数据"),
+    )
+    spread, spread_chart = _inequality(facts, code, user)
+    domain = facts.domains.get(ind.domain)
+    own = facts.observations[facts.observations["indicator"] == code]
+    return render(
+        request,
+        user,
+        "indicator.html",
+        title=N_("指标"),
+        tables=[targets, values, gap, spread],
+        synthetic=facts_.synthetic(facts, own),
+        charts=True,
+        ind=ind,
+        name=choose(lang, ind.name, ind.name_en),
+        domain=choose(lang, domain.name, domain.name_en) if domain else ind.domain,
+        trend=trend,
+        spread_chart=spread_chart,
+    )
+
+
+ATTAINMENT_COLUMNS = [
+    Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+    Column("label", N_("指标名称")),
+    Column("target_year", N_("目标年份")),
+    Column("target", N_("目标值"), "num"),
+    Column("actual", N_("实际值"), "num"),
+    Column("actual_year", N_("实际年份")),
+    Column("status", N_("状态"), "enum"),
+]
+
+
+@router.get("/regions/{code}")
+@allow(*SIGNED_IN)
+def region_page(request: Request, code: str, user: User, db: DB, year: int | None = None) -> Response:
+    """A region's scorecard: score, rank and rank interval, targets achieved and missed, gaps, tasks."""
+    lang = language(request)
+    facts = facts_.load(db, user)
+    known = facts.regions[facts.regions["code"] == code]
+    if known.empty or not user.sees_region(code):
+        raise HTTPException(404)
+    region = frame_rows(known)[0]
+    year = year or facts_.latest_year(facts)
+    card: dict[str, Any] | None = None
+    gaps: list[dict[str, Any]] = []
+    targets: list[dict[str, Any]] = []
+    total = 0
+    if year is not None:
+        result = facts_.appraisal(db, facts, year, with_uncertainty=True)
+        if result is not None:
+            found = frame_rows(result.scorecard[result.scorecard["region"] == code])
+            card, total = (found[0] if found else None), len(result.scorecard)
+        cascade = code if region["level"] == "district" else None  # city targets apply to each district
+        attained = facts_.attained(facts, year, cascade)
+        targets = [r for r in frame_rows(attained) if r["indicator"] in facts.indicators and r["region"] == code]
+        for r in [*targets, *(card["gaps"] if card else [])]:
+            ind = facts.indicators.get(r["indicator"])
+            r["label"] = choose(lang, ind.name, ind.name_en) if ind else r["indicator"]
+        gaps = [g for g in (card["gaps"] if card else []) if g["indicator"] in facts.indicators]
+    achieved = [r for r in targets if r["status"] == "achieved"]
+    missed = [r for r in targets if r["status"] != "achieved"]
+    ledger = scoped_tasks(db, user, ledger_day(db, None))
+    tasks = [r for r in frame_rows(ledger) if code in (r["districts"] or [])]
+    tables = [
+        Table("achieved", N_("已达成的目标"), ATTAINMENT_COLUMNS, achieved),
+        Table("missed", N_("未达成的目标"), ATTAINMENT_COLUMNS, missed),
+        Table(
+            "gaps",
+            N_("与最好区的差距"),
+            [
+                Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+                Column("label", N_("指标名称")),
+                Column("gap", N_("相对差距"), "pct"),
+            ],
+            gaps,
+            empty=N_("没有落后于最好区的指标"),
+        ),
+        Table(
+            "tasks",
+            N_("分解到本区的任务"),
+            [
+                Column("code", N_("任务编号"), link="/ledger/{code}"),
+                Column("title", N_("任务内容")),
+                Column("deadline", N_("完成时限")),
+                Column("status", N_("状态"), "enum"),
+                Column("light", N_("灯号"), "light"),
+                Column("percent", N_("完成进度（%）"), "num"),
+            ],
+            tasks,
+        ),
+    ]
+    if card is not None:
+        scores = [
+            {"domain": choose(lang, d.name, d.name_en), "score": card[d.code]}
+            for d in facts.domains.values()
+            if card.get(d.code) is not None
+        ]
+        columns = [Column("domain", N_("领域")), Column("score", N_("领域得分"), "num")]
+        tables.insert(0, Table("domain_scores", N_("各领域得分"), columns, scores))
+    synthetic = facts_.synthetic(facts) or (bool(tasks) and synthetic_reports(db))
+    return render(
+        request,
+        user,
+        "region.html",
+        title=N_("区域"),
+        tables=tables,
+        synthetic=synthetic,
+        region=region,
+        year=year,
+        card=card,
+        total=total,
+    )
+
+
+@router.get("/appraisal")
+@allow(*APPRAISAL_ROLES)
+def appraisal_page(request: Request, user: User, db: DB, year: int | None = None) -> Response:
+    """The ranking of the districts with Monte Carlo rank intervals, and the method name and version."""
+    lang = language(request)
+    facts = facts_.load(db, user)
+    year = year or facts_.latest_year(facts)
+    result = facts_.appraisal(db, facts, year, with_uncertainty=True) if year is not None else None
+    rows = frame_rows(result.scorecard) if result is not None else []
+    rows = [r for r in rows if user.sees_region(r["region"])]
+    domains = list(result.composite.domain_weights.index) if result is not None else []
+    for r in rows:
+        r["interval"] = f"{r['rank_p05']:g}–{r['rank_p95']:g}" if r.get("rank_p05") is not None else None
+    columns = [
+        Column("rank", N_("排名"), "int"),
+        Column("region", N_("区划代码"), link="/regions/{region}"),
+        Column("name", N_("区划")),
+        Column("score", N_("综合得分"), "num"),
+        Column("interval", N_("排名区间（90%）")),
+        Column("rank_median", N_("排名中位数"), "num"),
+        Column("targets_achieved", N_("已达成目标"), "int"),
+        Column("targets_missed", N_("未达成目标"), "int"),
+        Column("score_change", N_("得分变化"), "num"),
+    ]
+    columns += [Column(d, choose(lang, facts.domains[d].name, facts.domains[d].name_en), "num") for d in domains]
+    table = Table("ranking", N_("考评排名"), columns, rows, empty=N_("该年没有可考评的数据"))
+    with db.session() as session:
+        runs = [
+            {
+                "id": r.id,
+                "year": r.year,
+                "level": r.level,
+                "method_name": r.method_name,
+                "method_version": r.method_version,
+                "data_watermark": r.data_watermark,
+                "created_by": r.created_by,
+                "created_at": r.created_at,
+            }
+            for r in appraisal_repo.runs(session)
+        ]
+    stored = Table(
+        "runs",
+        N_("已保存的考评"),
+        [
+            Column("id", N_("编号")),
+            Column("year", N_("年度")),
+            Column("level", N_("层级"), "enum"),
+            Column("method_name", N_("方法")),
+            Column("method_version", N_("方法版本")),
+            Column("data_watermark", N_("数据截点")),
+            Column("created_by", N_("执行人")),
+            Column("created_at", N_("时间")),
+        ],
+        runs,
+        empty=N_("尚未保存考评结果"),
+    )
+    return render(
+        request,
+        user,
+        "appraisal.html",
+        title=N_("绩效考评"),
+        tables=[table, stored],
+        synthetic=facts_.synthetic(facts),
+        year=year,
+        result=result,
+    )

@@ -1,0 +1,332 @@
+"""What every page shares: the Jinja environment, tables (rendered and downloaded as CSV/XLSX), labels,
+the language switch and the synthetic-data banner.
+
+Chinese is the source text: templates call ``_("中文")``; Python marks its msgids with :func:`N_` so that the
+test of the English catalogue finds them. A table is data plus typed columns; the same object renders as
+HTML and downloads with ``?format=csv|xlsx`` (``&table=NAME`` picks one table of the page).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import numpy as np
+import pandas as pd
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
+from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal
+from jundeng.web.i18n import language, translator
+
+TEMPLATES = Path(__file__).parent / "templates"
+APPRAISAL_ROLES = ("admin", "office", "viewer", "district")
+SYNTHETIC_MARK = "synthetic"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def N_(text: str) -> str:  # noqa: N802 — the gettext convention for a msgid translated later
+    """Mark ``text`` as a msgid (translated when the page renders)."""
+    return text
+
+
+LABELS: dict[str, str] = {
+    # target attainment
+    "achieved": N_("已达成"),
+    "on_track": N_("进度正常"),
+    "off_track": N_("进度滞后"),
+    "worsening": N_("退步"),
+    "no_data": N_("无数据"),
+    # tasks
+    "not_started": N_("未开始"),
+    "in_progress": N_("推进中"),
+    "completed": N_("已完成"),
+    "overdue": N_("已逾期"),
+    "suspended": N_("已暂停"),
+    "red": N_("红灯"),
+    "yellow": N_("黄灯"),
+    "green": N_("绿灯"),
+    "accepted": N_("已采纳"),
+    "returned": N_("已退回"),
+    # observations
+    "draft": N_("草稿"),
+    "submitted": N_("待审核"),
+    "approved": N_("已审核"),
+    "rejected": N_("已退回修改"),
+    # indicators and regions
+    "higher": N_("越大越好"),
+    "lower": N_("越小越好"),
+    "binding": N_("约束性"),
+    "expected": N_("预期性"),
+    "urban": N_("城镇"),
+    "rural": N_("农村"),
+    "mixed": N_("城乡混合"),
+    "province": N_("省"),
+    "city": N_("市"),
+    "district": N_("区"),
+    "town": N_("镇街"),
+    "village": N_("村居"),
+    # roles
+    "admin": N_("系统管理员"),
+    "office": N_("均等化办"),
+    "department": N_("部门"),
+    "viewer": N_("查阅"),
+    "public": N_("公众"),
+    # booleans
+    "yes": N_("是"),
+    "no": N_("否"),
+}
+
+NAV: list[tuple[str, str, tuple[str, ...]]] = [
+    ("/", N_("总览"), EVERYONE),
+    ("/indicators", N_("指标"), EVERYONE),
+    ("/appraisal", N_("考评"), APPRAISAL_ROLES),
+    ("/ledger", N_("任务台账"), SIGNED_IN),
+    ("/data", N_("数据报送"), WRITERS),
+    ("/admin/catalog", N_("目录管理"), OFFICE),
+    ("/admin/users", N_("用户管理"), ("admin",)),
+]
+
+
+def plain(value: Any) -> Any:
+    """Return ``value`` with NaN/NA as None, numpy scalars as Python and dates as ISO text (JSON-ready)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def number(value: Any, digits: int = 4) -> str:
+    """Return a number as people read it: thousands separators, a few significant digits, '—' when missing."""
+    value = plain(value)
+    if value is None or isinstance(value, str):
+        return "—" if value is None else value
+    if isinstance(value, bool):
+        return str(value)
+    x = float(value)
+    if x == int(x) or abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:.1f}"
+    if abs(x) >= 1:
+        return f"{x:.2f}"
+    return f"{x:.{digits}g}"
+
+
+def percent(value: Any) -> str:
+    """Return a share as a percentage ('—' when missing)."""
+    value = plain(value)
+    return "—" if value is None else f"{float(value):.1%}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: the row key, its header (a msgid) and how to show it.
+
+    ``kind``: text, num, pct, int, enum (a code shown through :data:`LABELS`), list, light, action
+    (a dict with label, url, body and optional prompt, rendered as a button posting to the API; never
+    downloaded). ``link`` is a path formatted with the row, e.g. ``/indicators/{indicator}``.
+    """
+
+    key: str
+    label: str
+    kind: str = "text"
+    link: str | None = None
+
+
+@dataclass
+class Table:
+    """Rows under typed columns, shown in a page and downloadable."""
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    empty: str = N_("没有数据")
+
+    def cell(self, column: Column, row: Mapping[str, Any], _: Callable[[str], str]) -> str:
+        """Return the text of one cell in the page's language."""
+        value = plain(row.get(column.key))
+        if value is None or value == "":
+            return "—"
+        if column.kind == "num":
+            return number(value)
+        if column.kind == "int":
+            return f"{int(value):,}"
+        if column.kind == "pct":
+            return percent(value)
+        if column.kind in ("enum", "light"):
+            return _(LABELS.get(str(value), str(value)))
+        if column.kind == "list":
+            return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        if isinstance(value, bool):
+            return _(LABELS["yes" if value else "no"])
+        return str(value)
+
+    def href(self, column: Column, row: Mapping[str, Any]) -> str | None:
+        """Return the link of a cell, or None."""
+        if column.link is None:
+            return None
+        values = {k: quote(str(plain(v)), safe="") for k, v in row.items()}
+        try:
+            return column.link.format(**values)
+        except (KeyError, IndexError):
+            return None
+
+    def export(self, _: Callable[[str], str]) -> tuple[list[str], list[list[Any]]]:
+        """Return the header and the rows for a download (raw numbers, labels translated)."""
+        columns = [c for c in self.columns if c.kind != "action"]
+        header = [_(c.label) for c in columns]
+        rows = []
+        for row in self.rows:
+            out: list[Any] = []
+            for c in columns:
+                value = plain(row.get(c.key))
+                if c.kind in ("enum", "light", "list") or isinstance(value, bool | list | dict):
+                    value = None if value is None else self.cell(c, row, _)
+                if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+                    value = "'" + value  # a spreadsheet must not run text someone typed as a formula
+                out.append(value)
+            rows.append(out)
+        return header, rows
+
+
+def frame_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Return the rows of a frame as plain dicts."""
+    if frame is None or frame.empty:
+        return []
+    return [{str(k): plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
+
+
+def _json(value: Any) -> Markup:
+    return htmlsafe_json_dumps(plain(value))
+
+
+ENV = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENV.filters["tojson"] = _json
+ENV.filters["num"] = number
+ENV.filters["pct"] = percent
+
+
+def url_with(request: Request, **params: str | None) -> str:
+    """Return the current path with query parameters replaced (None removes one)."""
+    query = dict(request.query_params)
+    for key, value in params.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def choose(lang: str, zh: str, en: str | None) -> str:
+    """Return the English text when the page is in English and there is one, else the Chinese."""
+    return en if lang == "en" and en else zh
+
+
+def download(tables: Sequence[Table], request: Request, _: Callable[[str], str]) -> Response:
+    """Return the page's tables as CSV (one table) or XLSX (one sheet per table)."""
+    fmt = request.query_params.get("format")
+    name = request.query_params.get("table")
+    chosen = [t for t in tables if name in (None, t.name)]
+    if fmt not in ("csv", "xlsx") or not chosen:
+        raise HTTPException(404 if chosen == [] else 400)
+    if fmt == "csv":
+        table = chosen[0]
+        header, rows = table.export(_)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in r] for r in rows)
+        body = ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+        return _attachment(body, f"{table.name}.csv", "text/csv; charset=utf-8")
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for table in chosen:
+        sheet = book.create_sheet(title=table.name[:31])
+        header, rows = table.export(_)
+        sheet.append(header)
+        for r in rows:
+            sheet.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    stem = chosen[0].name if name else request.url.path.strip("/").replace("/", "-") or "overview"
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _attachment(out.getvalue(), f"{stem}.xlsx", media)
+
+
+def _attachment(body: bytes, filename: str, media_type: str) -> Response:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+def allowed(user: Principal, roles: Iterable[str]) -> bool:
+    """Return True when the user's role is among ``roles``."""
+    return user.role in tuple(roles)
+
+
+def render(
+    request: Request,
+    user: Principal,
+    template: str,
+    *,
+    title: str,
+    tables: Sequence[Table] = (),
+    synthetic: bool = False,
+    charts: bool = False,
+    **context: Any,
+) -> Response:
+    """Return the page (or, with ``?format=``, its tables as a file); remember a ``?lang=`` choice in a cookie."""
+    lang = language(request)
+    _ = translator(lang)
+    if request.query_params.get("format"):
+        return download(tables, request, _)
+    nav = [(href, label) for href, label, roles in NAV if allowed(user, roles)]
+    if user.role == "district" and user.region:
+        nav.insert(2, (f"/regions/{user.region}", N_("本区")))
+    html = ENV.get_template(template).render(
+        _=_,
+        lang=lang,
+        user=user,
+        title=title,
+        nav=nav,
+        path=request.url.path,
+        tables={t.name: t for t in tables},
+        synthetic=synthetic,
+        charts=charts,
+        labels=LABELS,
+        url_with=lambda **p: url_with(request, **p),
+        choose=lambda zh, en=None: choose(lang, zh, en),
+        **context,
+    )
+    response = HTMLResponse(html)
+    asked = request.query_params.get("lang")
+    if asked == lang:
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response

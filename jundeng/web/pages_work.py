@@ -1,0 +1,271 @@
+"""Pages of the daily work: the task ledger with its filters, one task with its progress and report form,
+and data collection (upload, the review queue, the revision history of a value)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from jundeng.catalogs.demo_ledger import DEMO_TODAY
+from jundeng.domain.observations import ObservationStatus
+from jundeng.store import regions_repo, tasks_repo
+from jundeng.store.db import Database
+from jundeng.web.auth import OFFICE, SIGNED_IN, WRITERS, Principal, allow
+from jundeng.web.deps import DB, User
+from jundeng.web.pages_base import N_, SYNTHETIC_MARK, Column, Table, allowed, frame_rows, render
+from jundeng.web.views import observation_history, scoped_observations, scoped_tasks
+
+router = APIRouter(include_in_schema=False)
+TASK_STATUSES = ("not_started", "in_progress", "completed", "overdue", "suspended")
+LIGHTS = ("red", "yellow", "green")
+
+
+def synthetic_reports(db: Database, task: str | None = None) -> bool:
+    """Return True when progress reports (of ``task``) come from the synthetic demo ledger."""
+    with db.session() as session:
+        return tasks_repo.has_reports_from(session, SYNTHETIC_MARK, task=task)
+
+
+def ledger_day(db: Database, asked: str | None) -> date:
+    """Return the date the ledger is assessed on: the one asked for, the demo's date for the synthetic demo
+    ledger (its reports stop there), else today."""
+    if asked:
+        try:
+            return date.fromisoformat(asked)
+        except ValueError as exc:
+            raise HTTPException(422, {"zh": "日期格式应为 YYYY-MM-DD", "en": "dates are YYYY-MM-DD"}) from exc
+    return DEMO_TODAY if synthetic_reports(db) else date.today()
+
+
+def _region_names(db: Database) -> dict[str, str]:
+    with db.session() as session:
+        return {r.code: r.name for r in regions_repo.regions(session)}
+
+
+TASK_COLUMNS = [
+    Column("code", N_("任务编号"), link="/ledger/{code}"),
+    Column("title", N_("任务内容")),
+    Column("lead_units", N_("牵头单位"), "list"),
+    Column("responsible_units", N_("责任单位"), "list"),
+    Column("deadline", N_("完成时限")),
+    Column("status", N_("状态"), "enum"),
+    Column("light", N_("灯号"), "light"),
+    Column("percent", N_("完成进度（%）"), "num"),
+    Column("expected", N_("序时进度（%）"), "num"),
+    Column("days_left", N_("剩余天数"), "int"),
+]
+
+
+@router.get("/ledger")
+@allow(*SIGNED_IN)
+def ledger_page(
+    request: Request,
+    user: User,
+    db: DB,
+    unit: str | None = None,
+    district: str | None = None,
+    status: str | None = None,
+    light: str | None = None,
+    today: str | None = None,
+) -> Response:
+    """The task ledger in scope, filtered by unit, district, status and light, as of a date."""
+    day = ledger_day(db, today)
+    ledger = scoped_tasks(db, user, day)
+    names = _region_names(db)
+    rows = frame_rows(ledger)
+    units = sorted({u for r in rows for u in [*r["lead_units"], *r["responsible_units"]]})
+    districts = sorted({d for r in rows for d in r["districts"] or []})
+    if unit:
+        rows = [r for r in rows if unit in [*r["lead_units"], *r["responsible_units"]]]
+    if district:
+        rows = [r for r in rows if district in (r["districts"] or [])]
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    if light:
+        rows = [r for r in rows if r["light"] == light]
+    counts = {lt: sum(1 for r in rows if r["light"] == lt) for lt in LIGHTS}
+    table = Table("ledger", N_("任务台账"), TASK_COLUMNS, rows, empty=N_("没有符合条件的任务"))
+    filters = {"unit": unit or "", "district": district or "", "status": status or "", "light": light or ""}
+    return render(
+        request,
+        user,
+        "ledger.html",
+        title=N_("任务台账"),
+        tables=[table],
+        synthetic=synthetic_reports(db),
+        today=day,
+        units=units,
+        districts=[(d, names.get(d, d)) for d in districts],
+        filters=filters,
+        statuses=TASK_STATUSES,
+        lights=LIGHTS,
+        counts=counts,
+    )
+
+
+def _report_rows(db: Database, user: Principal, code: str, names: dict[str, str]) -> list[dict[str, Any]]:
+    with db.session() as session:
+        reports = tasks_repo.reports(session, task=code)
+    rows = []
+    for r in reversed(reports):
+        if user.role == "district" and r.region and not user.sees_region(r.region):
+            continue
+        rows.append(
+            r.model_dump() | {"region_name": names.get(r.region or "", r.region or ""), "review": r.review.value}
+        )
+    return rows
+
+
+@router.get("/ledger/{code}")
+@allow(*SIGNED_IN)
+def task_page(request: Request, code: str, user: User, db: DB, today: str | None = None) -> Response:
+    """One task: its assessment, district shares, progress history and (for reporters) the report form."""
+    day = ledger_day(db, today)
+    ledger = scoped_tasks(db, user, day)
+    found = ledger[ledger["code"] == code]
+    if found.empty:
+        raise HTTPException(404)
+    row = frame_rows(found)[0]
+    with db.session() as session:
+        task = next(t for t in tasks_repo.current_tasks(session) if t.code == code)
+    names = _region_names(db)
+    reports = _report_rows(db, user, code, names)
+    latest: dict[str, dict[str, Any]] = {}
+    for r in reversed(reports):  # oldest first, so the newest wins
+        if r["region"]:
+            latest[r["region"]] = r
+    shares = [
+        {
+            "region": s.region,
+            "name": names.get(s.region, s.region),
+            "target_value": s.target_value,
+            "value": latest.get(s.region, {}).get("value"),
+            "percent": latest.get(s.region, {}).get("percent"),
+        }
+        for s in task.shares
+        if user.sees_region(s.region)
+    ]
+    share_table = Table(
+        "shares",
+        N_("任务分解"),
+        [
+            Column("region", N_("区划代码"), link="/regions/{region}"),
+            Column("name", N_("区划")),
+            Column("target_value", N_("分解目标"), "num"),
+            Column("value", N_("最新报告值"), "num"),
+            Column("percent", N_("最新进度（%）"), "num"),
+        ],
+        shares,
+        empty=N_("未分解到各区"),
+    )
+    report_table = Table(
+        "reports",
+        N_("进度报告"),
+        [
+            Column("as_of", N_("截至日期")),
+            Column("reporter", N_("报告单位")),
+            Column("region_name", N_("区划")),
+            Column("value", N_("完成值"), "num"),
+            Column("percent", N_("进度（%）"), "num"),
+            Column("narrative", N_("说明")),
+            Column("review", N_("审核"), "enum"),
+            Column("created_by", N_("填报人")),
+        ],
+        reports,
+        empty=N_("尚无进度报告"),
+    )
+    regions = [(s["region"], s["name"]) for s in shares]
+    return render(
+        request,
+        user,
+        "task.html",
+        title=N_("任务"),
+        tables=[share_table, report_table],
+        synthetic=synthetic_reports(db, code),
+        task=task,
+        row=row,
+        today=day,
+        regions=regions,
+        can_report=allowed(user, WRITERS),
+        now=date.today(),
+    )
+
+
+QUEUE_COLUMNS = [
+    Column("id", N_("编号"), link="/data?history={id}"),
+    Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+    Column("region", N_("区划代码")),
+    Column("region_name", N_("区划")),
+    Column("period", N_("期间")),
+    Column("breakdown", N_("分组")),
+    Column("value", N_("数值"), "num"),
+    Column("status", N_("状态"), "enum"),
+    Column("revision", N_("修订版次"), "int"),
+    Column("created_by", N_("填报人")),
+    Column("created_at", N_("填报时间")),
+]
+DIMENSIONS = ("urban_rural", "hukou", "sex", "age_group")
+
+
+def _queue(db: Database, user: Principal, names: dict[str, str]) -> Table:
+    if allowed(user, OFFICE):
+        frame = scoped_observations(db, user, status=ObservationStatus.SUBMITTED)
+    else:
+        frame = scoped_observations(db, user)
+        frame = frame[frame["status"].isin(["submitted", "rejected", "draft"])]
+    rows = frame_rows(frame)
+    for r in rows:
+        r["region_name"] = names.get(r["region"], r["region"])
+        r["breakdown"] = " ".join(f"{d}={r[d]}" for d in DIMENSIONS if r.get(d))
+        r["approve"] = {"label": N_("通过"), "url": f"/api/v1/observations/{r['id']}/approve"}
+        r["reject"] = {"label": N_("退回"), "url": f"/api/v1/observations/{r['id']}/reject", "comment": True}
+    if allowed(user, OFFICE):
+        columns = [*QUEUE_COLUMNS, Column("approve", N_("通过"), "action"), Column("reject", N_("退回"), "action")]
+        return Table("review", N_("待审核数据"), columns, rows, empty=N_("没有待审核的数据"))
+    return Table("pending", N_("本单位未审定的数据"), QUEUE_COLUMNS, rows, empty=N_("没有未审定的数据"))
+
+
+HISTORY_COLUMNS = [
+    Column("revision", N_("修订版次"), "int"),
+    Column("value", N_("数值"), "num"),
+    Column("numerator", N_("分子"), "num"),
+    Column("denominator", N_("分母"), "num"),
+    Column("status", N_("状态"), "enum"),
+    Column("source", N_("来源")),
+    Column("note", N_("备注")),
+    Column("created_by", N_("填报人")),
+    Column("created_at", N_("填报时间")),
+]
+
+
+@router.get("/data")
+@allow(*WRITERS)
+def data_page(request: Request, user: User, db: DB, history: int | None = None) -> Response:
+    """Upload a data file, review submitted values (office), follow the revisions of one value."""
+    names = _region_names(db)
+    tables = [_queue(db, user, names)]
+    subject = None
+    if history is not None:
+        revisions = observation_history(history, user, db)
+        first = revisions[0]
+        subject = {
+            "indicator": first["indicator"],
+            "region": names.get(first["region"], first["region"]),
+            "period": first["period"],
+            "disaggregation": first["disaggregation"],
+        }
+        tables.append(Table("history", N_("修订记录"), HISTORY_COLUMNS, list(reversed(revisions))))
+    synthetic = bool(any(SYNTHETIC_MARK in str(r.get("source") or "") for t in tables for r in t.rows))
+    return render(
+        request,
+        user,
+        "data.html",
+        title=N_("数据报送"),
+        tables=tables,
+        synthetic=synthetic,
+        subject=subject,
+        office=allowed(user, OFFICE),
+    )

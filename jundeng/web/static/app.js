@@ -1,0 +1,248 @@
+/* Jundeng pages: forms posted to the API with the CSRF header, action buttons, ECharts charts and the
+   district map. No inline scripts (the Content-Security-Policy forbids them): pages pass data in data-*
+   attributes, and the messages in the page's language in <body data-messages>. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var lang = body.getAttribute("data-lang") || "zh";
+  var messages = JSON.parse(body.getAttribute("data-messages") || "{}");
+
+  function t(key) {
+    return messages[key] || key;
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]*)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* Send a request to the API; resolves to {ok, status, data}. */
+  function send(method, url, payload) {
+    var headers = { "x-csrftoken": csrfToken(), Accept: "application/json" };
+    var options = { method: method, headers: headers, credentials: "same-origin" };
+    if (payload instanceof FormData) {
+      options.body = payload;
+    } else if (payload !== undefined) {
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(payload);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try {
+          data = text ? JSON.parse(text) : null;
+        } catch (e) {
+          data = { error: { zh: text, en: text } };
+        }
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    });
+  }
+
+  /* The message of an API error body {error: {zh, en, detail}} in the page's language. */
+  function errorText(result) {
+    var error = result.data && result.data.error;
+    if (!error) {
+      return t("failed") + " (" + result.status + ")";
+    }
+    var text = (lang === "en" ? error.en : error.zh) || t("failed");
+    if (Array.isArray(error.detail)) {
+      text += ": " + error.detail.map(function (d) { return (d.loc || []).join(".") + " " + d.msg; }).join("; ");
+    }
+    return text;
+  }
+
+  function show(form, text, isError) {
+    var out = form.querySelector("[data-result]");
+    if (out) {
+      out.textContent = text;
+      out.classList.toggle("error", Boolean(isError));
+    }
+  }
+
+  /* The fields of a form as JSON: empty fields left out, data-number as numbers, data-list as arrays. */
+  function formJson(form) {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "submit" || el.type === "button") {
+        return;
+      }
+      if (el.hasAttribute("data-list")) {
+        data[el.name] = data[el.name] || [];
+        if (el.checked) {
+          data[el.name].push(el.value);
+        }
+        return;
+      }
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) {
+        return;
+      }
+      if (el.value === "") {
+        return;
+      }
+      data[el.name] = el.hasAttribute("data-number") ? Number(el.value) : el.value;
+    });
+    return data;
+  }
+
+  function onJsonSubmit(event) {
+    var form = event.target;
+    event.preventDefault();
+    show(form, t("sending"), false);
+    send(form.getAttribute("data-method") || "POST", form.getAttribute("action"), formJson(form)).then(function (result) {
+      if (!result.ok) {
+        show(form, errorText(result), true);
+        return;
+      }
+      show(form, t("saved"), false);
+      if (form.hasAttribute("data-next")) {
+        window.location.assign(form.getAttribute("data-next") || "/");
+      } else if (form.hasAttribute("data-reload")) {
+        window.location.reload();
+      }
+    }, function () {
+      show(form, t("failed"), true);
+    });
+  }
+
+  function fillList(list, items) {
+    list.textContent = "";
+    items.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      list.appendChild(li);
+    });
+  }
+
+  function onUpload(event) {
+    var form = event.target;
+    event.preventDefault();
+    var errors = form.querySelector("#upload-errors");
+    var warnings = form.querySelector("#upload-warnings");
+    fillList(errors, []);
+    fillList(warnings, []);
+    form.removeAttribute("data-done");
+    show(form, t("sending"), false);
+    var payload = new FormData(form);
+    send("POST", form.getAttribute("action"), payload).then(function (result) {
+      if (!result.ok) {
+        show(form, errorText(result), true);
+        form.setAttribute("data-done", "failed");
+        return;
+      }
+      var r = result.data;
+      fillList(errors, r.errors || []);
+      fillList(warnings, r.warnings || []);
+      var summary = t("accepted") + " " + r.accepted + " · " + t("written") + " " + r.written + " · " +
+        t("unchanged") + " " + r.unchanged;
+      if (r.errors && r.errors.length) {
+        summary = t("nothing_written") + " " + t("errors") + " " + r.errors.length;
+      } else if (payload.get("dry_run")) {
+        summary += " · " + t("dry_run");
+      }
+      show(form, summary, Boolean(r.errors && r.errors.length));
+      form.setAttribute("data-done", r.errors && r.errors.length ? "errors" : "ok");
+    }, function () {
+      show(form, t("failed"), true);
+    });
+  }
+
+  function onActionClick(event) {
+    var button = event.target.closest("button[data-post]");
+    if (!button) {
+      return;
+    }
+    var cell = button.closest("td") || button.parentNode;
+    var input = cell.querySelector("input[name=comment]");
+    var payload = {};
+    if (input) {
+      if (!input.value.trim() && button.getAttribute("data-comment") === "required") {
+        input.setCustomValidity(t("comment"));
+        input.reportValidity();
+        return;
+      }
+      payload.comment = input.value.trim();
+    }
+    button.disabled = true;
+    send("POST", button.getAttribute("data-post"), payload).then(function (result) {
+      if (result.ok) {
+        window.location.reload();
+      } else {
+        button.disabled = false;
+        button.title = errorText(result);
+        window.alert(errorText(result));
+      }
+    });
+  }
+
+  function charts() {
+    if (typeof window.echarts === "undefined") {
+      return;
+    }
+    var instances = [];
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var chart = window.echarts.init(el);
+      chart.setOption(JSON.parse(el.getAttribute("data-chart")));
+      instances.push(chart);
+    });
+    var mapEl = document.getElementById("district-map");
+    if (mapEl) {
+      districtMap(mapEl, instances);
+    }
+    window.addEventListener("resize", function () {
+      instances.forEach(function (chart) { chart.resize(); });
+    });
+  }
+
+  /* The choropleth of the districts on their real boundaries, for the indicator chosen in #map-indicator. */
+  function districtMap(el, instances) {
+    var config = JSON.parse(el.getAttribute("data-map"));
+    var select = document.getElementById("map-indicator");
+    var chart = window.echarts.init(el);
+    instances.push(chart);
+    function draw() {
+      var code = select ? select.value : null;
+      var chosen = config.indicators.filter(function (i) { return i.code === code; })[0] || config.indicators[0];
+      if (!chosen) {
+        return;
+      }
+      var values = chosen.values.map(function (v) { return v.value; });
+      var low = Math.min.apply(null, values);
+      var high = Math.max.apply(null, values);
+      chart.setOption({
+        tooltip: { trigger: "item", formatter: function (p) {
+          return p.name + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value) + " " + chosen.unit;
+        } },
+        visualMap: { min: low, max: high === low ? low + 1 : high, calculable: true, left: 10, bottom: 10,
+          inRange: { color: ["#f7fbff", "#6baed6", "#08306b"] } },
+        series: [{ type: "map", map: "zhuhai", name: chosen.name + " (" + config.year + ")", roam: false,
+          label: { show: true }, data: chosen.values }]
+      }, true);
+    }
+    fetch(config.geo, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (geojson) {
+        window.echarts.registerMap("zhuhai", geojson);
+        draw();
+        el.setAttribute("data-ready", "true");
+      });
+    if (select) {
+      select.addEventListener("change", draw);
+    }
+  }
+
+  document.querySelectorAll("form[data-json]").forEach(function (form) {
+    form.addEventListener("submit", onJsonSubmit);
+  });
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    form.addEventListener("submit", onUpload);
+  });
+  document.addEventListener("click", onActionClick);
+  document.addEventListener("input", function (event) {
+    if (event.target.name === "comment") {
+      event.target.setCustomValidity("");
+    }
+  });
+  charts();
+})();
