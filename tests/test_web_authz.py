@@ -168,3 +168,21 @@ def test_security_headers_and_cookie_flags(site: tuple[object, Database, int]) -
     assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
     headers = client.get("/api/v1/me").headers
     assert headers["x-content-type-options"] == "nosniff" and "default-src 'self'" in headers["content-security-policy"]
+
+
+def test_office_loads_a_catalogue_file_with_located_errors(site: tuple[object, Database, int]) -> None:
+    client = client_for(site[0], "office")
+    bad = b"domains: [{code: edu2, name: x}]\nindicators:\n  - {code: NEW1, name: n, domain: nowhere, unit: x}\n"
+    result = client.post("/api/v1/catalog", files={"file": ("c.yaml", bad, "text/yaml")}).json()
+    assert not result["accepted"] and result["errors"][0].startswith("c.yaml:3:")
+    good = bad.replace(b"nowhere", b"edu2")
+    result = client.post("/api/v1/catalog", files={"file": ("c.yaml", good, "text/yaml")}).json()
+    assert result["accepted"] and result["written"] == 2
+    codes = {i["code"] for i in client.get("/api/v1/indicators").json()}
+    assert "NEW1" in codes
+    assert (
+        client_for(site[0], "district")
+        .post("/api/v1/catalog", files={"file": ("c.yaml", good, "text/yaml")})
+        .status_code
+        == 403
+    )

@@ -205,6 +205,55 @@ async def import_observations(
     }
 
 
+@router.post("/catalog")
+@allow(*OFFICE)
+async def load_catalog_file(
+    user: User,
+    db: DB,
+    file: Annotated[UploadFile, File(description="catalogue YAML")],
+    dry_run: Annotated[bool, Form()] = False,
+) -> dict[str, Any]:
+    """Load a catalogue YAML file (domains, items, indicators, targets, units): all-or-nothing, audited."""
+    from jundeng.errors import InputError
+    from jundeng.io.yaml_files import parse_catalog
+
+    content = await file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise HTTPException(413)
+    name = Path(file.filename or "catalog.yaml").name
+    try:
+        text = content.decode("utf-8")
+        with db.session() as session:
+            catalog = parse_catalog(text, name, **catalog_repo.known_codes(session))
+            if dry_run:
+                return {"accepted": True, "written": 0, "unchanged": 0, "errors": [], "warnings": []}
+            summary = catalog_repo.load_catalog(session, catalog, user=user.username)
+    except UnicodeDecodeError:
+        return {
+            "accepted": False,
+            "written": 0,
+            "unchanged": 0,
+            "warnings": [],
+            "errors": [f"{name}:1:1: 文件须为 UTF-8 编码 / the file must be UTF-8"],
+        }
+    except InputError as exc:
+        return {
+            "accepted": False,
+            "written": 0,
+            "unchanged": 0,
+            "warnings": [],
+            "errors": [str(p) for p in exc.problems],
+        }
+    written = sum(summary.inserted.values()) + sum(summary.updated.values())
+    return {
+        "accepted": True,
+        "written": written,
+        "unchanged": sum(summary.unchanged.values()),
+        "errors": [],
+        "warnings": [],
+    }
+
+
 def _decide(db: DB, user: Principal, obs_id: int, status: ObservationStatus, comment: str | None) -> dict[str, Any]:
     observation_or_404(db, user, obs_id)
     with db.session() as session:
