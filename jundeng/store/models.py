@@ -186,7 +186,9 @@ class ObservationRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
-    batch: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    # The import batch that wrote the row. Not a foreign key on purpose: batches are created in the same
+    # transaction and never deleted, and the per-row check cost a quarter of PostgreSQL's bulk-load time.
+    batch: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
