@@ -11,15 +11,8 @@ import xlwt
 from openpyxl import Workbook, load_workbook
 
 from jundeng.domain.tasks import Task
-from jundeng.io.task_sheet import (
-    cn_to_number,
-    parse_deadline,
-    parse_target,
-    read_task_sheet,
-    split_units,
-    strip_numbering,
-    write_task_sheet,
-)
+from jundeng.io.task_fields import cn_to_number, parse_deadline, parse_target, split_units, strip_numbering
+from jundeng.io.task_sheet import read_task_sheet, write_task_sheet
 
 TITLE = "2017年基本公共服务均等化重点任务分工表"
 HEADER = ["序号", "任务内容", "牵头\n单位", "责任单位", "完成时限", "目标值", "标签"]

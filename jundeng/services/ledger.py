@@ -16,7 +16,8 @@ from jundeng.catalogs.demo_ledger import SOURCE as DEMO_SOURCE
 from jundeng.catalogs.demo_ledger import synthetic_reports
 from jundeng.domain.tasks import ProgressReport, Share, Task
 from jundeng.errors import HasProblems, Problem
-from jundeng.io.task_sheet import parse_target, read_task_sheet
+from jundeng.io.task_fields import parse_target
+from jundeng.io.task_sheet import read_task_sheet
 from jundeng.services.notify import Message
 from jundeng.store import observations_repo, tasks_repo
 from jundeng.store.db import Database
