@@ -125,3 +125,29 @@ def test_review_workflow(cli_db: Database, tmp_path: Path) -> None:
     assert "rejected: 1" in out
     code, out = run(cli_db, "review", "list", "--status", "approved", "--format", "json")
     assert [r["region"] for r in json.loads(out)] == ["440402"]
+
+
+def test_population_import(cli_db: Database, tmp_path: Path) -> None:
+    bad = write(
+        tmp_path / "pop.csv",
+        "区划代码,年份,常住人口,户籍人口\n440402,2017,1000,800\n449999,2017,5,5\n440403,x,1,1\n"
+        "440404,2017,-3,1\n440402,2017,1,1\n",
+    )
+    code, out = run(cli_db, "population", "import", str(bad))
+    assert code == 1
+    for where in (
+        "pop.csv:3:1: 未知的区划代码",
+        "pop.csv:4:2: 年份无效",
+        "pop.csv:5:3: 人口不能为负",
+        "pop.csv:6:1: 重复",
+    ):
+        assert where in out, where
+    good = write(tmp_path / "ok.csv", "region,year,resident,registered\n440402,2017,1000,800\n440403,2017,500,\n")
+    code, out = run(cli_db, "population", "import", str(good))
+    assert code == 0 and "written 2" in out
+    import jundeng
+
+    j = jundeng.open(cli_db.url)
+    pop = j.population().set_index("region")
+    j.close()
+    assert pop.loc["440402", "resident"] == 1000 and pop.loc["440403", "registered"] != pop.loc["440403", "registered"]

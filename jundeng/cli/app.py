@@ -37,6 +37,7 @@ def init(ctx: typer.Context) -> None:
 
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(catalog.regions_app, name="regions")
+app.add_typer(catalog.population_app, name="population")
 app.add_typer(dbcmd.app, name="db")
 app.add_typer(review.app, name="review")
 app.add_typer(tasks.app, name="tasks")

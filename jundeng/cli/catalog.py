@@ -96,3 +96,24 @@ def regions_list(
     with open_db(ctx).session() as session:
         rows = [r.model_dump(mode="json") for r in regions_repo.regions(session, level=level, under=under)]
     emit(rows, fmt, ["code", "name", "level", "parent", "urban_rural", "functional_zone"], "区划 Regions")
+
+
+population_app = typer.Typer(help="人口 / population by region and year (常住、户籍).")
+
+
+@population_app.command("import")
+def population_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV / XLSX: 区划代码, 年份, 常住人口, 户籍人口[, 分组]"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只校验 / validate only"),
+) -> None:
+    """Import population figures (upsert by region, year and group; changes are audited)."""
+    from jundeng.cli.common import print_problems
+    from jundeng.store.importer import import_population
+
+    report = import_population(open_db(ctx), file, user=settings(ctx).who, dry_run=dry_run)
+    print_problems(report.problems)
+    if report.errors:
+        errors.print(f"[red]已拒绝：{len(report.errors)} 处错误，未作任何修改 / rejected, nothing changed[/]")
+        raise typer.Exit(1)
+    console.print(f"人口 population: 读取 read {report.rows_read}, 写入 written {report.written}")

@@ -190,3 +190,25 @@ def _outside_scope(
                         f"not allowed to report {indicator} for {region} (outside your scope)",
                     )
                 )
+
+
+def import_population(db: Database, path: str | Path, *, user: str, dry_run: bool = False) -> ImportReport:
+    """Validate a population file and (unless ``dry_run`` or any error) upsert it in one transaction."""
+    from jundeng.io.population import validate_population
+    from jundeng.store import regions_repo
+
+    report = ImportReport(files=[str(path)], dry_run=dry_run)
+    tables, problems = read_table_file(path)
+    report.problems.extend(problems)
+    with db.session() as session:
+        known = {r.code for r in regions_repo.regions(session)}
+        rows = []
+        for table in tables:
+            found, issues = validate_population(table, known)
+            report.rows_read += len(table.rows)
+            report.problems.extend(issues)
+            rows.extend(found)
+        if report.errors or dry_run:
+            return report
+        report.written = regions_repo.load_population(session, rows, user=user, source=Path(path).name)
+    return report
