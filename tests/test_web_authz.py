@@ -186,3 +186,15 @@ def test_office_loads_a_catalogue_file_with_located_errors(site: tuple[object, D
         .status_code
         == 403
     )
+
+
+def test_signing_out_revokes_copied_session_cookies(site: tuple[object, Database, int]) -> None:
+    client = client_for(site[0], "viewer")
+    stolen = dict(client.cookies)
+    assert client.get("/api/v1/me").json()["username"] == "viewer"
+    assert client.post("/api/v1/logout").status_code == 200
+    thief = TestClient(site[0])  # type: ignore[arg-type]
+    thief.cookies.update(stolen)
+    assert thief.get("/api/v1/me").json()["role"] == "public", "a cookie issued before sign-out no longer works"
+    again = client_for(site[0], "viewer")
+    assert again.get("/api/v1/me").json()["username"] == "viewer"

@@ -300,6 +300,8 @@ class UserRow(Base):
     unit: Mapped[str | None] = mapped_column(Text)
     domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # bumped at sign-out: every session cookie issued before carries the old number and stops working
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -90,3 +90,10 @@ def publish(session: Session, indicator: str, *, by: str, on: bool = True) -> No
     else:
         return
     session.add(AuditRow(user=by, action="publish" if on else "withdraw", entity="publications", key=indicator))
+
+
+def end_sessions(session: Session, username: str) -> None:
+    """Revoke every session of ``username`` (its cookies carry an older epoch from now on)."""
+    row = session.get(UserRow, username)
+    if row is not None:
+        row.session_epoch = (row.session_epoch or 0) + 1

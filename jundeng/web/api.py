@@ -77,13 +77,17 @@ def login(request: Request, credentials: Login, db: DB, _user: User) -> dict[str
             raise HTTPException(401, {"zh": "用户名或密码错误", "en": "wrong user name or password"})
         request.session.clear()
         request.session["user"] = row.username
+        request.session["epoch"] = row.session_epoch or 0
         return {"username": row.username, "role": row.role, "display_name": row.display_name}
 
 
 @router.post("/logout")
 @allow(*EVERYONE)
-def logout(request: Request, _user: User) -> dict[str, bool]:
-    """Sign out."""
+def logout(request: Request, user: User, db: DB) -> dict[str, bool]:
+    """Sign out: ends this session and revokes every other session of the user."""
+    if not user.anonymous:
+        with db.session() as session:
+            users_repo.end_sessions(session, user.username)
     request.session.clear()
     return {"ok": True}
 

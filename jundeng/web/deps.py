@@ -25,7 +25,7 @@ def load_principal(request: Request) -> Principal:
     db = database(request)
     with db.session() as session:
         row = users_repo.get_user(session, username)
-        if row is None or not row.active:
+        if row is None or not row.active or request.session.get("epoch", 0) != (row.session_epoch or 0):
             request.session.clear()
             return PUBLIC
         subtree = None

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jundeng.appraise.attainment import STATUSES
+from jundeng.store import users_repo
 from jundeng.web import pages_admin, pages_analysis, pages_work
 from jundeng.web import pages_facts as facts_
 from jundeng.web.auth import EVERYONE, Principal, allow
@@ -46,8 +47,11 @@ def login_page(request: Request, user: User, next: str | None = None) -> Respons
 
 @router.get("/logout")
 @allow(*EVERYONE)
-def logout_page(request: Request, _user: User) -> Response:
-    """Sign out and go to the overview."""
+def logout_page(request: Request, user: User, db: DB) -> Response:
+    """Sign out (revoking the user's other sessions too) and go to the overview."""
+    if not user.anonymous:
+        with db.session() as session:
+            users_repo.end_sessions(session, user.username)
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
