@@ -440,6 +440,8 @@ def test_round_trip(tmp_path: Path) -> None:
             "percent": 10.0 * i,
             "light": lights[i % 3],
             "latest": f"第{i}次进展",
+            "domain": task.domain,
+            "tags": task.tags,
         }
         for i, task in enumerate(tasks)
     ]
@@ -449,7 +451,17 @@ def test_round_trip(tmp_path: Path) -> None:
 
     again, problems = read_task_sheet(out, year=2017)
     assert problems == []
-    key = ("code", "title", "lead_units", "responsible_units", "deadline", "target_value", "target_unit")
+    key = (
+        "code",
+        "title",
+        "lead_units",
+        "responsible_units",
+        "deadline",
+        "target_value",
+        "target_unit",
+        "domain",
+        "tags",
+    )
     assert [t.model_dump(include=set(key)) for t in again[:-1]] == [t.model_dump(include=set(key)) for t in tasks]
     assert (again[-1].code, again[-1].deadline, again[-1].deadline_text) == ("X-1", date(2017, 9, 15), "2017年9月15日")
 
@@ -465,8 +477,10 @@ def test_round_trip(tmp_path: Path) -> None:
         "进度(%)",
         "灯号",
         "最新进展",
+        "领域",
+        "标签",
     ]
-    assert [c.value for c in sheet[2]] == [
+    assert [c.value for c in sheet[2]][:10] == [
         "2017-001",
         "新建12所中小学",
         "市教育局",

@@ -94,6 +94,7 @@ LIGHT_FILL = {"绿": "63BE7B", "黄": "FFEB84", "红": "F8696B"}
 # fmt: off
 EXPORT_HEADER = (
     "序号", "任务内容", "牵头单位", "责任单位", "完成时限", "目标值", "状态", "进度(%)", "灯号", "最新进展",
+    "领域", "标签",
 )
 # fmt: on
 
@@ -409,10 +410,10 @@ def _deadline_text(row: Mapping[str, Any]) -> str:
 
 def write_task_sheet(path: str | Path, rows: Sequence[Mapping[str, Any]]) -> None:
     """Export the ledger to the 分工方案 layout (XLSX): 序号, 任务内容, 牵头单位, 责任单位, 完成时限, 目标值, 状态,
-    进度(%), 灯号, 最新进展.
+    进度(%), 灯号, 最新进展, 领域, 标签.
 
     Each row is a mapping with keys ``code, title, lead_units, responsible_units, deadline_text`` (or
-    ``deadline``), ``target_value, target_unit, status, percent, light, latest`` (missing keys are blank).
+    ``deadline``), ``target_value, target_unit, status, percent, light, latest, domain, tags`` (missing keys are blank).
     Units are joined with 、, lights written 红/黄/绿 on a cell of that colour. :func:`read_task_sheet` reads
     the file back to the same titles, units, deadlines and targets.
     """
@@ -447,6 +448,8 @@ def write_task_sheet(path: str | Path, rows: Sequence[Mapping[str, Any]]) -> Non
                 None if percent is None else round(float(percent), 1),
                 light_text,
                 str(row.get("latest") or ""),
+                str(row.get("domain") or ""),
+                _units_text(row.get("tags")),
             ]
         )
         line = sheet.max_row
@@ -455,7 +458,7 @@ def write_task_sheet(path: str | Path, rows: Sequence[Mapping[str, Any]]) -> Non
         if light_text in LIGHT_FILL:
             sheet.cell(line, 9).fill = PatternFill("solid", fgColor=LIGHT_FILL[light_text])
             sheet.cell(line, 9).alignment = Alignment(horizontal="center", vertical="top")
-    for letter, width in zip("ABCDEFGHIJ", (10, 48, 24, 30, 18, 12, 10, 9, 7, 40), strict=True):
+    for letter, width in zip("ABCDEFGHIJKL", (10, 48, 24, 30, 18, 12, 10, 9, 7, 40, 14, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     book.save(Path(path))
