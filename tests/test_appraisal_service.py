@@ -101,3 +101,19 @@ def test_cli_appraise_on_the_database_and_on_files(writable_demo: Database, tmp_
 def test_cli_appraise_errors_are_clear(demo_db: Database) -> None:
     result = runner.invoke(app, ["--db", demo_db.url, "appraise", "--year", "1999", "--no-save"])
     assert result.exit_code == 1 and "no data for 1999" in result.output
+
+
+def test_every_target_is_checked_and_rolled_up(demo_db: Database) -> None:
+    result = runner.invoke(app, ["--db", demo_db.url, "attainment", "--year", "2017", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert len(rows) == 50 and {r["region"] for r in rows} == {"440400"}
+    assert {r["status_zh"] for r in rows} <= {"已达成", "进度正常", "进度滞后", "退步", "无数据"}
+    rolled = json.loads(
+        runner.invoke(
+            app, ["--db", demo_db.url, "attainment", "--year", "2017", "--by", "domain", "--format", "json"]
+        ).output
+    )
+    assert sum(r["targets"] for r in rolled) == 50
+    for r in rolled:
+        assert r["achieved"] + r["on_track"] + r["off_track"] + r["worsening"] + r["no_data"] == r["targets"]

@@ -108,6 +108,56 @@ def appraise_command(
     _show(result, fmt)
 
 
+def attainment_command(
+    ctx: typer.Context,
+    year: int = typer.Option(..., help="评估年度 / year"),
+    by: str | None = typer.Option(None, help="汇总 / roll up by: domain | region | lead_unit"),
+    status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
+    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+) -> None:
+    """Check every target: achieved / on track / off track / worsening / no data, or roll them up."""
+    from jundeng.appraise.attainment import rollup
+    from jundeng.cli.common import frame_records
+    from jundeng.services.appraisal import target_attainment
+
+    table = target_attainment(open_db(ctx), year=year, statuses=status)
+    if by:
+        if by not in table.columns:
+            errors.print(f"[red]未知的汇总字段 / unknown roll-up {by!r}: domain | region | lead_unit[/]")
+            raise typer.Exit(2)
+        table = rollup(table, by)
+    if fmt == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+        return
+    columns = (
+        [
+            by,
+            "targets",
+            "achieved",
+            "on_track",
+            "off_track",
+            "worsening",
+            "no_data",
+            "attainment_rate",
+            "binding_missed",
+        ]
+        if by
+        else [
+            "indicator",
+            "name",
+            "region",
+            "target_year",
+            "comparator",
+            "target",
+            "actual",
+            "status_zh",
+            "binding_missed",
+        ]
+    )
+    emit(frame_records(table), fmt, columns, f"{year} 年目标达成 Target attainment")
+
+
 def register(app: typer.Typer) -> None:
-    """Add the appraisal command to the root app."""
+    """Add the appraisal commands to the root app."""
     app.command("appraise")(appraise_command)
+    app.command("attainment")(attainment_command)

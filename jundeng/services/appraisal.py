@@ -201,3 +201,18 @@ def same_scores(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     left = a.set_index("region")[["score", "rank"]].sort_index()
     right = b.set_index("region")[["score", "rank"]].sort_index()
     return bool(left.index.equals(right.index) and np.allclose(left["score"], right["score"], rtol=0, atol=1e-12))
+
+
+def target_attainment(db: Database, *, year: int, statuses: Sequence[str] = ("approved",)) -> pd.DataFrame:
+    """Return the attainment of every stored target in ``year``, each judged on its own region's values."""
+    with db.session() as session:
+        targets = appraisal_repo.targets_frame(session)
+        regions = sorted(set(targets["region"]))
+        history = appraisal_repo.history(session, until=year, statuses=statuses, regions=regions)
+        meta = appraisal_repo.indicators_frame(session)
+    if targets.empty:
+        return pd.DataFrame(columns=["indicator", "region", "status"])
+    result = attainment(history, targets, year, meta)
+    names = dict(zip(meta["code"], meta["name"], strict=True))
+    result.insert(1, "name", result["indicator"].map(names))
+    return result
