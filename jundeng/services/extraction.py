@@ -13,8 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from jundeng.domain.catalog import (
     Catalog,
     Comparator,
@@ -27,9 +25,8 @@ from jundeng.domain.catalog import (
 )
 from jundeng.domain.tasks import Task
 from jundeng.extract import extract_text, read_document
-from jundeng.store import catalog_repo, regions_repo, tasks_repo
+from jundeng.store import candidates_repo, catalog_repo, regions_repo, tasks_repo
 from jundeng.store.db import Database
-from jundeng.store.models import AuditRow, CandidateRow, utcnow
 
 
 @dataclass(frozen=True)
@@ -54,58 +51,38 @@ def stage(db: Database, path: str | Path, *, user: str) -> tuple[str, int, bool]
     text = read_document(path)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     with db.session() as session:
-        existing = session.execute(select(CandidateRow.id).where(CandidateRow.sha256 == digest)).scalars().all()
+        existing = candidates_repo.staged_ids(session, digest)
         if existing:
             return path.name, len(existing), False
-        candidates = extract_text(text, source=path.name)
-        for c in candidates:
-            session.add(
-                CandidateRow(
-                    document=path.name,
-                    sha256=digest,
-                    kind=c.kind,
-                    payload=c.to_dict(),
-                    sentence=c.sentence,
-                    start=c.start,
-                    end=c.end,
-                    created_by=user,
-                )
-            )
-    return path.name, len(candidates), True
+        found = [c.to_dict() for c in extract_text(text, source=path.name)]
+        count = candidates_repo.add(session, document=path.name, sha256=digest, candidates=found, user=user)
+    return path.name, count, True
 
 
 def staged(db: Database, *, status: str | None = "staged") -> list[dict[str, Any]]:
     """Return staged candidates (or those with another status, or all with None), oldest first."""
     with db.session() as session:
-        query = select(CandidateRow).order_by(CandidateRow.id)
-        if status:
-            query = query.where(CandidateRow.status == status)
-        return [
-            {"id": r.id, "document": r.document, "status": r.status, "result": r.result, **r.payload}
-            for r in session.execute(query).scalars()
-        ]
+        return candidates_repo.listing(session, status=status)
 
 
-def _decided(row: CandidateRow, status: str, result: str | None, user: str) -> None:
-    if row.status != "staged":
-        raise ReviewError(f"候选项 {row.id} 已处理（{row.status}）", f"candidate {row.id} was already {row.status}")
-    row.status, row.result, row.decided_by, row.decided_at = status, result, user, utcnow()
+def _open(session: Any, candidate: int) -> dict[str, Any]:
+    """Return a candidate still awaiting a decision, or raise ReviewError."""
+    row = candidates_repo.get(session, candidate)
+    if row is None:
+        raise ReviewError(f"没有编号为 {candidate} 的候选项", f"no candidate {candidate}")
+    if row["status"] != "staged":
+        raise ReviewError(
+            f"候选项 {candidate} 已处理（{row['status']}）", f"candidate {candidate} was already {row['status']}"
+        )
+    return row
 
 
 def reject(db: Database, candidate: int, *, user: str) -> Decision:
     """Reject a staged candidate."""
     with db.session() as session:
-        row = _get(session, candidate)
-        _decided(row, "rejected", None, user)
-        session.add(AuditRow(user=user, action="reject", entity="extract_candidates", key=str(candidate)))
+        _open(session, candidate)
+        candidates_repo.decide(session, candidate, status="rejected", result=None, user=user)
     return Decision(candidate, "rejected", None)
-
-
-def _get(session: Any, candidate: int) -> CandidateRow:
-    row = session.get(CandidateRow, candidate)
-    if row is None:
-        raise ReviewError(f"没有编号为 {candidate} 的候选项", f"no candidate {candidate}")
-    return row  # type: ignore[no-any-return]
 
 
 def accept(
@@ -120,11 +97,9 @@ def accept(
 ) -> Decision:
     """Accept a candidate (with optional edits) and import it into the catalogue or the ledger."""
     with db.session() as session:
-        row = _get(session, candidate)
-        if row.status != "staged":
-            raise ReviewError(f"候选项 {row.id} 已处理（{row.status}）", f"candidate {row.id} was already {row.status}")
-        data = {**row.payload, **(edits or {})}
-        source = SourceRef(document=row.document, clause=row.sentence)
+        row = _open(session, candidate)
+        data = {**row["payload"], **(edits or {})}
+        source = SourceRef(document=row["document"], clause=row["sentence"])
         kind = str(data["kind"])
         if kind == "task":
             result = _import_task(session, data, code or f"X-{candidate:04d}", source, user)
@@ -145,12 +120,7 @@ def accept(
             result = f"{kind}:{code}"
         else:  # a baseline is evidence for review, kept with the decision
             result = "baseline:recorded"
-        _decided(row, "accepted", result, user)
-        session.add(
-            AuditRow(
-                user=user, action="accept", entity="extract_candidates", key=str(candidate), after={"result": result}
-            )
-        )
+        candidates_repo.decide(session, candidate, status="accepted", result=result, user=user)
     return Decision(candidate, "accepted", result)
 
 

@@ -229,3 +229,11 @@ def set_status(
 def watermark(session: Session) -> int:
     """Return the newest observation id (0 for none): the 'as of' mark of an analysis."""
     return int(session.execute(select(func.max(ObservationRow.id))).scalar_one() or 0)
+
+
+def revision(session: Session, obs_id: int) -> dict[str, object] | None:
+    """Return one stored revision as a dict of its columns, or None."""
+    row = session.get(ObservationRow, obs_id)
+    if row is None:
+        return None
+    return {c.key: getattr(row, c.key) for c in ObservationRow.__table__.columns}

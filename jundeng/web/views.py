@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 from jundeng.measure import MeasureError
 from jundeng.measure.report import gap_report
 from jundeng.services import ledger
-from jundeng.store import catalog_repo, users_repo
+from jundeng.store import catalog_repo, observations_repo, users_repo
 from jundeng.store.db import Database
 from jundeng.store.export import observations_frame
 from jundeng.store.frames import indicator_frame
-from jundeng.store.models import ObservationRow
 from jundeng.web.auth import Principal
 
 APPROVED_ONLY = ("public", "viewer")
@@ -86,12 +85,14 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def observation_or_404(db: Database, user: Principal, obs_id: int) -> dict[str, Any]:
     """Return a stored revision in scope, else 404 (another district's drafts do not exist for you)."""
     with db.session() as session:
-        row = session.get(ObservationRow, obs_id)
-        if row is None or row.indicator not in indicator_codes(session, user) or not user.sees_region(row.region):
+        row = observations_repo.revision(session, obs_id)
+        if row is None or row["indicator"] not in indicator_codes(session, user):
             raise HTTPException(404)
-        if user.role in APPROVED_ONLY and row.status != "approved":
+        if not user.sees_region(str(row["region"])):
             raise HTTPException(404)
-        return {c.key: _plain(getattr(row, c.key)) for c in ObservationRow.__table__.columns}
+        if user.role in APPROVED_ONLY and row["status"] != "approved":
+            raise HTTPException(404)
+        return {k: _plain(v) for k, v in row.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -140,7 +141,6 @@ def scoped_tasks(db: Database, user: Principal, today: date) -> pd.DataFrame:
 
 def observation_history(obs_id: int, user: Principal, db: Database) -> list[dict[str, Any]]:
     """Return every revision of the value that revision ``obs_id`` belongs to (404 when out of scope)."""
-    from jundeng.store import observations_repo
 
     row = observation_or_404(db, user, obs_id)
     with db.session() as session:
