@@ -141,7 +141,6 @@ def scoped_tasks(db: Database, user: Principal, today: date) -> pd.DataFrame:
 
 def observation_history(obs_id: int, user: Principal, db: Database) -> list[dict[str, Any]]:
     """Return every revision of the value that revision ``obs_id`` belongs to (404 when out of scope)."""
-
     row = observation_or_404(db, user, obs_id)
     with db.session() as session:
         frame = observations_repo.observations(
