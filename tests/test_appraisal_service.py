@@ -117,3 +117,19 @@ def test_every_target_is_checked_and_rolled_up(demo_db: Database) -> None:
     assert sum(r["targets"] for r in rolled) == 50
     for r in rolled:
         assert r["achieved"] + r["on_track"] + r["off_track"] + r["worsening"] + r["no_data"] == r["targets"]
+
+
+def test_gap_indicators_score_the_inequality_inside_each_district(demo_db: Database) -> None:
+    from jundeng.measure.report import within_group_gaps
+    from jundeng.store.frames import indicator_frame
+
+    result = appraise(demo_db, year=2017, with_uncertainty=False)
+    gaps = result.composite.indicators
+    cv_rows = gaps[gaps["indicator"] == "GAP_DISABLED_ENROLMENT_CV"].set_index("region")["value"]
+    with demo_db.session() as session:
+        towns = indicator_frame(session, indicator="EDU_DISABLED_CHILD_ENROLMENT", period="2017", level="town")
+    expected = within_group_gaps(towns[towns["disaggregation"] == ""], "value", "district", "population", "cv")
+    assert cv_rows.to_dict() == pytest.approx(expected.to_dict())
+    best = cv_rows.idxmin()  # the most equal district gets the full score on this indicator
+    score = gaps[(gaps["indicator"] == "GAP_DISABLED_ENROLMENT_CV") & (gaps["region"] == best)]["score"].item()
+    assert score == pytest.approx(100.0)

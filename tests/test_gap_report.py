@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jundeng.cli import app
-from jundeng.measure import MeasureError, decompose, gini, theil
+from jundeng.measure import MeasureError, cv, decompose, gini, theil
 from jundeng.measure.report import gap_report
 from jundeng.store.db import Database
 
@@ -144,3 +144,23 @@ def test_demo_command_prints_the_gap_overview(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--db", str(tmp_path / "d.sqlite"), "demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "Gap overview" in result.output and "synthetic" in result.output
+
+
+def test_within_group_gaps_by_hand() -> None:
+    from jundeng.measure.report import within_group_gaps
+
+    frame = pd.DataFrame(
+        {
+            "value": [10.0, 20.0, 30.0, 5.0, 5.0, 8.0],
+            "pop": [1.0, 1.0, 2.0, 1.0, 3.0, 1.0],
+            "district": ["A", "A", "A", "B", "B", "C"],
+            "urban_rural": ["urban", "rural", "urban", "urban", "rural", "urban"],
+        }
+    )
+    cv_by = within_group_gaps(frame, "value", "district", "pop", "cv")
+    assert cv_by["A"] == pytest.approx(cv(frame["value"][:3], frame["pop"][:3]))
+    assert cv_by["B"] == pytest.approx(0.0) and np.isnan(cv_by["C"])  # C has one unit
+    gap = within_group_gaps(frame, "value", "district", "pop", "urban_rural")
+    # A: urban weighted mean (10·1 + 30·2)/3 = 70/3, rural 20 → |70/3 − 20| / (70/3) = 1/7
+    assert gap["A"] == pytest.approx(1 / 7)
+    assert gap["B"] == pytest.approx(0.0) and np.isnan(gap["C"])  # C has no rural units

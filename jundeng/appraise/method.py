@@ -29,12 +29,31 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+GapMeasure = Literal["cv", "gini", "theil", "urban_rural"]
+
+
 class IndicatorChoice(_Model):
-    """An indicator in the index, with its expert weight and fixed goalposts (both optional)."""
+    """An indicator in the index, with its expert weight and fixed goalposts (both optional).
+
+    A *gap indicator* scores a region by the inequality inside it: with ``gap_of`` set, the value of
+    ``code`` for a region is ``gap_measure`` (population-weighted CV, Gini or Theil, or the relative
+    urban/rural gap |urban − rural| / urban of the weighted means) of indicator ``gap_of`` across the
+    region's units at ``gap_level``; lower is better, and ``domain`` must be given.
+    """
 
     code: str
     weight: float = Field(default=1.0, ge=0)
     goalposts: tuple[float, float] | None = None
+    gap_of: str | None = None
+    gap_measure: GapMeasure = "cv"
+    gap_level: Literal["town", "village"] = "village"
+    domain: str | None = None
+
+    @model_validator(mode="after")
+    def _gap(self) -> IndicatorChoice:
+        if self.gap_of is not None and not self.domain:
+            raise ValueError("a gap indicator needs a domain / 差距指标须给出领域")
+        return self
 
 
 class Treatment(_Model):

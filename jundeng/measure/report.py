@@ -276,3 +276,28 @@ def gap_report(
         nested=nested,
         notes=notes,
     )
+
+
+def within_group_gaps(
+    df: pd.DataFrame, value: str, group: str, weight: str | None = None, measure: str = "cv"
+) -> pd.Series:
+    """Return, per group, the inequality of ``value`` among its units: population-weighted CV, Gini or
+    Theil, or ``urban_rural`` = |μ_urban − μ_rural| / μ_urban of the weighted means (needs an
+    ``urban_rural`` column). Groups where the measure is undefined (one unit, no rural units) get NaN."""
+    functions: dict[str, Callable[[Any, Any], float]] = {"cv": cv, "gini": gini, "theil": theil}
+    result: dict[Any, float] = {}
+    for key, part in df.dropna(subset=[value]).groupby(group):
+        w = part[weight] if weight else None
+        try:
+            if measure == "urban_rural":
+                means = {
+                    kind: weighted_mean(rows[value], rows[weight] if weight else None)
+                    for kind, rows in part.groupby("urban_rural")
+                    if kind in ("urban", "rural")
+                }
+                result[key] = abs(means["urban"] - means["rural"]) / means["urban"] if len(means) == 2 else np.nan
+            else:
+                result[key] = functions[measure](part[value], w) if len(part) > 1 else np.nan
+        except (MeasureError, ZeroDivisionError):
+            result[key] = np.nan
+    return pd.Series(result, name=measure, dtype=float)

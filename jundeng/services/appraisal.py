@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,10 @@ from jundeng.appraise.scorecard import scorecard, scorecard_records
 from jundeng.appraise.uncertainty import Uncertainty, monte_carlo
 from jundeng.catalogs import APPRAISAL_METHOD
 from jundeng.measure import MeasureError
+from jundeng.measure.report import within_group_gaps
 from jundeng.store import appraisal_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
+from jundeng.store.frames import indicator_frame
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,12 +85,13 @@ def appraise(
 ) -> Appraisal:
     """Appraise the regions of ``level`` in ``year``; store the run when ``user`` is given."""
     method = method or default_method()
-    codes = [i.code for i in method.indicators]
+    codes = [i.code for i in method.indicators if i.gap_of is None]
     with db.session() as session:
         mark = as_of if as_of is not None else observations_repo.watermark(session)
         frame = appraisal_repo.appraisal_frame(
             session, year=year, codes=codes, level=level, as_of=mark, statuses=statuses
         )
+        frame = pd.concat([frame, _gap_rows(session, method, year, level, mark, statuses)], ignore_index=True)
         if not frame["value"].notna().any():
             raise MeasureError(f"{year} 年在 {level} 层级没有可用数据", f"no data for {year} at level {level}")
         cities = regions_repo.regions(session, level="city")
@@ -95,6 +99,8 @@ def appraise(
         previous_frame = appraisal_repo.appraisal_frame(
             session, year=year - 1, codes=codes, level=level, as_of=mark, statuses=statuses
         )
+        previous_gaps = _gap_rows(session, method, year - 1, level, mark, statuses)
+        previous_frame = pd.concat([previous_frame, previous_gaps], ignore_index=True)
         regions = sorted(frame["region"].unique())
         history = appraisal_repo.history(session, until=year, as_of=mark, statuses=statuses, regions=regions)
         targets = appraisal_repo.targets_frame(session)
@@ -130,6 +136,35 @@ def appraise(
             user=user,
         )
     return dataclasses.replace(result, run_id=run_id)
+
+
+def _gap_rows(session: Any, method: Method, year: int, level: str, mark: int, statuses: Sequence[str]) -> pd.DataFrame:
+    """Return the method's gap indicators for the regions of ``level``: the inequality inside each region."""
+    rows = []
+    for choice in method.indicators:
+        if choice.gap_of is None:
+            continue
+        units = indicator_frame(
+            session, indicator=choice.gap_of, period=str(year), level=choice.gap_level, statuses=statuses, as_of=mark
+        )
+        units = units[units["disaggregation"] == ""] if "disaggregation" in units else units
+        if units.empty or level not in units.columns:
+            continue
+        weight = "population" if units["population"].notna().all() else None
+        gaps = within_group_gaps(units, "value", level, weight, choice.gap_measure)
+        for region, value in gaps.items():
+            rows.append(
+                {
+                    "region": region,
+                    "indicator": choice.code,
+                    "value": value,
+                    "domain": choice.domain,
+                    "direction": "lower",
+                    "previous": np.nan,
+                    "target": np.nan,
+                }
+            )
+    return pd.DataFrame(rows, columns=["region", "indicator", "value", "domain", "direction", "previous", "target"])
 
 
 def evaluate(

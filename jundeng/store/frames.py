@@ -39,6 +39,7 @@ def indicator_frame(
     period: str,
     level: str | None = None,
     statuses: Sequence[str] = ("approved",),
+    as_of: int | None = None,
 ) -> pd.DataFrame:
     """Return the current values of ``indicator`` in ``period`` at one region level, ready to measure.
 
@@ -47,7 +48,9 @@ def indicator_frame(
     lowest level that has totals is used. Rows with a disaggregation are kept (column
     ``disaggregation``) so that callers can compare groups such as urban_rural=rural.
     """
-    obs = observations_repo.observations(session, indicators=[indicator], periods=[period], statuses=statuses)
+    obs = observations_repo.observations(
+        session, indicators=[indicator], periods=[period], statuses=statuses, as_of=as_of
+    )
     regions = pd.DataFrame([r.model_dump(mode="json") for r in regions_repo.regions(session)])
     if obs.height == 0 or regions.empty:
         return pd.DataFrame(
