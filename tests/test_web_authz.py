@@ -19,6 +19,7 @@ from jundeng.store.importer import import_files
 from jundeng.store.models import ObservationRow
 from jundeng.web.app import create_app, limiter
 from jundeng.web.auth import POLICIES, ROLES
+from tests.conftest import DIALECTS, fresh_database
 
 ACCOUNTS = {"admin": "admin", "office": "office", "department": "edu", "district": "xiangzhou", "viewer": "viewer"}
 FRAMEWORK = {
@@ -29,10 +30,13 @@ FRAMEWORK = {
 }  # FastAPI's own, public by design
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, Database, int]]:
+@pytest.fixture(scope="module", params=DIALECTS)
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: dict[str, str]
+) -> Iterator[tuple[object, Database, int]]:
     tmp = tmp_path_factory.mktemp("web")
-    db = Database(f"sqlite:///{tmp / 'web.sqlite'}")
+    db, drop = fresh_database(request.param, templates, tmp)
+    db.upgrade()
     load_demo(db, user="demo")
     load_demo_ledger(db, user="demo")
     create_demo_accounts(db, by="demo")
@@ -41,8 +45,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, Dat
     assert import_files(db, [draft], user="doumen").written == 1
     with db.session() as session:
         draft_id = session.execute(select(ObservationRow.id).where(ObservationRow.status == "submitted")).scalar_one()
-    yield create_app(db.url, secret_key="test-secret"), db, draft_id
-    db.dispose()
+    app = create_app(db.url, secret_key="test-secret")
+    yield app, db, draft_id
+    app.state.db.dispose()
+    drop()  # type: ignore[operator]
 
 
 def client_for(app: object, role: str) -> TestClient:
