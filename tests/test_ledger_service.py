@@ -154,3 +154,38 @@ def test_reminders_go_to_an_outbox(demo_ledger: Database, tmp_path: Path) -> Non
     mails = [json.loads(line) for line in outbox.read_text(encoding="utf-8").splitlines()]
     assert mails and all("督办提醒" in m["subject"] for m in mails)
     assert any("天内到期" in m["body"] for m in mails)
+
+
+def test_report_review_and_supervision_notices(db: Database, tmp_path: Path) -> None:
+    base = ["--db", db.url, "--user", "office"]
+    runner.invoke(app, [*base, "tasks", "import", str(messy_sheet(tmp_path / "t.xlsx")), "--year", "2017"])
+    runner.invoke(app, [*base, "tasks", "report", "2017-001", "--value", "9", "--as-of", "2017-09-30"])
+    listed = lambda: json.loads(  # noqa: E731
+        runner.invoke(app, [*base, "tasks", "list", "--today", "2017-09-30", "--format", "json"]).output
+    )[0]
+    assert listed()["percent"] == pytest.approx(75.0)
+    assert runner.invoke(app, [*base, "tasks", "review", "1", "--return"]).exit_code == 2  # a comment is required
+    result = runner.invoke(app, [*base, "tasks", "review", "1", "--return", "--comment", "缺佐证材料"])
+    assert result.exit_code == 0, result.output
+    assert listed()["percent"] == 0.0, "a returned report no longer counts"
+    assert runner.invoke(app, [*base, "tasks", "review", "1", "--accept"]).exit_code == 1  # already reviewed
+    result = runner.invoke(
+        app,
+        [
+            *base,
+            "tasks",
+            "notice",
+            "2017-001",
+            "--unit",
+            "市教育局",
+            "--request",
+            "请说明进度滞后原因",
+            "--due",
+            "2017-10-15",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, [*base, "--user", "edu", "tasks", "respond", "1", "--response", "已开工"]).exit_code == 0
+    notices = json.loads(runner.invoke(app, [*base, "tasks", "notices", "--format", "json"]).output)
+    assert [(n["unit"], n["due"], n["response"]) for n in notices] == [("市教育局", "2017-10-15", "已开工")]
+    assert runner.invoke(app, [*base, "tasks", "notice", "NOPE", "--unit", "x", "--request", "y"]).exit_code == 1

@@ -10,7 +10,7 @@ import typer
 
 from jundeng.cli.common import console, emit, errors, frame_records, open_db, print_problems, settings
 from jundeng.domain.periods import parse_period
-from jundeng.domain.tasks import ProgressReport
+from jundeng.domain.tasks import Notice, ProgressReport
 from jundeng.io.task_sheet import write_task_sheet
 from jundeng.services import ledger
 from jundeng.services.notify import ConsoleNotifier, FileNotifier, Notifier, SmtpNotifier, address, read_contacts
@@ -115,6 +115,69 @@ def report(
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
     console.print(f"已记录进度报告 report {report_id} 已保存 saved ({len(evidence)} 个佐证 evidence files)")
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    report_id: int = typer.Argument(..., help="进度报告编号 / progress report id"),
+    accept: bool = typer.Option(True, "--accept/--return", help="采纳或退回 / accept or return"),
+    comment: str | None = typer.Option(None, help="意见（退回时必填）/ comment (required to return)"),
+) -> None:
+    """Accept a submitted progress report, or return it with a comment (returned reports do not count)."""
+    if not accept and not comment:
+        errors.print("[red]退回须说明原因 / a comment is required to return a report[/]")
+        raise typer.Exit(2)
+    if not ledger.review_report(open_db(ctx), report_id, accept=accept, user=settings(ctx).who, comment=comment):
+        errors.print(f"[red]报告 {report_id} 不存在或已审核 / report {report_id} is unknown or already reviewed[/]")
+        raise typer.Exit(1)
+    console.print(f"报告 report {report_id}: {'已采纳 accepted' if accept else '已退回 returned'}")
+
+
+@app.command("notice")
+def notice(
+    ctx: typer.Context,
+    task: str = typer.Argument(..., help="任务代码 / task code"),
+    unit: str = typer.Option(..., help="督办对象单位 / unit"),
+    request: str = typer.Option(..., help="督办事项 / what is requested"),
+    due: str | None = typer.Option(None, help="回复期限 YYYY-MM-DD / reply by"),
+) -> None:
+    """Issue a supervision notice (督办) to a unit about a task."""
+    try:
+        notice_id = ledger.issue_notice(
+            open_db(ctx),
+            Notice(
+                task=task, unit=unit, request=request, issued_by=settings(ctx).who, due=_today(due) if due else None
+            ),
+        )
+    except KeyError as exc:
+        errors.print(f"[red]未知的任务代码 / unknown task code: {task}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"督办 notice {notice_id} → {unit}")
+
+
+@app.command("respond")
+def respond(
+    ctx: typer.Context,
+    notice_id: int = typer.Argument(..., help="督办编号 / notice id"),
+    response: str = typer.Option(..., help="回复 / response"),
+) -> None:
+    """Record a unit's response to a supervision notice."""
+    if not ledger.respond(open_db(ctx), notice_id, response=response, user=settings(ctx).who):
+        errors.print(f"[red]没有编号为 {notice_id} 的督办 / no notice {notice_id}[/]")
+        raise typer.Exit(1)
+    console.print(f"已回复 responded to notice {notice_id}")
+
+
+@app.command("notices")
+def notices(
+    ctx: typer.Context,
+    task: str | None = typer.Option(None, help="任务代码 / task code"),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    """List supervision notices and their responses."""
+    rows = [n.model_dump(mode="json") for n in ledger.notice_list(open_db(ctx), task)]
+    emit(rows, fmt, ["task", "unit", "request", "issued_by", "due", "response"], "督办 Notices")
 
 
 @app.command("bulletin")

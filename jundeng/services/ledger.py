@@ -14,7 +14,7 @@ import pandas as pd
 from jundeng.catalogs import HERE
 from jundeng.catalogs.demo_ledger import SOURCE as DEMO_SOURCE
 from jundeng.catalogs.demo_ledger import synthetic_reports
-from jundeng.domain.tasks import ProgressReport, Share, Task
+from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Share, Task
 from jundeng.errors import HasProblems, Problem
 from jundeng.io.task_fields import parse_target
 from jundeng.io.task_sheet import read_task_sheet
@@ -149,3 +149,30 @@ def reminders(db: Database, today: date, days: int = 30) -> list[Message]:
         subject = f"督办提醒：逾期 {count} 项 / Reminder: {count} overdue"
         messages.append(Message(unit=unit, subject=subject, body="\n".join(lines)))
     return messages
+
+
+def review_report(db: Database, report_id: int, *, accept: bool, user: str, comment: str | None) -> bool:
+    """Accept or return a submitted progress report (a returned report no longer counts); False if not pending."""
+    status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
+    with db.session() as session:
+        return tasks_repo.review_report(session, report_id, status=status, user=user, comment=comment)
+
+
+def issue_notice(db: Database, notice: Notice) -> int:
+    """Record a supervision notice (督办) to a unit about a task; raise KeyError for an unknown task."""
+    with db.session() as session:
+        if notice.task not in {t.code for t in tasks_repo.current_tasks(session)}:
+            raise KeyError(notice.task)
+        return tasks_repo.add_notice(session, notice)
+
+
+def respond(db: Database, notice_id: int, *, response: str, user: str) -> bool:
+    """Record a unit's response to a notice; False when there is no such notice."""
+    with db.session() as session:
+        return tasks_repo.respond_notice(session, notice_id, response=response, user=user)
+
+
+def notice_list(db: Database, task: str | None = None) -> list[Notice]:
+    """Return the supervision notices (of one task)."""
+    with db.session() as session:
+        return tasks_repo.notices(session, task=task)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from pydantic import BaseModel, Field
 
 from jundeng.domain.observations import ObservationStatus
-from jundeng.domain.tasks import ProgressReport
+from jundeng.domain.tasks import Notice, ProgressReport
 from jundeng.services import ledger
 from jundeng.store import catalog_repo, observations_repo, regions_repo, users_repo
 from jundeng.store.importer import import_files
@@ -350,6 +350,47 @@ def report_progress(code: str, body: NewReport, user: User, db: DB) -> dict[str,
     except ValueError as exc:
         raise HTTPException(422, {"zh": "进度报告无效", "en": str(exc)}) from exc
     return {"id": ledger.add_progress(db, entry, user=user.username)}
+
+
+@router.post("/reports/{report_id}/accept")
+@allow(*OFFICE)
+def accept_report(report_id: int, user: User, db: DB) -> dict[str, Any]:
+    """Accept a submitted progress report."""
+    if not ledger.review_report(db, report_id, accept=True, user=user.username, comment=None):
+        raise HTTPException(409, {"zh": "报告不存在或已审核", "en": "unknown or already reviewed"})
+    return {"id": report_id, "review": "accepted"}
+
+
+@router.post("/reports/{report_id}/return")
+@allow(*OFFICE)
+def return_report(report_id: int, decision: Decision, user: User, db: DB) -> dict[str, Any]:
+    """Return a submitted progress report with a comment (it no longer counts)."""
+    if not decision.comment:
+        raise HTTPException(422, {"zh": "退回须说明原因", "en": "a reason is required"})
+    if not ledger.review_report(db, report_id, accept=False, user=user.username, comment=decision.comment):
+        raise HTTPException(409, {"zh": "报告不存在或已审核", "en": "unknown or already reviewed"})
+    return {"id": report_id, "review": "returned"}
+
+
+class NewNotice(BaseModel):
+    """A supervision notice to a unit."""
+
+    unit: str = Field(min_length=1, max_length=200)
+    request: str = Field(min_length=1, max_length=5000)
+    due: date | None = None
+
+
+@router.post("/tasks/{code}/notices", status_code=201)
+@allow(*OFFICE)
+def issue_notice(code: str, body: NewNotice, user: User, db: DB) -> dict[str, Any]:
+    """Issue a supervision notice (督办) about a task."""
+    try:
+        notice_id = ledger.issue_notice(
+            db, Notice(task=code, unit=body.unit, request=body.request, issued_by=user.username, due=body.due)
+        )
+    except KeyError as exc:
+        raise HTTPException(404) from exc
+    return {"id": notice_id}
 
 
 @router.get("/users")
