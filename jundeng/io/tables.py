@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -56,29 +57,35 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, list[Problem]]:
             ]
 
 
-def read_csv_text(text: str, name: str) -> tuple[list[Table], list[Problem]]:
-    """Return the table in CSV ``text`` and the structural problems found (ragged or truncated rows)."""
-    problems: list[Problem] = []
+def csv_records(text: str, name: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line where the record starts, fields) of every CSV record; a malformed record (an unclosed
+    quote) ends the file with a located problem appended to ``problems``."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        return [], [Problem(name, 1, 1, f"CSV 格式错误: {exc}", f"malformed CSV: {exc}")]
-    if header is None or not any(h.strip() for h in header):
-        return [], [Problem(name, 1, 1, "文件为空", "the file is empty")]
-    table = Table(name, [h.strip() for h in header])
-    width = len(header)
-    line = reader.line_num
+    line = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             problems.append(Problem(name, line + 1, 1, f"CSV 格式错误（引号未闭合？）: {exc}", f"malformed CSV: {exc}"))
-            break
-        start = line + 1
+            return
+        yield line + 1, row
         line = reader.line_num
+
+
+def read_csv_text(text: str, name: str) -> tuple[list[Table], list[Problem]]:
+    """Return the table in CSV ``text`` and the structural problems found (ragged or truncated rows)."""
+    problems: list[Problem] = []
+    records = csv_records(text, name, problems)
+    _, header = next(records, (1, []))
+    if problems:
+        return [], problems
+    if not any(h.strip() for h in header):
+        return [], [Problem(name, 1, 1, "文件为空", "the file is empty")]
+    table = Table(name, [h.strip() for h in header])
+    width = len(header)
+    for start, row in records:
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != width:

@@ -24,8 +24,6 @@ nothing if there is any.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +35,7 @@ from pydantic import ValidationError
 
 from jundeng.domain.tasks import Task
 from jundeng.errors import Problem
-from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, decode_bytes, open_workbook
+from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, csv_records, decode_bytes, open_workbook
 from jundeng.io.task_fields import (
     BARE_CN_NUMBER,
     CLEAN_NUMBER,
@@ -143,18 +141,8 @@ def _read_csv(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
     if problems:
         return [], problems
     grid = _Grid(name)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    line = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(name, line + 1, 1, f"CSV 格式错误（引号未闭合？）: {exc}", f"malformed CSV: {exc}"))
-            break
-        grid.rows.append((line + 1, [_text(cell) for cell in row]))
-        line = reader.line_num
+    for start, row in csv_records(text, name, problems):
+        grid.rows.append((start, [_text(cell) for cell in row]))
     return [grid], problems
 
 
