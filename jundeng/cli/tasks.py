@@ -114,7 +114,9 @@ def report(
     except ValueError as exc:
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    console.print(f"已记录进度报告 report {report_id} 已保存 saved ({len(evidence)} 个佐证 evidence files)")
+    console.print(
+        f"进度报告 {report_id} 已保存 / progress report {report_id} saved ({len(evidence)} 个佐证 evidence files)"
+    )
 
 
 @app.command("review")

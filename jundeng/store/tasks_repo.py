@@ -102,9 +102,13 @@ def reports(session: Session, *, task: str | None = None, until: date | None = N
         query = query.where(ProgressReportRow.task == task)
     if until is not None:
         query = query.where(ProgressReportRow.as_of <= until)
+    rows = list(session.execute(query).scalars())
+    files: dict[int, list[str]] = {}
+    attached = select(AttachmentRow.report, AttachmentRow.filename).order_by(AttachmentRow.id)
+    for report_id, filename in session.execute(attached).all():  # one query, not one per report
+        files.setdefault(report_id, []).append(filename)
     result = []
-    for r in session.execute(query).scalars():
-        evidence = session.execute(select(AttachmentRow.filename).where(AttachmentRow.report == r.id)).scalars()
+    for r in rows:
         result.append(
             ProgressReport(
                 task=r.task,
@@ -114,7 +118,7 @@ def reports(session: Session, *, task: str | None = None, until: date | None = N
                 value=r.value,
                 percent=r.percent,
                 narrative=r.narrative,
-                evidence=list(evidence),
+                evidence=files.get(r.id, []),
                 review=ReviewStatus(r.review),
                 review_comment=r.review_comment,
                 created_by=r.created_by,
