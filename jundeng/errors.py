@@ -44,3 +44,38 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class JundengError(ValueError):
+    """Any refusal Jundeng explains to its user, in Chinese and English (``中文 / English``).
+
+    The one error type of the package: engines, services and validators raise it (or a subclass that
+    says which HTTP status fits); the web app has one handler that turns it into
+    ``{"error": {"status", "zh", "en"}}`` and the command line one wrapper that prints it and exits 1.
+    It is a ``ValueError`` so that pydantic validators may raise it too.
+    """
+
+    status = 422
+
+    def __init__(self, zh: str, en: str, *, location: str | None = None) -> None:
+        self.zh, self.en, self.location = zh, en, location
+        prefix = f"{location}: " if location else ""
+        super().__init__(f"{prefix}{zh} / {en}")
+
+
+class NotFoundError(JundengError):
+    """Something asked for does not exist (or is out of the caller's scope, which reads the same)."""
+
+    status = 404
+
+
+class ConflictError(JundengError):
+    """The request clashes with the current state (already reviewed, already exists)."""
+
+    status = 409
+
+
+class ForbiddenError(JundengError):
+    """The caller's role or scope does not allow the request."""
+
+    status = 403

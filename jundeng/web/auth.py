@@ -1,75 +1,30 @@
-"""Who is asking and what they may see: principals, role policies per route, region and domain scopes.
+"""Route policies: which roles may call each route (principals and scopes: :mod:`jundeng.domain.principal`).
 
 Every route declares its policy with :func:`allow` (the roles that may call it); the policy is kept in
 ``POLICIES`` so that a test can enumerate every route of the app and check each role against it — a new
-route without a policy fails that test. Scopes narrow what an allowed role sees:
-
-- admin, office: everything;
-- department: the indicators of its domains (and their data in every region), the tasks its unit leads or
-  shares;
-- district: the data of its own region subtree, the tasks decomposed to it or naming its unit;
-- viewer: everything approved, read-only;
-- public (also anyone not logged in): the indicators the office published, approved values only.
+route without a policy fails that test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import HTTPException, Request
 
-ROLES = ("admin", "office", "department", "district", "viewer", "public")
-WRITERS = ("admin", "office", "department", "district")
-OFFICE = ("admin", "office")
-EVERYONE = ROLES
-SIGNED_IN = ROLES[:-1]
+from jundeng.domain.principal import (
+    EVERYONE,
+    OFFICE,
+    PUBLIC,
+    ROLES,
+    SIGNED_IN,
+    WRITERS,
+    Principal,
+)
+
+__all__ = ["EVERYONE", "OFFICE", "POLICIES", "PUBLIC", "ROLES", "SIGNED_IN", "WRITERS", "Principal", "allow", "enforce"]
 
 POLICIES: dict[Callable[..., Any], tuple[str, ...]] = {}
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The user behind a request, with role and scope (the region subtree is filled by the app)."""
-
-    username: str
-    display_name: str
-    role: str
-    region: str | None = None
-    unit: str | None = None
-    domains: tuple[str, ...] = ()
-    regions: frozenset[str] | None = field(default=None, compare=False)  # the subtree; None = all
-
-    @property
-    def is_office(self) -> bool:
-        """Return True for the equalization office and administrators."""
-        return self.role in OFFICE
-
-    @property
-    def anonymous(self) -> bool:
-        """Return True for a visitor who is not logged in."""
-        return self.username == ""
-
-    def sees_region(self, code: str) -> bool:
-        """Return True when the region lies in this principal's scope."""
-        return self.role != "district" or (self.regions is not None and code in self.regions)
-
-    def sees_domain(self, domain: str | None) -> bool:
-        """Return True when indicators of ``domain`` are in scope."""
-        return self.role != "department" or (domain is not None and domain in self.domains)
-
-    def sees_task(self, lead: Iterable[str], responsible: Iterable[str], districts: Iterable[str]) -> bool:
-        """Return True when a task is in scope (department: its unit; district: its region or unit)."""
-        if self.role == "department":
-            return self.unit is not None and self.unit in [*lead, *responsible]
-        if self.role == "district":
-            names = [*lead, *responsible]
-            return any(self.sees_region(d) for d in districts) or (self.unit is not None and self.unit in names)
-        return self.role != "public"
-
-
-PUBLIC = Principal(username="", display_name="公众 Public", role="public")
 
 
 def allow(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
