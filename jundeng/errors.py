@@ -38,14 +38,6 @@ class HasProblems:
         return [p for p in self.problems if p.severity != "error"]
 
 
-class InputError(Exception):
-    """Raised when an input is rejected; carries every problem found, not only the first."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 class JundengError(ValueError):
     """Any refusal Jundeng explains to its user, in Chinese and English (``中文 / English``).
 
@@ -79,3 +71,15 @@ class ForbiddenError(JundengError):
     """The caller's role or scope does not allow the request."""
 
     status = 403
+
+
+class InputError(JundengError):
+    """Raised when an input is rejected; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else None
+        ValueError.__init__(self, "\n".join(str(p) for p in problems))
+        self.zh = f"输入有 {len(problems)} 处问题" + (f"：{first.zh}" if first else "")
+        self.en = f"{len(problems)} problem(s) in the input" + (f": {first.en}" if first else "")
+        self.location = f"{first.file}:{first.row}:{first.column}" if first else None

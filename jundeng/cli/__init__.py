@@ -1,4 +1,4 @@
-"""The ``jundeng`` command line (Typer): thin wrappers that parse options, call the store and print."""
+"""The ``jundeng`` command line (Typer): thin wrappers that parse options, call a service and print."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from jundeng.cli.app import app
 
 
 def main() -> None:
-    """Run the command line."""
+    """Run the command line (refusals are printed and exit 1: see :class:`jundeng.cli.app.Commands`)."""
     app()
 
 

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import click
 import typer
+from typer.core import TyperGroup
 
 from jundeng.cli import appraise, catalog, data, dbcmd, demo, extract, measure, review, tasks, web
-from jundeng.cli.common import Settings, console, open_db
+from jundeng.cli.common import Settings, console, errors, open_db, print_problems
+
+
+class Commands(TyperGroup):
+    """The root command group: the one place where a refusal becomes a message and exit status 1.
+
+    A :class:`~jundeng.errors.InputError` prints every located problem; any other
+    :class:`~jundeng.errors.JundengError` prints ``中文 / English``. Commands never catch them themselves.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, turning a refusal into a message on stderr and exit status 1."""
+        from jundeng.errors import InputError, JundengError
+
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            print_problems(exc.problems)
+            raise typer.Exit(1) from exc
+        except JundengError as exc:
+            errors.print(f"[red]{exc}[/]", highlight=False)
+            raise typer.Exit(1) from exc
+
 
 app = typer.Typer(
+    cls=Commands,
     help="Jundeng 均等 — 基本公共服务均等化 (equalization of basic public services).",
     no_args_is_help=True,
     add_completion=False,

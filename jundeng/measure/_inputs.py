@@ -9,16 +9,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from jundeng.errors import JundengError
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
 
-class MeasureError(ValueError):
+class MeasureError(JundengError):
     """An input a measure cannot take, explained in Chinese and English."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        self.zh, self.en = zh, en
-        super().__init__(f"{zh} / {en}")
 
 
 def _positions(mask: NDArray[np.bool_]) -> str:

@@ -24,6 +24,7 @@ from jundeng.domain.catalog import (
     Target,
 )
 from jundeng.domain.tasks import Task
+from jundeng.errors import JundengError
 from jundeng.extract import extract_text, read_document
 from jundeng.store import candidates_repo, catalog_repo, regions_repo, tasks_repo
 from jundeng.store.db import Database
@@ -38,11 +39,8 @@ class Decision:
     result: str | None
 
 
-class ReviewError(ValueError):
+class ReviewError(JundengError):
     """A decision that cannot be carried out, in Chinese and English."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
 
 
 def stage(db: Database, path: str | Path, *, user: str) -> tuple[str, int, bool]:

@@ -54,16 +54,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from jundeng.domain.tasks import Light, Milestone, ProgressReport, ReviewStatus, Task, TaskStatus
+from jundeng.errors import JundengError
 
 SEVERITY = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 
 
-class LedgerError(ValueError):
+class LedgerError(JundengError):
     """An input the ledger rules cannot take, explained in Chinese and English."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        self.zh, self.en = zh, en
-        super().__init__(f"{zh} / {en}")
 
 
 @dataclass(frozen=True)
