@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install assets browser demo test lint typecheck unit bench serve clean
+.PHONY: install assets browser demo test lint typecheck unit check bench serve clean
 VENDOR := jundeng/web/static/vendor
 
 $(STAMP): pyproject.toml
@@ -36,8 +36,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Every test: engines, SQLite, PostgreSQL (127.0.0.1:5432) and the browser.
 unit: install browser
 	$(BIN)/pytest -n 2 -q
+
+# The quick loop (no server, no browser, nothing marked slow): well under a minute.
+check: install
+	$(BIN)/pytest -n 2 -q -m "not postgres and not browser and not slow"
 
 test: lint typecheck unit
 

@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, text
 
 from jundeng.catalogs import zhuhai_regions
 from jundeng.domain.catalog import Catalog, Domain, Indicator, Plan
+from jundeng.services.observations import import_files
 from jundeng.store import catalog_repo, regions_repo
 from jundeng.store.db import Database
-from jundeng.store.importer import import_files
 
 YEARS = range(2013, 2018)
 
@@ -49,14 +49,14 @@ def build_csv(path: Path, rows: int) -> int:
 def prepare(db: Database, n_ind: int) -> None:
     db.upgrade()
     with db.session() as session:
-        regions_repo.load_regions(session, zhuhai_regions(), user="bench")
+        regions_repo.load_regions(session, regions=zhuhai_regions(), user="bench")
     catalog = Catalog(
         plan=Plan(code="bench", title="bench", start_year=2013, end_year=2017),
         domains=[Domain(code="d", name="d")],
         indicators=[Indicator(code=f"B{i:04d}", name=f"指标{i}", domain="d", unit="%") for i in range(n_ind)],
     )
     with db.session() as session:
-        catalog_repo.load_catalog(session, catalog, user="bench")
+        catalog_repo.load_catalog(session, catalog=catalog, user="bench")
 
 
 def run(db: Database, csv_path: Path, rows: int, label: str) -> float:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from jundeng.store import catalog_repo, export, regions_repo
+from jundeng.services import catalog, observations, regions
 from jundeng.store.db import Database
 
 
@@ -25,36 +25,24 @@ class Jundeng:
         history: bool = False,
     ) -> pd.DataFrame:
         """Return current observations (or every revision) with one column per disaggregation dimension."""
-        with self.db.session() as session:
-            frame = export.observations_frame(
-                session,
-                with_meta=True,
-                indicators=indicators,
-                periods=periods,
-                statuses=statuses,
-                history=history,
-            )
+        frame = observations.table(self.db, indicators=indicators, periods=periods, statuses=statuses, history=history)
         return frame.to_pandas()
 
     def indicators(self) -> pd.DataFrame:
         """Return the indicators of the catalogue."""
-        with self.db.session() as session:
-            return pd.DataFrame([i.model_dump(mode="json") for i in catalog_repo.indicators(session)])
+        return pd.DataFrame([i.model_dump(mode="json") for i in catalog.indicators(self.db)])
 
     def targets(self) -> pd.DataFrame:
         """Return the targets with baselines and source clauses."""
-        with self.db.session() as session:
-            return export.targets_frame(session).to_pandas()
+        return observations.export_frames(self.db, what="targets")["targets"].to_pandas()
 
     def regions(self) -> pd.DataFrame:
         """Return the administrative tree (one row per region)."""
-        with self.db.session() as session:
-            return export.regions_frame(session).to_pandas()
+        return observations.export_frames(self.db, what="regions")["regions"].to_pandas()
 
     def population(self) -> pd.DataFrame:
         """Return registered and resident population by region, year and group."""
-        with self.db.session() as session:
-            rows = [p.model_dump() for p in regions_repo.population(session)]
+        rows = [p.model_dump() for p in regions.population(self.db)]
         return pd.DataFrame(rows, columns=["region", "year", "group", "registered", "resident"])
 
     def close(self) -> None:

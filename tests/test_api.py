@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import jundeng
+from jundeng.services.observations import import_files
 from jundeng.store.db import Database
-from jundeng.store.importer import import_files
 from tests.conftest import write
 
 

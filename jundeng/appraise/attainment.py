@@ -52,22 +52,18 @@ UN ESCAP (2024) *Asia and the Pacific SDG Progress Report*, methodological note 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from jundeng.domain.attainment import AttainmentStatus
 from jundeng.measure._inputs import FloatArray, MeasureError
 
-STATUSES = ("achieved", "on_track", "off_track", "worsening", "no_data")
-STATUS_ZH = {
-    "achieved": "已达成",
-    "on_track": "进度正常",
-    "off_track": "进度滞后",
-    "worsening": "退步",
-    "no_data": "无数据",
-}
+STATUSES = tuple(s.value for s in AttainmentStatus)
+STATUS_ZH = {s.value: s.label_zh for s in AttainmentStatus}
+MISSED = (AttainmentStatus.OFF_TRACK.value, AttainmentStatus.WORSENING.value)
 _COMPARATORS = {">=": ">=", "≥": ">=", ">": ">", "<=": "<=", "≤": "<=", "<": "<", "=": "=", "==": "=", "range": "range"}
 _DIRECTIONS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "=": "band", "range": "band"}
 COLUMNS = [
@@ -248,7 +244,12 @@ def _appraise(goal: _Goal, ty: float, year: int, base: tuple[float, float], hist
               th: Thresholds) -> dict[str, object]:  # fmt: skip
     if hist is None:
         source = "target" if math.isfinite(base[1]) else "none"
-        return {"baseline_year": base[0], "baseline_value": base[1], "baseline_source": source, "status": "no_data"}
+        return {
+            "baseline_year": base[0],
+            "baseline_value": base[1],
+            "baseline_source": source,
+            "status": AttainmentStatus.NO_DATA.value,
+        }
     years, values = hist
     actual, ay = float(values[-1]), float(years[-1])
     by, bv, source = _baseline(years, values, *base)
@@ -265,15 +266,15 @@ def _appraise(goal: _Goal, ty: float, year: int, base: tuple[float, float], hist
     projected_met = math.isfinite(projection) and goal.met(projection)
     met = goal.met(actual)
     if met:
-        status = "achieved"
+        status = AttainmentStatus.ACHIEVED.value
     elif gap_a > gap_b:
-        status = "worsening"
+        status = AttainmentStatus.WORSENING.value
     elif ty <= year:
-        status = "off_track"
+        status = AttainmentStatus.OFF_TRACK.value
     elif ratio >= th.on_track or projected_met or expected == 0:
-        status = "on_track"
+        status = AttainmentStatus.ON_TRACK.value
     else:
-        status = "off_track"
+        status = AttainmentStatus.OFF_TRACK.value
     ref, span = goal.reference(actual), ty - ay
     rate = cagr = 0.0 if met else math.nan
     if not met and span > 0:
@@ -339,7 +340,7 @@ def attainment(
         row["target"] = f"{goal.low:g}–{goal.high:g}" if goal.comparator == "range" else goal.value
         row["direction"] = direction if isinstance(direction, str) else _DIRECTIONS[goal.comparator]
         row["binding"] = binding
-        row["binding_missed"] = binding and ty <= year and row["status"] in ("off_track", "worsening")
+        row["binding_missed"] = binding and ty <= year and row["status"] in MISSED
         row["domain"], row["lead_unit"] = meta["domain"].iat[i], meta["lead_unit"].iat[i]
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -378,3 +379,18 @@ def rollup(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     out["on_track_rate"] = (out["achieved"] + out["on_track"]) / denominator
     order = ["targets", "with_data", *STATUSES, "attainment_rate", "on_track_rate", "binding_missed"]
     return out[[*keys, *order]]
+
+
+def cascade_targets(
+    targets: pd.DataFrame, regions: Iterable[str], *, cities: Iterable[str], additive: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Return the targets of each of ``regions``: its own, else a city-wide target applied to it.
+
+    Targets on additive indicators (counts such as 新建12所学校) are not applied to each region: the city
+    meets them with the sum of its districts.
+    """
+    regions = list(regions)
+    own = targets[targets["region"].isin(regions)]
+    city_wide = targets[targets["region"].isin(list(cities)) & ~targets["indicator"].isin(list(additive))]
+    merged = pd.concat([own, *(city_wide.assign(region=r) for r in regions)], ignore_index=True)
+    return merged.drop_duplicates(["indicator", "region", "year"], keep="first").reset_index(drop=True)

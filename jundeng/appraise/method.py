@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jundeng.errors import JundengError
 from jundeng.io.yaml_files import parse_model, read_text
 
 Normalization = Literal["minmax", "minmax_fixed", "zscore", "rank", "target", "ratio"]
@@ -52,7 +53,7 @@ class IndicatorChoice(_Model):
     @model_validator(mode="after")
     def _gap(self) -> IndicatorChoice:
         if self.gap_of is not None and not self.domain:
-            raise ValueError("a gap indicator needs a domain / 差距指标须给出领域")
+            raise JundengError("差距指标须给出领域", "a gap indicator needs a domain")
         return self
 
 
@@ -114,13 +115,13 @@ class Method(_Model):
     def _consistent(self) -> Method:
         codes = [i.code for i in self.indicators]
         if len(set(codes)) != len(codes):
-            raise ValueError("indicators are listed twice / 指标重复")
+            raise JundengError("指标重复", "indicators are listed twice")
         if not codes:
-            raise ValueError("no indicators / 没有指标")
+            raise JundengError("没有指标", "no indicators")
         if self.normalization == "minmax_fixed" and any(i.goalposts is None for i in self.indicators):
-            raise ValueError("minmax_fixed needs goalposts for every indicator / 固定阈值归一化须为每个指标给出阈值")
+            raise JundengError("固定阈值归一化须为每个指标给出阈值", "minmax_fixed needs goalposts for every indicator")
         if self.domain_weighting == "ahp" and self.ahp_matrix is None:
-            raise ValueError("domain_weighting ahp needs ahp_matrix / 层次分析法须给出判断矩阵")
+            raise JundengError("层次分析法须给出判断矩阵", "domain_weighting ahp needs ahp_matrix")
         return self
 
     @property

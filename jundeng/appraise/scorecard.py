@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jundeng.appraise.attainment import MISSED
 from jundeng.appraise.composite import CompositeResult
 from jundeng.appraise.uncertainty import Uncertainty
+from jundeng.domain.attainment import AttainmentStatus
 
 TOP = 3
 
@@ -46,9 +48,9 @@ def scorecard(
         card = card.join(bands, on="region")
     if attainment is not None and not attainment.empty:
         counts = attainment.groupby("region")["status"].agg(
-            targets_achieved=lambda s: int((s == "achieved").sum()),
-            targets_missed=lambda s: int(s.isin(["off_track", "worsening"]).sum()),
-            targets_no_data=lambda s: int((s == "no_data").sum()),
+            targets_achieved=lambda s: int((s == AttainmentStatus.ACHIEVED).sum()),
+            targets_missed=lambda s: int(s.isin(MISSED).sum()),
+            targets_no_data=lambda s: int((s == AttainmentStatus.NO_DATA).sum()),
         )
         card = card.join(counts, on="region")
     gaps = _relative_gaps(result.indicators, directions)

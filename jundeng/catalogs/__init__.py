@@ -9,6 +9,7 @@ import csv
 from pathlib import Path
 
 from jundeng.domain.regions import Region
+from jundeng.errors import NotFoundError
 
 HERE = Path(__file__).parent
 BUILTIN = {
@@ -27,7 +28,9 @@ def builtin_catalog(name: str) -> Path:
         return BUILTIN[name]
     except KeyError:
         known = ", ".join(BUILTIN)
-        raise ValueError(f"没有名为 {name!r} 的内置目录 / no built-in catalogue {name!r}; known: {known}") from None
+        raise NotFoundError(
+            f"没有名为 {name!r} 的内置目录（已有：{known}）", f"no built-in catalogue {name!r}; known: {known}"
+        ) from None
 
 
 def read_regions_csv(path: str | Path) -> list[Region]:

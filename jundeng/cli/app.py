@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -19,7 +18,7 @@ class Commands(TyperGroup):
     :class:`~jundeng.errors.JundengError` prints ``中文 / English``. Commands never catch them themselves.
     """
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click.Context (typer vendors its own click)
         """Run the command, turning a refusal into a message on stderr and exit status 1."""
         from jundeng.errors import InputError, JundengError
 

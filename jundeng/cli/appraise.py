@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from jundeng.appraise.method import read_method
-from jundeng.appraise.scorecard import scorecard_records
-from jundeng.cli.common import console, emit, errors, fail_on_input_error, open_db, settings
-from jundeng.errors import InputError
-from jundeng.io.frames import read_frame
-from jundeng.measure import MeasureError
-from jundeng.services.appraisal import Appraisal, appraise, appraise_files, default_method, reproduce, same_scores
-from jundeng.store.appraisal_repo import get_run
+from jundeng.cli.common import console, emit, errors, open_db, settings
+
+if TYPE_CHECKING:
+    from jundeng.services.appraisal import Appraisal
 
 COLUMNS = [
     "region",
@@ -31,6 +27,8 @@ COLUMNS = [
 
 
 def _show(result: Appraisal, fmt: str) -> None:
+    from jundeng.appraise.scorecard import scorecard_records
+
     card = result.scorecard
     if fmt == "csv":
         typer.echo(card.to_csv(index=False), nl=False)
@@ -74,37 +72,29 @@ def appraise_command(
     fmt: str = typer.Option("table", "--format", help="table | json | csv"),
 ) -> None:
     """Appraise the districts of a year: composite index, rank intervals, targets, gaps and obstacles."""
-    try:
-        chosen = read_method(method) if method else default_method()
-        if data is not None:
-            frame = read_frame(data)
-            goals = read_frame(targets) if targets else None
-            result = appraise_files(frame, goals, year=year, method=chosen, with_uncertainty=not no_uncertainty)
-        elif reproduce_run is not None:
-            db = open_db(ctx)
-            result = reproduce(db, reproduce_run)
-            with db.session() as session:
-                stored = get_run(session, reproduce_run)
-            if stored is not None:
-                same = same_scores(pd.DataFrame(stored.results["scorecard"]), result.scorecard)
-                verdict = ("一致", "matches") if same else ("不一致", "DIFFERS from")
-                console.print(f"复算与保存结果{verdict[0]} / recomputed result {verdict[1]} run {reproduce_run}")
-        else:
-            db = open_db(ctx)
-            result = appraise(
-                db,
-                year=year,
-                method=chosen,
-                level=level,
-                statuses=status,
-                with_uncertainty=not no_uncertainty,
-                user=settings(ctx).who if save else None,
-            )
-    except InputError as exc:
-        raise fail_on_input_error(exc) from exc
-    except MeasureError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
+    from jundeng.appraise.method import read_method
+    from jundeng.io.frames import read_frame
+    from jundeng.services.appraisal import appraise, appraise_files, default_method, reproduced
+
+    chosen = read_method(method) if method else default_method()
+    if data is not None:
+        frame = read_frame(data)
+        goals = read_frame(targets) if targets else None
+        result = appraise_files(frame, goals, year=year, method=chosen, with_uncertainty=not no_uncertainty)
+    elif reproduce_run is not None:
+        result, same = reproduced(open_db(ctx), reproduce_run)
+        verdict = ("一致", "matches") if same else ("不一致", "DIFFERS from")
+        console.print(f"复算与保存结果{verdict[0]} / recomputed result {verdict[1]} run {reproduce_run}")
+    else:
+        result = appraise(
+            open_db(ctx),
+            year=year,
+            method=chosen,
+            level=level,
+            statuses=status,
+            with_uncertainty=not no_uncertainty,
+            user=settings(ctx).who if save else None,
+        )
     _show(result, fmt)
 
 
@@ -116,16 +106,14 @@ def attainment_command(
     fmt: str = typer.Option("table", "--format", help="table | json | csv"),
 ) -> None:
     """Check every target: achieved / on track / off track / worsening / no data, or roll them up."""
-    from jundeng.appraise.attainment import rollup
-    from jundeng.cli.common import frame_records
+    from jundeng.appraise.attainment import COLUMNS as ATTAINMENT_COLUMNS
+    from jundeng.io.records import records
     from jundeng.services.appraisal import target_attainment
 
-    table = target_attainment(open_db(ctx), year=year, statuses=status)
-    if by:
-        if by not in table.columns:
-            errors.print(f"[red]未知的汇总字段 / unknown roll-up {by!r}: domain | region | lead_unit[/]")
-            raise typer.Exit(2)
-        table = rollup(table, by)
+    if by and by not in ATTAINMENT_COLUMNS:
+        errors.print(f"[red]未知的汇总字段 / unknown roll-up {by!r}: domain | region | lead_unit[/]")
+        raise typer.Exit(2)
+    table = target_attainment(open_db(ctx), year=year, statuses=status, by=by)
     if fmt == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
         return
@@ -154,7 +142,7 @@ def attainment_command(
             "binding_missed",
         ]
     )
-    emit(frame_records(table), fmt, columns, f"{year} 年目标达成 Target attainment")
+    emit(records(table), fmt, columns, f"{year} 年目标达成 Target attainment")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,18 +7,29 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from jundeng.errors import InputError, Problem
-from jundeng.store.db import Database
+if TYPE_CHECKING:
+    from jundeng.errors import Problem
+    from jundeng.store.db import Database
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
 MAX_SHOWN = 200
+
+
+class Status(StrEnum):
+    """A reported value's status as an option (the values of ``jundeng.domain.observations.ObservationStatus``)."""
+
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"
 
 
 @dataclass
@@ -42,6 +53,8 @@ def settings(ctx: typer.Context) -> Settings:
 
 def open_db(ctx: typer.Context, *, create: bool = False) -> Database:
     """Return the database named by --db / $JUNDENG_DATABASE_URL, migrated when ``create``."""
+    from jundeng.store.db import Database
+
     db = Database(settings(ctx).db_url)
     ctx.call_on_close(db.dispose)
     if create:
@@ -68,32 +81,6 @@ def print_problems(problems: Sequence[Problem]) -> None:
         errors.print(str(problem), style=style, markup=False, highlight=False)
     if len(problems) > MAX_SHOWN:
         errors.print(f"… 另有 {len(problems) - MAX_SHOWN} 条 / and {len(problems) - MAX_SHOWN} more")
-
-
-def fail_on_input_error(exc: InputError) -> typer.Exit:
-    """Print the problems of ``exc`` and return the exit to raise."""
-    print_problems(exc.problems)
-    return typer.Exit(1)
-
-
-def frame_records(frame: Any) -> list[dict[str, Any]]:
-    """Return a pandas DataFrame as JSON-ready records: dates as ISO text, NaN as None, numpy as Python."""
-    import datetime as dt
-
-    import numpy as np
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, np.generic):
-            value = value.item()
-        if isinstance(value, float) and value != value:
-            return None
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        return value
-
-    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def _cell(value: Any) -> str:

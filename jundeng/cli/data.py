@@ -5,27 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import Progress
 
-from jundeng.cli.common import console, errors, open_db, print_problems, settings
-from jundeng.domain.observations import ObservationStatus
-from jundeng.domain.periods import parse_period
-from jundeng.io.template import write_template
-from jundeng.store import catalog_repo, export, regions_repo
-from jundeng.store.importer import import_files
+from jundeng.cli.common import Status, console, errors, open_db, print_problems, settings
 
 EXPORTS = ("observations", "targets", "catalog", "regions")
+FORMATS = ("csv", "xlsx", "parquet")
 
 
 def import_(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="CSV / XLSX / XLS 文件 / files"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只校验不写入 / validate only"),
-    status: ObservationStatus = typer.Option(ObservationStatus.SUBMITTED, help="写入状态 / status of new values"),
+    status: Status = typer.Option(Status.submitted, help="写入状态 / status of new values"),
     source: str | None = typer.Option(None, help="数据来源 / source recorded with the values"),
     jump_ratio: float = typer.Option(0.5, help="较上期变动超过此比例时警告 / warn above this change ratio"),
 ) -> None:
     """Import observations (long format); all files are one transaction; exit 1 if anything is rejected."""
+    from rich.progress import Progress
+
+    from jundeng.domain.observations import ObservationStatus
+    from jundeng.services.observations import import_files
+
     db = open_db(ctx)
     with Progress(console=errors, transient=True) as progress:
         task = progress.add_task("导入 importing", total=len(files))
@@ -37,7 +37,7 @@ def import_(
             db,
             files,
             user=settings(ctx).who,
-            status=status,
+            status=ObservationStatus(status.value),
             source=source,
             dry_run=dry_run,
             jump_ratio=jump_ratio,
@@ -70,24 +70,18 @@ def export_(
     if what not in EXPORTS:
         errors.print(f"[red]未知的导出对象 / unknown export {what!r}: {', '.join(EXPORTS)}[/]")
         raise typer.Exit(2)
-    with open_db(ctx).session() as session:
-        if what == "catalog" and fmt == "yaml":
-            out.write_text(export.catalog_yaml(session), encoding="utf-8")
-            console.print(f"→ {out}")
-            return
-        if what == "observations":
-            frames = {what: export.observations_frame(session, with_meta=with_meta or history, history=history)}
-        elif what == "targets":
-            frames = {what: export.targets_frame(session)}
-        elif what == "regions":
-            frames = {what: export.regions_frame(session)}
-        else:
-            frames = export.catalog_frames(session)
-    try:
-        written = export.write_frames(frames, fmt, out)
-    except ValueError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
+    if fmt not in FORMATS and not (what == "catalog" and fmt == "yaml"):
+        errors.print(f"[red]不支持的格式 {fmt!r} / unsupported format {fmt!r}: use {', '.join(FORMATS)}[/]")
+        raise typer.Exit(2)
+    from jundeng.services import observations
+
+    db = open_db(ctx)
+    if what == "catalog" and fmt == "yaml":
+        out.write_text(observations.catalog_yaml(db), encoding="utf-8")
+        console.print(f"→ {out}")
+        return
+    frames = observations.export_frames(db, what=what, with_meta=with_meta, history=history)
+    written = observations.write_frames(frames, fmt, out)
     rows = sum(f.height for f in frames.values())
     console.print(f"已导出 exported {rows} 行 rows → {', '.join(str(p) for p in written)}")
 
@@ -102,21 +96,17 @@ def template(
     indicator: list[str] = typer.Option([], help="指标代码（可多次）/ indicator codes (repeatable)"),
 ) -> None:
     """Write the Excel template to fill in (one sheet per domain)."""
+    from jundeng.domain.periods import parse_period
+    from jundeng.services import observations
+
     try:
         parse_period(period)
     except ValueError as exc:
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    with open_db(ctx).session() as session:
-        catalog = catalog_repo.read_catalog(session)
-        regions = regions_repo.regions(session, level=level, under=under)
-    chosen = [
-        i for i in catalog.indicators if (not domain or i.domain in domain) and (not indicator or i.code in indicator)
-    ]
-    if not chosen or not regions:
-        errors.print("[red]没有匹配的指标或区划 / no matching indicators or regions[/]")
-        raise typer.Exit(1)
-    counts = write_template(out, indicators=chosen, domains=catalog.domains, regions=regions, period=period)
+    counts = observations.template(
+        open_db(ctx), out=out, period=period, level=level, under=under, domains=domain, indicators=indicator
+    )
     console.print(f"模板已生成 template written → {out}: {sum(counts.values())} 行待填 rows to fill, {counts}")
 
 

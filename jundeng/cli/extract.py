@@ -5,21 +5,22 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from jundeng.cli.common import console, emit, errors, open_db, print_problems, settings
-from jundeng.errors import InputError
-from jundeng.extract import FIELDS, Candidate, extract_file
-from jundeng.extract.numbers import format_number
-from jundeng.services import extraction
+
+if TYPE_CHECKING:
+    from jundeng.extract import Candidate
 
 FORMATS = ("table", "json", "csv")
 TABLE_COLUMNS = ("kind", "indicator", "value", "unit", "comparator", "year", "scope", "domain", "units", "where")
 
 
 def _table_row(candidate: Candidate) -> dict[str, Any]:
+    from jundeng.extract.numbers import format_number
+
     value = format_number(candidate.value)
     if candidate.high is not None:
         value = f"{value}–{format_number(candidate.high)}"
@@ -40,6 +41,8 @@ def _table_row(candidate: Candidate) -> dict[str, Any]:
 
 
 def _csv(candidates: list[Candidate]) -> None:
+    from jundeng.extract import FIELDS
+
     writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for candidate in candidates:
@@ -69,6 +72,10 @@ def extract(
     ``--accept ID [--code C --domain D]`` / ``--reject ID`` decide (accepted items go to the catalogue or
     the ledger with their source clause).
     """
+    from jundeng.errors import InputError
+    from jundeng.extract import FIELDS, extract_file
+    from jundeng.services import extraction
+
     if len(files) == 1 and str(files[0]) == "review" and not files[0].exists():
         _review(ctx, fmt, accept, reject, code, domain, region, status)
         return
@@ -114,19 +121,17 @@ def _review(
     status: str,
 ) -> None:
     """List staged candidates, or accept or reject one."""
+    from jundeng.services import extraction
+
     db = open_db(ctx)
-    try:
-        if accept is not None:
-            decision = extraction.accept(db, accept, user=settings(ctx).who, code=code, domain=domain, region=region)
-            console.print(f"已接受 accepted {decision.id} → {decision.result}")
-            return
-        if reject is not None:
-            extraction.reject(db, reject, user=settings(ctx).who)
-            console.print(f"已拒绝 rejected {reject}")
-            return
-    except extraction.ReviewError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
+    if accept is not None:
+        decision = extraction.accept(db, accept, user=settings(ctx).who, code=code, domain=domain, region=region)
+        console.print(f"已接受 accepted {decision.id} → {decision.result}")
+        return
+    if reject is not None:
+        extraction.reject(db, reject, user=settings(ctx).who)
+        console.print(f"已拒绝 rejected {reject}")
+        return
     rows = extraction.staged(db, status=None if status == "all" else status)
     columns = ["id", "kind", "indicator", "value", "unit", "comparator", "year", "document", "status"]
     emit(rows, "json" if fmt == "json" else "table", columns, f"候选 Candidates · {status}")

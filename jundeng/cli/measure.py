@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import console, emit, errors, fail_on_input_error, open_db
-from jundeng.errors import InputError
-from jundeng.io.frames import read_frame
-from jundeng.measure import MeasureError, beta_convergence, sigma_convergence
-from jundeng.measure.convergence import period_to_years
-from jundeng.measure.report import GapReport, gap_report
-from jundeng.store import catalog_repo
-from jundeng.store.frames import indicator_frame, indicator_panel
+from jundeng.cli.common import console, emit, errors, open_db
+
+if TYPE_CHECKING:
+    from jundeng.measure.report import GapReport
 
 BY_CHOICES = ("urban_rural", "district", "town", "zone")
 
 
 def _print(report: GapReport, fmt: str, title: str) -> None:
+    import numpy as np
+
     frame = report.to_frame()
     if fmt == "csv":
         typer.echo(frame.to_csv(index=False), nl=False)
@@ -81,24 +78,20 @@ def measure(
     fmt: str = typer.Option("table", "--format", help="table | json | csv"),
 ) -> None:
     """Measure the gaps in a data file (any table with a value column)."""
-    try:
-        frame = read_frame(file)
-        report = gap_report(
-            frame,
-            value,
-            weight,
-            by,
-            direction=direction,
-            target=target,
-            floor=floor,
-            bootstrap_reps=bootstrap,
-            seed=seed,
-        )
-    except InputError as exc:
-        raise fail_on_input_error(exc) from exc
-    except MeasureError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
+    from jundeng.io.frames import read_frame
+    from jundeng.measure.report import gap_report
+
+    report = gap_report(
+        read_frame(file),
+        value,
+        weight,
+        by,
+        direction=direction,
+        target=target,
+        floor=floor,
+        bootstrap_reps=bootstrap,
+        seed=seed,
+    )
     _print(report, fmt, f"{file.name}: {value}")
 
 
@@ -113,66 +106,19 @@ def gaps(
     fmt: str = typer.Option("table", "--format", help="table | json | csv"),
 ) -> None:
     """Measure the gaps of one indicator in one period from the database, weighted by resident population."""
+    from jundeng.services.analysis import gap_table
+
     bad = [b for b in by if b not in BY_CHOICES]
     if bad:
         errors.print(f"[red]未知的分组 / unknown grouping {bad}: {', '.join(BY_CHOICES)}[/]")
         raise typer.Exit(2)
-    with open_db(ctx).session() as session:
-        found = [i for i in catalog_repo.indicators(session) if i.code == indicator]
-        if not found:
-            errors.print(f"[red]未知的指标代码 / unknown indicator code: {indicator}[/]")
-            raise typer.Exit(1)
-        frame = indicator_frame(session, indicator=indicator, period=period, level=level, statuses=status)
-    ind = found[0]
-    frame = frame[frame["disaggregation"] == ""] if "disaggregation" in frame else frame
-    if frame.empty:
-        errors.print(f"[red]{indicator} 在 {period} 没有数据 / no data for {indicator} in {period}[/]")
-        raise typer.Exit(1)
-    weight = "population" if frame["population"].notna().all() else None
-    if weight is None:
+    table = gap_table(
+        open_db(ctx), indicator=indicator, period=period, by=by, level=level, statuses=status, bootstrap=bootstrap
+    )
+    if not table.weighted:
         errors.print("[yellow]部分区划缺人口数据，改用等权 / population missing for some regions: equal weights[/]")
-    for code_column in ("district", "town"):  # show names, keep codes unique: 香洲区 (440402)
-        frame[code_column] = frame[f"{code_column}_name"] + " (" + frame[code_column] + ")"
-    usable = [b for b in by if frame[b].nunique() > 1]
-    try:
-        report = gap_report(
-            frame,
-            "value",
-            weight,
-            usable,
-            direction=ind.direction.value,
-            bootstrap_reps=bootstrap,
-        )
-    except MeasureError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
-    level_used = frame["level"].iloc[0]
-    _print(report, fmt, f"{ind.code} {ind.name} ({ind.unit}) {period} · {level_used}")
-
-
-def convergence_rows(panel: pd.DataFrame, measure_name: str) -> list[dict[str, object]]:
-    """Return σ-convergence per period plus the trend, and β-convergence first → last period, as rows."""
-    weight = "population" if panel["population"].notna().all() else None
-    sigma = sigma_convergence(panel, "value", "period", weight=weight, measure=measure_name)
-    rows: list[dict[str, object]] = [
-        {"measure": f"σ {measure_name} {period_label(p)}", "value": d, "detail": f"{u} units"}
-        for p, d, u in sigma.table[["period", "dispersion", "units"]].itertuples(index=False)
-    ]
-    verdict = "收敛 converging" if sigma.converging else "未显著收敛 not significantly converging"
-    rows.append({"measure": "σ slope / yr", "value": sigma.slope, "detail": f"p = {sigma.p_value:.3g} · {verdict}"})
-    first, last = panel["period"].min(), panel["period"].max()
-    wide = panel.pivot_table(index="region", columns="period", values="value").dropna(subset=[first, last])
-    years = period_to_years(last) - period_to_years(first)
-    if len(wide) >= 3 and years > 0 and (wide[[first, last]] > 0).all().all():
-        beta = beta_convergence(wide[first], wide[last], years)
-        detail = f"{first}→{last}, p = {beta.p_value:.3g}, half-life {beta.half_life:.3g} yrs"
-        rows.append({"measure": "β", "value": beta.beta, "detail": detail})
-    return rows
-
-
-def period_label(years: float) -> str:
-    """Return a year as printed in tables (2017.0 → 2017)."""
-    return f"{years:g}"
+    ind = table.indicator
+    _print(table.report, fmt, f"{ind.code} {ind.name} ({ind.unit}) {period} · {table.level}")
 
 
 def trend(
@@ -184,17 +130,12 @@ def trend(
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:
     """σ-convergence (dispersion per period and its trend) and β-convergence of one indicator."""
-    with open_db(ctx).session() as session:
-        panel = indicator_panel(session, indicator=indicator, level=level, statuses=status)
-    if panel.empty or panel["period"].nunique() < 2:
-        errors.print(f"[red]{indicator} 至少需要两个期间的数据 / needs data for at least two periods[/]")
-        raise typer.Exit(1)
-    try:
-        rows = convergence_rows(panel, measure_name)
-    except MeasureError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
-    emit(rows, fmt, ["measure", "value", "detail"], f"{indicator} 收敛 Convergence · {panel['level'].iloc[0]}")
+    from jundeng.services.analysis import convergence
+
+    level_used, rows = convergence(
+        open_db(ctx), indicator=indicator, measure=measure_name, level=level, statuses=status
+    )
+    emit(rows, fmt, ["measure", "value", "detail"], f"{indicator} 收敛 Convergence · {level_used}")
 
 
 def register(app: typer.Typer) -> None:

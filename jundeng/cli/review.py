@@ -4,53 +4,48 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli.common import console, emit, open_db, settings
-from jundeng.domain.observations import ObservationStatus
-from jundeng.store import observations_repo
+from jundeng.cli.common import Status, console, emit, open_db, settings
 
 app = typer.Typer(help="审核报送数据 / review reported values (submitted → approved | rejected).")
 COLUMNS = ["id", "indicator", "region", "period", "disaggregation", "value", "status", "revision", "created_by"]
 
 
-def _selected(
-    ctx: typer.Context, status: str, indicator: list[str], period: list[str], region: list[str]
-) -> list[dict[str, object]]:
-    with open_db(ctx).session() as session:
-        frame = observations_repo.observations(
-            session, indicators=indicator or None, periods=period or None, statuses=[status]
-        )
-    if region:
-        frame = frame.filter(frame["region"].is_in(region))
-    return list(frame.select(COLUMNS).iter_rows(named=True))
-
-
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: ObservationStatus = typer.Option(ObservationStatus.SUBMITTED, help="状态 / status"),
+    status: Status = typer.Option(Status.submitted, help="状态 / status"),
     indicator: list[str] = typer.Option([], help="指标代码 / indicator (repeatable)"),
     period: list[str] = typer.Option([], help="期间 / period (repeatable)"),
     region: list[str] = typer.Option([], help="区划代码 / region (repeatable)"),
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:
     """List the current values with a status (default: awaiting review)."""
-    emit(_selected(ctx, status.value, indicator, period, region), fmt, COLUMNS, "待审核 Awaiting review")
+    from jundeng.domain.observations import ObservationStatus
+    from jundeng.services.observations import selected
+
+    rows = selected(
+        open_db(ctx), status=ObservationStatus(status.value), indicators=indicator, periods=period, regions=region
+    )
+    emit(rows, fmt, COLUMNS, "待审核 Awaiting review")
 
 
 def _decide(
-    ctx: typer.Context,
-    target: ObservationStatus,
-    indicator: list[str],
-    period: list[str],
-    region: list[str],
-    comment: str | None,
+    ctx: typer.Context, target: str, indicator: list[str], period: list[str], region: list[str], comment: str | None
 ) -> None:
-    rows = _selected(ctx, ObservationStatus.SUBMITTED.value, indicator, period, region)
-    with open_db(ctx).session() as session:
-        changed = observations_repo.set_status(
-            session, ids=[int(str(r["id"])) for r in rows], status=target, user=settings(ctx).who, comment=comment
-        )
-    console.print(f"{target.value}: {changed} 条 / values")
+    from jundeng.domain.observations import ObservationStatus
+    from jundeng.services.observations import decide
+
+    status = ObservationStatus(target)
+    changed = decide(
+        open_db(ctx),
+        status=status,
+        user=settings(ctx).who,
+        comment=comment,
+        indicators=indicator,
+        periods=period,
+        regions=region,
+    )
+    console.print(f"{status.value}: {changed} 条 / values")
 
 
 @app.command("approve")
@@ -62,7 +57,7 @@ def approve(
     comment: str | None = typer.Option(None, help="审核意见 / comment"),
 ) -> None:
     """Approve the submitted values that match the filters."""
-    _decide(ctx, ObservationStatus.APPROVED, indicator, period, region, comment)
+    _decide(ctx, "approved", indicator, period, region, comment)
 
 
 @app.command("reject")
@@ -74,4 +69,4 @@ def reject(
     region: list[str] = typer.Option([], help="区划代码 / region (repeatable)"),
 ) -> None:
     """Return the submitted values that match the filters, with a reason."""
-    _decide(ctx, ObservationStatus.REJECTED, indicator, period, region, comment)
+    _decide(ctx, "rejected", indicator, period, region, comment)

@@ -8,20 +8,13 @@ from pathlib import Path
 
 import typer
 
-from jundeng.cli.common import console, emit, errors, frame_records, open_db, print_problems, settings
-from jundeng.domain.periods import parse_period
-from jundeng.domain.tasks import Notice, ProgressReport
-from jundeng.io.task_sheet import write_task_sheet
-from jundeng.services import ledger
-from jundeng.services.notify import ConsoleNotifier, FileNotifier, Notifier, SmtpNotifier, address, read_contacts
+from jundeng.cli.common import console, emit, errors, open_db, print_problems, settings
 
 app = typer.Typer(help="任务台账与督办 / task ledger and supervision.")
 LIST_COLUMNS = ["code", "title", "lead_units", "deadline", "status", "light", "percent", "expected"]
 
 
-def _today(text: str | None) -> date:
-    if not text:
-        return date.today()
+def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
@@ -29,7 +22,19 @@ def _today(text: str | None) -> date:
         raise typer.Exit(2) from exc
 
 
-TODAY = typer.Option(None, "--today", help="评估日期 YYYY-MM-DD（默认今天）/ assessment date (default: today)")
+def _today(text: str | None) -> date:
+    """Return the day asked for, else the ledger-day setting ($JUNDENG_LEDGER_DAY), else today."""
+    from jundeng.services.ledger import ledger_day
+
+    return ledger_day(_date(text) if text else None)
+
+
+TODAY = typer.Option(
+    None,
+    "--today",
+    "--as-of",
+    help="评估日期 YYYY-MM-DD（默认 $JUNDENG_LEDGER_DAY 或今天）/ assessment date (default: the setting, else today)",
+)
 
 
 @app.command("import")
@@ -41,6 +46,8 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="只校验 / validate only"),
 ) -> None:
     """Import the division-of-tasks spreadsheet; all-or-nothing; changed tasks become new revisions."""
+    from jundeng.services import ledger
+
     result = ledger.import_task_sheet(open_db(ctx), file, user=settings(ctx).who, year=year, plan=plan, dry_run=dry_run)
     print_problems(result.problems)
     if result.errors:
@@ -63,16 +70,11 @@ def list_(
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:
     """List the ledger with status and traffic light, filtered."""
-    table = ledger.assessment(open_db(ctx), _today(today))
-    if unit:
-        table = table[table.apply(lambda r: unit in list(r["lead_units"]) + list(r["responsible_units"]), axis=1)]
-    if district:
-        table = table[table["districts"].apply(lambda ds: district in list(ds or []))]
-    if status:
-        table = table[table["status"] == status]
-    if light:
-        table = table[table["light"] == light]
-    rows = frame_records(table.drop(columns=["districts"], errors="ignore"))
+    from jundeng.io.records import records
+    from jundeng.services import ledger
+
+    table = ledger.ledger(open_db(ctx), today=_today(today), unit=unit, district=district, status=status, light=light)
+    rows = records(table.drop(columns=["districts"], errors="ignore"))
     for row in rows:
         if fmt == "table":
             row["title"] = str(row["title"])[:30]
@@ -93,6 +95,11 @@ def report(
     evidence: list[Path] = typer.Option([], help="佐证材料文件 / evidence files (repeatable)"),
 ) -> None:
     """Report progress on a task (value and/or percent, narrative, evidence)."""
+    from pydantic import ValidationError
+
+    from jundeng.domain.tasks import ProgressReport
+    from jundeng.services import ledger
+
     missing = [p for p in evidence if not p.exists()]
     if missing:
         errors.print(f"[red]佐证文件不存在 / no such evidence file: {', '.join(map(str, missing))}[/]")
@@ -102,18 +109,15 @@ def report(
             task=task,
             reporter=reporter or settings(ctx).who,
             region=region,
-            as_of=_today(as_of),
+            as_of=_date(as_of) if as_of else date.today(),
             value=value,
             percent=percent,
             narrative=note,
         )
-        report_id = ledger.add_progress(open_db(ctx), entry, user=settings(ctx).who, evidence=evidence)
-    except KeyError as exc:
-        errors.print(f"[red]未知的任务代码 / unknown task code: {task}[/]")
-        raise typer.Exit(1) from exc
-    except ValueError as exc:
+    except ValidationError as exc:
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
+    report_id = ledger.add_progress(open_db(ctx), entry, user=settings(ctx).who, evidence=evidence)
     console.print(
         f"进度报告 {report_id} 已保存 / progress report {report_id} saved ({len(evidence)} 个佐证 evidence files)"
     )
@@ -127,12 +131,12 @@ def review(
     comment: str | None = typer.Option(None, help="意见（退回时必填）/ comment (required to return)"),
 ) -> None:
     """Accept a submitted progress report, or return it with a comment (returned reports do not count)."""
+    from jundeng.services import ledger
+
     if not accept and not comment:
         errors.print("[red]退回须说明原因 / a comment is required to return a report[/]")
         raise typer.Exit(2)
-    if not ledger.review_report(open_db(ctx), report_id, accept=accept, user=settings(ctx).who, comment=comment):
-        errors.print(f"[red]报告 {report_id} 不存在或已审核 / report {report_id} is unknown or already reviewed[/]")
-        raise typer.Exit(1)
+    ledger.review_report(open_db(ctx), report_id, accept=accept, user=settings(ctx).who, comment=comment)
     console.print(f"报告 report {report_id}: {'已采纳 accepted' if accept else '已退回 returned'}")
 
 
@@ -145,16 +149,11 @@ def notice(
     due: str | None = typer.Option(None, help="回复期限 YYYY-MM-DD / reply by"),
 ) -> None:
     """Issue a supervision notice (督办) to a unit about a task."""
-    try:
-        notice_id = ledger.issue_notice(
-            open_db(ctx),
-            Notice(
-                task=task, unit=unit, request=request, issued_by=settings(ctx).who, due=_today(due) if due else None
-            ),
-        )
-    except KeyError as exc:
-        errors.print(f"[red]未知的任务代码 / unknown task code: {task}[/]")
-        raise typer.Exit(1) from exc
+    from jundeng.domain.tasks import Notice
+    from jundeng.services import ledger
+
+    entry = Notice(task=task, unit=unit, request=request, issued_by=settings(ctx).who, due=_date(due) if due else None)
+    notice_id = ledger.issue_notice(open_db(ctx), entry)
     console.print(f"督办 notice {notice_id} → {unit}")
 
 
@@ -165,9 +164,9 @@ def respond(
     response: str = typer.Option(..., help="回复 / response"),
 ) -> None:
     """Record a unit's response to a supervision notice."""
-    if not ledger.respond(open_db(ctx), notice_id, response=response, user=settings(ctx).who):
-        errors.print(f"[red]没有编号为 {notice_id} 的督办 / no notice {notice_id}[/]")
-        raise typer.Exit(1)
+    from jundeng.services import ledger
+
+    ledger.respond(open_db(ctx), notice_id, response=response, user=settings(ctx).who)
     console.print(f"已回复 responded to notice {notice_id}")
 
 
@@ -178,7 +177,9 @@ def notices(
     fmt: str = typer.Option("table", "--format", help="table | json"),
 ) -> None:
     """List supervision notices and their responses."""
-    rows = [n.model_dump(mode="json") for n in ledger.notice_list(open_db(ctx), task)]
+    from jundeng.services import ledger
+
+    rows = [n.model_dump(mode="json") for n in ledger.notice_list(open_db(ctx), task=task)]
     emit(rows, fmt, ["task", "unit", "request", "issued_by", "due", "response"], "督办 Notices")
 
 
@@ -191,46 +192,25 @@ def bulletin(
     out: Path | None = typer.Option(None, "--out", help="xlsx 输出文件 / output for xlsx"),
 ) -> None:
     """The periodic bulletin (定期通报) per unit: completed, on track, behind, overdue, with the reasons."""
+    from jundeng.io.records import records
+    from jundeng.services import ledger
+
     try:
-        start, end = _period_bounds(period)
-    except ValueError as exc:
+        start, end = ledger.period_bounds(period)
+    except ValueError as exc:  # a usage error: exit 2
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    result = ledger.period_bulletin(open_db(ctx), start, end, _today(today) if today else None)
+    result = ledger.period_bulletin(open_db(ctx), start=start, end=end, today=_today(today) if today else None)
     if fmt == "json":
         typer.echo(json.dumps(result.to_records(), ensure_ascii=False, indent=2, default=str))
     elif fmt == "xlsx":
-        import pandas as pd
-        import polars as pl
-
-        from jundeng.store.export import write_frames
-
         target = out or Path(f"bulletin-{period}.xlsx")
-        frames = {
-            "by_unit": result.by_unit,
-            "behind": pd.DataFrame(result.behind),
-            "overdue": pd.DataFrame(result.overdue),
-        }
-        write_frames({k: pl.from_pandas(v.astype(str)) for k, v in frames.items()}, "xlsx", target)
+        ledger.write_bulletin(result, target)
         console.print(f"通报已写入 bulletin written → {target}")
     else:
         columns = ["unit", "tasks", "completed", "on_track", "behind", "overdue", "red", "yellow", "green"]
-        emit(frame_records(result.by_unit), "table", columns, f"{period} 通报 Bulletin {start} – {end}")
+        emit(records(result.by_unit), "table", columns, f"{period} 通报 Bulletin {start} – {end}")
         console.print(f"合计 totals: {result.totals}")
-
-
-def _period_bounds(text: str) -> tuple[date, date]:
-    """Return the first and last day of a period written 2017, 2017H2, 2017Q3 or 2017-09."""
-    period = parse_period(text)
-    months = {
-        "year": (1, 12),
-        "half": ((period.index - 1) * 6 + 1, period.index * 6),
-        "quarter": ((period.index - 1) * 3 + 1, period.index * 3),
-        "month": (period.index, period.index),
-    }
-    first, last = months[period.kind]
-    end = date(period.year + (last == 12), last % 12 + 1, 1)
-    return date(period.year, first, 1), date.fromordinal(end.toordinal() - 1)
 
 
 @app.command("remind")
@@ -246,7 +226,10 @@ def remind(
     sender: str = typer.Option("jundeng@localhost", envvar="JUNDENG_SMTP_SENDER"),
 ) -> None:
     """Send each unit the list of its overdue tasks and those due soon."""
-    messages = ledger.reminders(open_db(ctx), _today(today), days)
+    from jundeng.services import ledger
+    from jundeng.services.notify import ConsoleNotifier, FileNotifier, Notifier, SmtpNotifier, address, read_contacts
+
+    messages = ledger.reminders(open_db(ctx), today=_today(today), days=days)
     if contacts:
         messages = address(messages, read_contacts(contacts))
     notifier: Notifier
@@ -269,10 +252,10 @@ def export(
     out: Path = typer.Option(..., "--out", help="输出 XLSX / output file"),
     today: str | None = TODAY,
 ) -> None:
-    """Export the ledger to the division-of-tasks layout with status, progress and light."""
-    table = ledger.assessment(open_db(ctx), _today(today))
-    rows = [
-        {**r, "latest": r.get("narrative")} for r in frame_records(table.drop(columns=["districts"], errors="ignore"))
-    ]
+    """Export the ledger to the division-of-tasks layout with status, progress, light and latest progress."""
+    from jundeng.io.task_sheet import write_task_sheet
+    from jundeng.services import ledger
+
+    rows = ledger.export_rows(open_db(ctx), today=_today(today))
     write_task_sheet(out, rows)
     console.print(f"已导出 exported {len(rows)} 项任务 tasks → {out}")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli.common import console, emit, errors, open_db, settings
-from jundeng.store import users_repo
+from jundeng.cli.common import console, emit, open_db, settings
 
 users_app = typer.Typer(help="账户与角色 / accounts and roles.")
 
@@ -15,15 +14,20 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址 / address to listen on"),
     port: int = typer.Option(8000, help="端口 / port"),
     https: bool = typer.Option(False, "--https", help="在 TLS 之后运行（Cookie 标记 Secure）/ behind TLS"),
+    ledger_day: str | None = typer.Option(
+        None, "--ledger-day", envvar="JUNDENG_LEDGER_DAY", help="台账评估日期 YYYY-MM-DD（默认今天）/ ledger day"
+    ),
 ) -> None:
     """Serve the web application (uvicorn)."""
     import uvicorn
 
+    from jundeng.services.ledger import parse_day
     from jundeng.web.app import create_app
 
     db = open_db(ctx)
+    day = parse_day(ledger_day) if ledger_day else None
     console.print(f"均等 Jundeng · http://{host}:{port}/ · {db.url}")
-    uvicorn.run(create_app(db.url, https=https), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db.url, https=https, ledger_day=day), host=host, port=port, log_level="info")
 
 
 @users_app.command("add")
@@ -38,41 +42,39 @@ def add(
     domain: list[str] = typer.Option([], help="部门用户负责的领域 / domains of a department user"),
 ) -> None:
     """Create an account (password hashed with argon2)."""
-    try:
-        with open_db(ctx).session() as session:
-            users_repo.create_user(
-                session,
-                username=username,
-                password=password,
-                role=role,
-                display_name=name,
-                region=region,
-                unit=unit,
-                domains=domain,
-                by=settings(ctx).who,
-            )
-    except ValueError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
+    from jundeng.services import users
+
+    users.create(
+        open_db(ctx),
+        username=username,
+        password=password,
+        role=role,
+        display_name=name,
+        region=region,
+        unit=unit,
+        domains=domain,
+        by=settings(ctx).who,
+    )
     console.print(f"已创建用户 created {username} ({role})")
 
 
 @users_app.command("list")
 def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
     """List accounts."""
-    with open_db(ctx).session() as session:
-        rows = [
-            {
-                "username": u.username,
-                "name": u.display_name,
-                "role": u.role,
-                "region": u.region,
-                "unit": u.unit,
-                "domains": ",".join(u.domains or []),
-                "active": u.active,
-            }
-            for u in users_repo.users(session)
-        ]
+    from jundeng.services import users
+
+    rows = [
+        {
+            "username": u.username,
+            "name": u.display_name,
+            "role": u.role,
+            "region": u.region,
+            "unit": u.unit,
+            "domains": ",".join(u.domains),
+            "active": u.active,
+        }
+        for u in users.users(open_db(ctx))
+    ]
     emit(rows, fmt, ["username", "name", "role", "region", "unit", "domains", "active"], "用户 Users")
 
 

@@ -12,6 +12,8 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from jundeng.errors import JundengError
+
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
 
 
@@ -64,7 +66,7 @@ class Plan(_Model):
     @model_validator(mode="after")
     def _period_order(self) -> Self:
         if self.end_year < self.start_year:
-            raise ValueError("end_year must not precede start_year / 结束年份早于开始年份")
+            raise JundengError("结束年份早于开始年份", "end_year must not precede start_year")
         return self
 
 
@@ -163,9 +165,9 @@ class Indicator(_Model):
     @model_validator(mode="after")
     def _ratio_parts(self) -> Self:
         if (self.numerator is None) != (self.denominator is None):
-            raise ValueError("numerator and denominator go together / 分子与分母须同时给出")
+            raise JundengError("分子与分母须同时给出", "numerator and denominator go together")
         if self.valid_min is not None and self.valid_max is not None and self.valid_min > self.valid_max:
-            raise ValueError("valid_min > valid_max / 有效范围下限大于上限")
+            raise JundengError("有效范围下限大于上限", "valid_min > valid_max")
         return self
 
     @property
@@ -225,13 +227,13 @@ class Target(_Model):
     def _shape(self) -> Self:
         if self.comparator is Comparator.RANGE:
             if self.low is None or self.high is None or self.low > self.high:
-                raise ValueError("a range target needs low <= high / 区间目标须给出 low ≤ high")
+                raise JundengError("区间目标须给出 low ≤ high", "a range target needs low <= high")
         elif self.value is None:
-            raise ValueError("a target needs a value / 目标须给出目标值")
+            raise JundengError("目标须给出目标值", "a target needs a value")
         if (self.baseline_year is None) != (self.baseline_value is None):
-            raise ValueError("baseline_year and baseline_value go together / 基期年份与基期值须同时给出")
+            raise JundengError("基期年份与基期值须同时给出", "baseline_year and baseline_value go together")
         if self.baseline_year is not None and self.baseline_year > self.year:
-            raise ValueError("baseline_year after the target year / 基期年份晚于目标年份")
+            raise JundengError("基期年份晚于目标年份", "baseline_year after the target year")
         return self
 
 
@@ -286,7 +288,7 @@ class Catalog(_Model):
         for entry in value:
             code = entry.code  # type: ignore[attr-defined]
             if code in seen:
-                raise ValueError(f"duplicate code {code!r} / 代码重复: {code}")
+                raise JundengError(f"代码重复: {code}", f"duplicate code {code!r}")
             seen.add(code)
         return value
 

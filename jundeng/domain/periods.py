@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jundeng.errors import JundengError
+
 _PATTERNS = [
     (re.compile(r"^(\d{4})$"), "year"),
     (re.compile(r"^(\d{4})H([12])$"), "half"),
@@ -24,7 +26,7 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """Return the Period written as 2017, 2017H1, 2017Q1 or 2017-03; raise ValueError otherwise."""
+    """Return the Period written as 2017, 2017H1, 2017Q1 or 2017-03; raise JundengError otherwise."""
     raw = str(text).strip().upper()
     if raw.endswith(".0") and raw[:-2].isdigit():  # a year that a spreadsheet stored as a float
         raw = raw[:-2]
@@ -36,9 +38,9 @@ def parse_period(text: str) -> Period:
             if not 1949 <= year <= 2100:
                 break
             return Period(year, kind, index, raw)
-    raise ValueError(
-        f"期间格式错误 {text!r}，应为 2017、2017H1、2017Q1 或 2017-03 / "
-        f"bad period {text!r}: write 2017, 2017H1, 2017Q1 or 2017-03"
+    raise JundengError(
+        f"期间格式错误 {text!r}，应为 2017、2017H1、2017Q1 或 2017-03",
+        f"bad period {text!r}: write 2017, 2017H1, 2017Q1 or 2017-03",
     )
 
 

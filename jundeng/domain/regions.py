@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,26 @@ class RegionLevel(StrEnum):
     DISTRICT = "district"
     TOWN = "town"
     VILLAGE = "village"
+
+
+LEVELS = ("village", "town", "district", "city", "province")  # lowest first
+
+
+def ancestry(
+    parents: Mapping[str, str | None], levels: Mapping[str, str], wanted: Iterable[str] = ("district", "town")
+) -> dict[str, dict[str, str | None]]:
+    """Return, per region code, the code of its ancestor (or itself) at each ``wanted`` level (None if none)."""
+    wanted = tuple(wanted)
+    result: dict[str, dict[str, str | None]] = {}
+    for code in levels:
+        found: dict[str, str | None] = dict.fromkeys(wanted)
+        node: str | None = code
+        while node is not None and node in levels:
+            if levels[node] in found and found[levels[node]] is None:
+                found[levels[node]] = node
+            node = parents.get(node)
+        result[code] = found
+    return result
 
 
 class UrbanRural(StrEnum):

@@ -7,12 +7,32 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jundeng.errors import JundengError
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class TaskStatus(StrEnum):
+class _Labelled(StrEnum):
+    """A code with the Chinese and English words people read (the pages' wording)."""
+
+    @property
+    def label_zh(self) -> str:
+        """Return the Chinese label."""
+        return _LABELS[self.value][0]
+
+    @property
+    def label_en(self) -> str:
+        """Return the English label."""
+        return _LABELS[self.value][1]
+
+    def label(self, lang: str) -> str:
+        """Return the label in ``lang`` (``en``, else Chinese)."""
+        return self.label_en if lang == "en" else self.label_zh
+
+
+class TaskStatus(_Labelled):
     """Where a task stands."""
 
     NOT_STARTED = "not_started"
@@ -22,7 +42,7 @@ class TaskStatus(StrEnum):
     SUSPENDED = "suspended"
 
 
-class Light(StrEnum):
+class Light(_Labelled):
     """Supervision traffic light (红黄绿灯)."""
 
     GREEN = "green"
@@ -30,12 +50,27 @@ class Light(StrEnum):
     RED = "red"
 
 
-class ReviewStatus(StrEnum):
+class ReviewStatus(_Labelled):
     """Review of a progress report by the office."""
 
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+
+
+_LABELS = {
+    "not_started": ("未开始", "Not started"),
+    "in_progress": ("推进中", "In progress"),
+    "completed": ("已完成", "Completed"),
+    "overdue": ("已逾期", "Overdue"),
+    "suspended": ("已暂停", "Suspended"),
+    "green": ("绿灯", "Green"),
+    "yellow": ("黄灯", "Yellow"),
+    "red": ("红灯", "Red"),
+    "submitted": ("待审核", "Submitted"),
+    "accepted": ("已采纳", "Accepted"),
+    "returned": ("已退回", "Returned"),
+}
 
 
 class Milestone(_Model):
@@ -83,7 +118,7 @@ class Task(_Model):
     @model_validator(mode="after")
     def _dates(self) -> Task:
         if self.start and self.deadline and self.deadline < self.start:
-            raise ValueError("deadline before start / 完成时限早于开始日期")
+            raise JundengError("完成时限早于开始日期", "deadline before start")
         return self
 
 
@@ -106,7 +141,7 @@ class ProgressReport(_Model):
     @model_validator(mode="after")
     def _something(self) -> ProgressReport:
         if self.value is None and self.percent is None and not self.narrative:
-            raise ValueError("a report needs a value, a percent or a narrative / 进度报告须有数值、百分比或说明")
+            raise JundengError("进度报告须有数值、百分比或说明", "a report needs a value, a percent or a narrative")
         return self
 
 

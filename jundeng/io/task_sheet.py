@@ -33,7 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from jundeng.domain.tasks import Task
+from jundeng.domain.tasks import Light, Task, TaskStatus
 from jundeng.errors import Problem
 from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, csv_records, decode_bytes, open_workbook
 from jundeng.io.task_fields import (
@@ -80,14 +80,8 @@ _ROLE_OF = {alias: role for role, aliases in HEADERS.items() for alias in aliase
 # Roles whose several columns are combined (责任单位 and 配合单位 side by side).
 _MULTI_ROLES = {"responsible", "tags", "description"}
 
-STATUS_ZH = {
-    "not_started": "未开始",
-    "in_progress": "推进中",
-    "completed": "已完成",
-    "overdue": "逾期",
-    "suspended": "暂停",
-}
-LIGHT_ZH = {"green": "绿", "yellow": "黄", "red": "红"}
+STATUS_ZH = {s.value: s.label_zh for s in TaskStatus}
+LIGHT_ZH = {light.value: light.label_zh[:1] for light in Light}  # 红灯 → 红 on a red cell
 LIGHT_FILL = {"绿": "63BE7B", "黄": "FFEB84", "红": "F8696B"}
 # fmt: off
 EXPORT_HEADER = (

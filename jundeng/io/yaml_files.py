@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from jundeng.domain.catalog import Catalog
-from jundeng.errors import InputError, Problem
+from jundeng.errors import InputError, JundengError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -75,9 +75,12 @@ def parse_model(text: str, name: str, model: type[M]) -> tuple[M, yaml.Node | No
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            message = err["msg"].removeprefix("Value error, ")
-            zh = _ZH.get(err["type"], message.split(" / ")[-1])
-            en = message.split(" / ")[0]
+            cause = err.get("ctx", {}).get("error")
+            if isinstance(cause, JundengError):
+                zh, en = cause.zh, cause.en
+            else:
+                en = err["msg"].removeprefix("Value error, ")
+                zh = _ZH.get(err["type"], en)
             at_key = err["type"] == "extra_forbidden"
             problems.append(_problem(name, root, tuple(err["loc"]), zh, en, at_key))
         raise InputError(problems) from exc

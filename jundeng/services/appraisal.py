@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jundeng.appraise.attainment import attainment, rollup
+from jundeng.appraise.attainment import attainment, cascade_targets, rollup
 from jundeng.appraise.composite import CompositeResult, composite
 from jundeng.appraise.method import Method, parse_method, read_method
 from jundeng.appraise.scorecard import scorecard, scorecard_records
 from jundeng.appraise.uncertainty import Uncertainty, monte_carlo
 from jundeng.catalogs import APPRAISAL_METHOD
+from jundeng.domain.appraisal import AppraisalRun
+from jundeng.errors import JundengError, NotFoundError
 from jundeng.measure import MeasureError
 from jundeng.measure.report import within_group_gaps
 from jundeng.store import appraisal_repo, observations_repo, regions_repo
@@ -59,19 +61,6 @@ def default_method() -> Method:
     return read_method(APPRAISAL_METHOD)
 
 
-def _cascaded_targets(targets: pd.DataFrame, regions: Sequence[str], city: str, additive: set[str]) -> pd.DataFrame:
-    """Return the targets of each region: its own, else the city-wide target applied to it.
-
-    Targets on additive indicators (counts such as 新建12所学校) are not applied to each region: the
-    city meets them with the sum of its districts.
-    """
-    own = targets[targets["region"].isin(regions)]
-    city_wide = targets[(targets["region"] == city) & ~targets["indicator"].isin(additive)]
-    copies = [city_wide.assign(region=r) for r in regions]
-    merged = pd.concat([own, *copies], ignore_index=True)
-    return merged.drop_duplicates(["indicator", "region", "year"], keep="first")
-
-
 def appraise(
     db: Database,
     *,
@@ -106,7 +95,7 @@ def appraise(
         targets = appraisal_repo.targets_frame(session)
         meta = appraisal_repo.indicators_frame(session)
     additive = set(meta.loc[meta["additive"], "code"])
-    goals = _cascaded_targets(targets, regions, cities[0].code if cities else "", additive)
+    goals = cascade_targets(targets, regions, cities=[c.code for c in cities], additive=additive)
     result = evaluate(
         frame,
         previous_frame,
@@ -220,15 +209,35 @@ def appraise_files(
     )
 
 
+def run(db: Database, run_id: int) -> AppraisalRun:
+    """Return the stored appraisal run ``run_id``; raise NotFoundError when there is none."""
+    with db.session() as session:
+        found = appraisal_repo.get_run(session, run_id)
+    if found is None:
+        raise NotFoundError(f"没有编号为 {run_id} 的考评", f"no appraisal run {run_id}")
+    return found
+
+
+def runs(db: Database) -> list[AppraisalRun]:
+    """Return every stored appraisal run, newest first."""
+    with db.session() as session:
+        return appraisal_repo.runs(session)
+
+
 def reproduce(db: Database, run_id: int) -> Appraisal:
     """Recompute a stored run from its own method and data watermark (nothing is stored)."""
-    with db.session() as session:
-        run = appraisal_repo.get_run(session, run_id)
-        if run is None:
-            raise MeasureError(f"没有编号为 {run_id} 的考评", f"no appraisal run {run_id}")
-        method = parse_method(run.method_yaml, f"run {run_id}")
-        year, level, mark, statuses = run.year, run.level, run.data_watermark, list(run.statuses)
-    return appraise(db, year=year, method=method, level=level, statuses=statuses, as_of=mark)
+    stored = run(db, run_id)
+    method = parse_method(stored.method_yaml, f"run {run_id}")
+    return appraise(
+        db, year=stored.year, method=method, level=stored.level, statuses=stored.statuses, as_of=stored.data_watermark
+    )
+
+
+def reproduced(db: Database, run_id: int) -> tuple[Appraisal, bool]:
+    """Recompute a stored run and return it with whether it gives the stored scores and ranks."""
+    result = reproduce(db, run_id)
+    stored = pd.DataFrame(run(db, run_id).results["scorecard"])
+    return result, same_scores(stored, result.scorecard)
 
 
 def same_scores(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -238,8 +247,11 @@ def same_scores(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     return bool(left.index.equals(right.index) and np.allclose(left["score"], right["score"], rtol=0, atol=1e-12))
 
 
-def target_attainment(db: Database, *, year: int, statuses: Sequence[str] = ("approved",)) -> pd.DataFrame:
-    """Return the attainment of every stored target in ``year``, each judged on its own region's values."""
+def target_attainment(
+    db: Database, *, year: int, statuses: Sequence[str] = ("approved",), by: str | None = None
+) -> pd.DataFrame:
+    """Return the attainment of every stored target in ``year`` (each judged on its own region's values),
+    or its roll-up by a column (domain, region, lead_unit)."""
     with db.session() as session:
         targets = appraisal_repo.targets_frame(session)
         regions = sorted(set(targets["region"]))
@@ -250,4 +262,11 @@ def target_attainment(db: Database, *, year: int, statuses: Sequence[str] = ("ap
     result = attainment(history, targets, year, meta)
     names = dict(zip(meta["code"], meta["name"], strict=True))
     result.insert(1, "name", result["indicator"].map(names))
-    return result
+    if by is None:
+        return result
+    if by not in result.columns:
+        raise JundengError(
+            f"未知的汇总字段 {by!r}：domain | region | lead_unit",
+            f"unknown roll-up {by!r}: domain | region | lead_unit",
+        )
+    return rollup(result, by)

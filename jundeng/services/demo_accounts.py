@@ -23,8 +23,8 @@ def create_demo_accounts(db: Database, *, by: str) -> list[dict[str, str]]:
     """Create the demo accounts that do not exist yet and publish a few indicators; return the accounts."""
     with db.session() as session:
         for account in ACCOUNTS:
-            if users_repo.get_user(session, str(account["username"])) is None:
+            if users_repo.get_user(session, username=str(account["username"])) is None:
                 users_repo.create_user(session, password=DEMO_PASSWORD, by=by, **account)
         for code in PUBLISHED:
-            users_repo.publish(session, code, by=by)
+            users_repo.publish(session, indicator=code, by=by)
     return [{"username": str(a["username"]), "role": str(a["role"])} for a in ACCOUNTS]

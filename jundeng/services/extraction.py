@@ -114,7 +114,7 @@ def accept(
             if kind == "target" and scope is None:
                 raise ReviewError("须给出目标适用的区划", "the target needs a region")
             catalog = _catalog_entry(kind, data, code, domain, scope, source, known["known_indicators"])
-            catalog_repo.load_catalog(session, catalog, user=user)
+            catalog_repo.load_catalog(session, catalog=catalog, user=user)
             result = f"{kind}:{code}"
         else:  # a baseline is evidence for review, kept with the decision
             result = "baseline:recorded"

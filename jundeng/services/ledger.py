@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,18 +14,41 @@ import pandas as pd
 
 from jundeng.catalogs import HERE
 from jundeng.catalogs.demo_ledger import SOURCE as DEMO_SOURCE
-from jundeng.catalogs.demo_ledger import synthetic_reports
-from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Share, Task
-from jundeng.errors import HasProblems, Problem
+from jundeng.catalogs.demo_ledger import synthetic_reports as demo_reports
+from jundeng.domain.principal import Principal
+from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Share, Task, TaskStatus
+from jundeng.errors import ConflictError, HasProblems, InputError, JundengError, NotFoundError, Problem
 from jundeng.io.task_fields import parse_target
 from jundeng.io.task_sheet import read_task_sheet
 from jundeng.services.notify import Message
 from jundeng.store import observations_repo, tasks_repo
 from jundeng.store.db import Database
 from jundeng.tasks import Bulletin, LightThresholds, assess, bulletin, due_soon, overdue
+from jundeng.tasks import filter_ledger as filter_ledger
 
 DEMO_TASKS = HERE / "zhuhai-2017-tasks.csv"
 DEMO_SHARES = HERE / "zhuhai-2017-shares.csv"
+LEDGER_DAY = "JUNDENG_LEDGER_DAY"  # the setting of the day the ledger is assessed on (default: today)
+SYNTHETIC_MARK = "synthetic"  # in the source of every synthetic demo value and progress report
+
+
+def parse_day(text: str) -> date:
+    """Return the day written YYYY-MM-DD; raise JundengError otherwise."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise JundengError(f"日期格式应为 YYYY-MM-DD：{text!r}", f"dates are written YYYY-MM-DD: {text!r}") from exc
+
+
+def ledger_day(asked: date | None = None, *, setting: date | None = None) -> date:
+    """Return the day the ledger is assessed on: the one asked for, else the setting (or $JUNDENG_LEDGER_DAY),
+    else today — never a day guessed from the data."""
+    if asked is not None:
+        return asked
+    if setting is not None:
+        return setting
+    configured = os.environ.get(LEDGER_DAY, "").strip()
+    return parse_day(configured) if configured else date.today()
 
 
 @dataclass
@@ -88,24 +112,68 @@ def load_demo_ledger(db: Database, *, user: str) -> tuple[int, int]:
     """Load the Zhuhai 2017 work plan's tasks, their synthetic district split and progress; return counts."""
     tasks, problems = read_task_sheet(DEMO_TASKS, year=2017, plan="zhuhai-2012-2017")
     if problems:
-        raise ValueError("\n".join(str(p) for p in problems))
+        raise InputError(problems)
     tasks = read_shares(DEMO_SHARES, tasks)
     with db.session() as session:
         written, _ = tasks_repo.save_tasks(session, tasks, user=user)
         if written == 0:
             return len(tasks), 0
-        reports = synthetic_reports(tasks)
+        reports = demo_reports(tasks)
         for r in reports:
             tasks_repo.add_report(session, r, user=user, source=DEMO_SOURCE)
     return len(tasks), len(reports)
 
 
-def assessment(db: Database, today: date, thresholds: LightThresholds | None = None) -> pd.DataFrame:
+def assessment(db: Database, *, today: date, thresholds: LightThresholds | None = None) -> pd.DataFrame:
     """Return the ledger assessed on ``today`` (one row per task with status and light)."""
     with db.session() as session:
         tasks = tasks_repo.current_tasks(session)
         reports = tasks_repo.reports(session, until=today)
     return assess(tasks, reports, today, thresholds)
+
+
+def ledger(
+    db: Database,
+    *,
+    today: date,
+    principal: Principal | None = None,
+    light: str | None = None,
+    status: str | None = None,
+    unit: str | None = None,
+    district: str | None = None,
+) -> pd.DataFrame:
+    """Return the ledger assessed on ``today``, limited to the principal's tasks and the filters given."""
+    table = assessment(db, today=today)
+    return filter_ledger(table, light=light, status=status, unit=unit, district=district, principal=principal)
+
+
+def current_task(db: Database, code: str) -> Task:
+    """Return the latest revision of a task; raise NotFoundError for an unknown code."""
+    with db.session() as session:
+        found = [t for t in tasks_repo.current_tasks(session) if t.code == code]
+    if not found:
+        raise NotFoundError(f"未知的任务代码 {code}", f"unknown task code: {code}")
+    return found[0]
+
+
+def task_reports(db: Database, code: str) -> list[ProgressReport]:
+    """Return the progress reports of a task, oldest first."""
+    with db.session() as session:
+        return tasks_repo.reports(session, task=code)
+
+
+def synthetic_reports(db: Database, *, task: str | None = None) -> bool:
+    """Return True when progress reports (of ``task``) come from the synthetic demo ledger."""
+    with db.session() as session:
+        return tasks_repo.has_reports_from(session, SYNTHETIC_MARK, task=task)
+
+
+def export_rows(db: Database, *, today: date) -> list[dict[str, object]]:
+    """Return the ledger rows for the division-of-tasks export, each with its latest narrative (最新进展)."""
+    from jundeng.io.records import records
+
+    table = assessment(db, today=today).drop(columns=["districts"], errors="ignore")
+    return [{**r, "latest": r.get("narrative")} for r in records(table)]
 
 
 def district_reports(db: Database, code: str) -> list[ProgressReport]:
@@ -115,15 +183,15 @@ def district_reports(db: Database, code: str) -> list[ProgressReport]:
 
 
 def add_progress(db: Database, report: ProgressReport, *, user: str, evidence: Sequence[Path] = ()) -> int:
-    """Store a progress report with its evidence files; raise KeyError for an unknown task."""
+    """Store a progress report with its evidence files; raise NotFoundError for an unknown task."""
     with db.session() as session:
         if report.task not in {t.code for t in tasks_repo.current_tasks(session)}:
-            raise KeyError(report.task)
+            raise NotFoundError(f"未知的任务代码 {report.task}", f"unknown task code: {report.task}")
         files = [(p.name, p.read_bytes()) for p in evidence]
         return tasks_repo.add_report(session, report, user=user, evidence=files)
 
 
-def period_bulletin(db: Database, start: date, end: date, today: date | None = None) -> Bulletin:
+def period_bulletin(db: Database, *, start: date, end: date, today: date | None = None) -> Bulletin:
     """Return the bulletin (定期通报) of the period ``start``–``end``."""
     with db.session() as session:
         tasks = tasks_repo.current_tasks(session)
@@ -131,14 +199,41 @@ def period_bulletin(db: Database, start: date, end: date, today: date | None = N
     return bulletin(tasks, reports, start, end, today)
 
 
-def reminders(db: Database, today: date, days: int = 30) -> list[Message]:
+def period_bounds(text: str) -> tuple[date, date]:
+    """Return the first and last day of a period written 2017, 2017H2, 2017Q3 or 2017-09."""
+    from jundeng.domain.periods import parse_period
+
+    period = parse_period(text)
+    months = {
+        "year": (1, 12),
+        "half": ((period.index - 1) * 6 + 1, period.index * 6),
+        "quarter": ((period.index - 1) * 3 + 1, period.index * 3),
+        "month": (period.index, period.index),
+    }
+    first, last = months[period.kind]
+    end = date(period.year + (last == 12), last % 12 + 1, 1)
+    return date(period.year, first, 1), date.fromordinal(end.toordinal() - 1)
+
+
+def write_bulletin(result: Bulletin, path: Path) -> None:
+    """Write a bulletin to an XLSX workbook: by_unit, behind and overdue sheets."""
+    import polars as pl
+
+    from jundeng.store.export import write_frames
+
+    frames = {"by_unit": result.by_unit, "behind": pd.DataFrame(result.behind), "overdue": pd.DataFrame(result.overdue)}
+    write_frames({k: pl.from_pandas(v.astype(str)) for k, v in frames.items()}, "xlsx", path)
+
+
+def reminders(db: Database, *, today: date, days: int = 30) -> list[Message]:
     """Return one message per unit listing its tasks due within ``days`` and its overdue tasks."""
-    table = assessment(db, today)
+    table = assessment(db, today=today)
     soon, late = due_soon(table, today, days), overdue(table)
     messages = []
     for unit in sorted(set(soon["unit"]) | set(late["unit"])):
         lines = [f"截至 {today:%Y年%m月%d日} / as of {today:%Y-%m-%d}"]
-        for label, frame in (("已逾期 Overdue", late), (f"{days} 天内到期 Due within {days} days", soon)):
+        overdue_label = f"{TaskStatus.OVERDUE.label_zh} {TaskStatus.OVERDUE.label_en}"
+        for label, frame in ((overdue_label, late), (f"{days} 天内到期 Due within {days} days", soon)):
             rows = frame[frame["unit"] == unit]
             if len(rows):
                 lines.append(f"\n{label}:")
@@ -151,28 +246,35 @@ def reminders(db: Database, today: date, days: int = 30) -> list[Message]:
     return messages
 
 
-def review_report(db: Database, report_id: int, *, accept: bool, user: str, comment: str | None) -> bool:
-    """Accept or return a submitted progress report (a returned report no longer counts); False if not pending."""
+def review_report(db: Database, report_id: int, *, accept: bool, user: str, comment: str | None) -> ReviewStatus:
+    """Accept or return a submitted progress report (a returned one no longer counts); ConflictError if not pending."""
     status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
+    if not accept and not comment:
+        raise JundengError("退回须说明原因", "a comment is required to return a report")
     with db.session() as session:
-        return tasks_repo.review_report(session, report_id, status=status, user=user, comment=comment)
+        if not tasks_repo.review_report(session, report_id, status=status, user=user, comment=comment):
+            raise ConflictError(
+                f"报告 {report_id} 不存在或已审核", f"report {report_id} is unknown or already reviewed"
+            )
+    return status
 
 
 def issue_notice(db: Database, notice: Notice) -> int:
-    """Record a supervision notice (督办) to a unit about a task; raise KeyError for an unknown task."""
+    """Record a supervision notice (督办) to a unit about a task; raise NotFoundError for an unknown task."""
     with db.session() as session:
         if notice.task not in {t.code for t in tasks_repo.current_tasks(session)}:
-            raise KeyError(notice.task)
+            raise NotFoundError(f"未知的任务代码 {notice.task}", f"unknown task code: {notice.task}")
         return tasks_repo.add_notice(session, notice)
 
 
-def respond(db: Database, notice_id: int, *, response: str, user: str) -> bool:
-    """Record a unit's response to a notice; False when there is no such notice."""
+def respond(db: Database, notice_id: int, *, response: str, user: str) -> None:
+    """Record a unit's response to a notice; raise NotFoundError when there is no such notice."""
     with db.session() as session:
-        return tasks_repo.respond_notice(session, notice_id, response=response, user=user)
+        if not tasks_repo.respond_notice(session, notice_id, response=response, user=user):
+            raise NotFoundError(f"没有编号为 {notice_id} 的督办", f"no notice {notice_id}")
 
 
-def notice_list(db: Database, task: str | None = None) -> list[Notice]:
+def notice_list(db: Database, *, task: str | None = None) -> list[Notice]:
     """Return the supervision notices (of one task)."""
     with db.session() as session:
         return tasks_repo.notices(session, task=task)

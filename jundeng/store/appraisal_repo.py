@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jundeng.domain.appraisal import AppraisalRun
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.models import AppraisalRunRow, UnitRow
 
@@ -135,11 +136,28 @@ def save_run(
     return row.id
 
 
-def get_run(session: Session, run_id: int) -> AppraisalRunRow | None:
+def _run(row: AppraisalRunRow) -> AppraisalRun:
+    return AppraisalRun(
+        id=row.id,
+        year=row.year,
+        level=row.level,
+        method_name=row.method_name,
+        method_version=row.method_version,
+        method_yaml=row.method_yaml,
+        data_watermark=row.data_watermark,
+        statuses=list(row.statuses or []),
+        results=dict(row.results or {}),
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+def get_run(session: Session, run_id: int) -> AppraisalRun | None:
     """Return the stored appraisal run ``run_id``, or None."""
-    return session.get(AppraisalRunRow, run_id)
+    row = session.get(AppraisalRunRow, run_id)
+    return None if row is None else _run(row)
 
 
-def runs(session: Session) -> list[AppraisalRunRow]:
+def runs(session: Session) -> list[AppraisalRun]:
     """Return every stored appraisal run, newest first."""
-    return list(session.execute(select(AppraisalRunRow).order_by(AppraisalRunRow.id.desc())).scalars())
+    return [_run(r) for r in session.execute(select(AppraisalRunRow).order_by(AppraisalRunRow.id.desc())).scalars()]

@@ -115,7 +115,7 @@ def _upsert(
     summary.count("updated", entity)
 
 
-def load_catalog(session: Session, catalog: Catalog, *, user: str) -> LoadSummary:
+def load_catalog(session: Session, *, catalog: Catalog, user: str) -> LoadSummary:
     """Upsert every entry of ``catalog``; return counts of inserted, updated and unchanged rows."""
     summary = LoadSummary()
     plan_code = catalog.plan.code if catalog.plan else None
@@ -161,9 +161,12 @@ def _fields(row: Base, exclude: set[str]) -> dict[str, Any]:
     return {k: v for k, v in _plain(row).items() if k not in exclude and v is not None}
 
 
-def indicators(session: Session) -> list[Indicator]:
-    """Return every stored indicator, ordered by code."""
-    rows = session.execute(select(IndicatorRow).order_by(IndicatorRow.code)).scalars()
+def indicators(session: Session, *, domain: str | None = None) -> list[Indicator]:
+    """Return the stored indicators (optionally of one domain), ordered by code."""
+    query = select(IndicatorRow).order_by(IndicatorRow.code)
+    if domain is not None:
+        query = query.where(IndicatorRow.domain == domain)
+    rows = session.execute(query).scalars()
     return [
         Indicator(
             **_fields(r, {"source_document", "source_clause", "plan"}),
@@ -173,9 +176,12 @@ def indicators(session: Session) -> list[Indicator]:
     ]
 
 
-def targets(session: Session) -> list[Target]:
-    """Return every stored target, ordered by indicator, region and year."""
-    rows = session.execute(select(TargetRow).order_by(TargetRow.indicator, TargetRow.region, TargetRow.year)).scalars()
+def targets(session: Session, *, indicator: str | None = None) -> list[Target]:
+    """Return the stored targets (optionally of one indicator), ordered by indicator, region and year."""
+    query = select(TargetRow).order_by(TargetRow.indicator, TargetRow.region, TargetRow.year)
+    if indicator is not None:
+        query = query.where(TargetRow.indicator == indicator)
+    rows = session.execute(query).scalars()
     return [
         Target(
             **_fields(r, {"source_document", "source_clause"}),
@@ -183,6 +189,21 @@ def targets(session: Session) -> list[Target]:
         )
         for r in rows
     ]
+
+
+def dimensions(session: Session) -> dict[str, Dimension]:
+    """Return the stored disaggregation dimensions by code."""
+    return {
+        d.code: Dimension(code=d.code, name=d.name, name_en=d.name_en, values=d.values)
+        for d in session.execute(select(DimensionRow)).scalars()
+    }
+
+
+def plan_years(session: Session) -> dict[str, tuple[int, int]]:
+    """Return the (start, end) years of the plan each stored indicator belongs to."""
+    plans = {p.code: (p.start_year, p.end_year) for p in session.execute(select(PlanRow)).scalars()}
+    plan_of = dict(session.execute(select(IndicatorRow.code, IndicatorRow.plan)).all())
+    return {code: plans[plan] for code, plan in plan_of.items() if plan in plans}
 
 
 def read_catalog(session: Session) -> Catalog:

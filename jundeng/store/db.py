@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,6 +46,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def head_revision() -> str | None:
+    """Return the revision no migration file builds on: the head of the (linear) migration history."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = re.search(r"^revision\s*=\s*[\"']([^\"']+)", source, re.MULTILINE)
+        parent = re.search(r"^down_revision\s*=\s*[\"']([^\"']+)", source, re.MULTILINE)
+        if found:
+            revisions.add(found.group(1))
+        if parent:
+            parents.add(parent.group(1))
+    heads = sorted(revisions - parents)
+    return heads[-1] if heads else None
+
+
 class Database:
     """A database by URL: engine, sessions, schema migrations and its dialect name."""
 
@@ -79,17 +96,16 @@ class Database:
         command.downgrade(self._alembic_config(), revision)
 
     def current_revision(self) -> str | None:
-        """Return the schema's Alembic revision, or None for an empty database."""
-        from alembic.runtime.migration import MigrationContext
-
+        """Return the schema's Alembic revision, or None for an empty database (read without loading Alembic)."""
+        if not inspect(self.engine).has_table("alembic_version"):
+            return None
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        return found[0] if len(found) == 1 else None
 
     def head_revision(self) -> str | None:
-        """Return the newest schema revision this version of Jundeng knows."""
-        from alembic.script import ScriptDirectory
-
-        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        """Return the newest schema revision this version of Jundeng knows (read from the migration files)."""
+        return head_revision()
 
     def is_current(self) -> bool:
         """Return True when the schema is at the newest revision."""

@@ -41,33 +41,33 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
     regions = zhuhai_regions()
     with db.session() as session:
         say("区划 regions")
-        regions_repo.load_regions(session, regions, user=user)
+        regions_repo.load_regions(session, regions=regions, user=user)
         session.flush()
         for name in ("national-13th-fyp", "zhuhai"):
             say(f"目录 catalogue {name}")
             catalog = read_catalog(builtin_catalog(name), **catalog_repo.known_codes(session))
-            catalog_repo.load_catalog(session, catalog, user=user)
+            catalog_repo.load_catalog(session, catalog=catalog, user=user)
             session.flush()
         indicators = catalog_repo.indicators(session)
         say("生成合成数据 generating synthetic data")
         pop, obs = demo.generate(regions, indicators, read_profiles())
         regions_repo.load_population(
             session,
-            (Population(**row) for row in pop.iter_rows(named=True)),
+            rows=(Population(**row) for row in pop.iter_rows(named=True)),
             user=user,
             source=demo.SOURCE,
         )
         say("写入观测值 writing observations")
-        current = observations_repo.current_values(session, indicators=obs["indicator"].unique().to_list())
-        changes = observations_repo.plan_revisions(obs, current)
-        written = 0
-        if changes.height:
-            batch = observations_repo.new_batch(
-                session, kind="demo", filename="demo", sha256=None, rows=changes.height, user=user
-            )
-            written = observations_repo.insert_revisions(
-                session, changes, user=user, status=ObservationStatus.APPROVED, source=demo.SOURCE, batch=batch
-            )
+        written = observations_repo.record(
+            session,
+            frame=obs,
+            kind="demo",
+            filename="demo",
+            sha256=None,
+            user=user,
+            status=ObservationStatus.APPROVED,
+            source=demo.SOURCE,
+        )
         catalog = catalog_repo.read_catalog(session)
     return DemoSummary(
         regions=len(regions),

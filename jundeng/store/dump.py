@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, func, insert, select, text
 
+from jundeng.errors import ConflictError, JundengError
 from jundeng.store.db import Database
 from jundeng.store.models import Base
 
@@ -36,7 +37,7 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def dump(db: Database, out: str | Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def dump(db: Database, *, out: str | Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Write every table of ``db`` to the archive ``out``; return row counts per table."""
     counts: dict[str, int] = {}
     tables = Base.metadata.sorted_tables
@@ -62,18 +63,18 @@ def dump(db: Database, out: str | Path, progress: Callable[[str], None] | None =
     return counts
 
 
-def restore(db: Database, archive_path: str | Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def restore(db: Database, *, archive_path: str | Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Load an archive written by :func:`dump` into the empty database ``db``; return row counts."""
     if not db.is_initialized():
         db.upgrade()
     with zipfile.ZipFile(archive_path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         if manifest.get("format") != FORMAT:
-            raise ValueError(f"不是 Jundeng 备份文件 / not a Jundeng dump: {archive_path}")
+            raise JundengError(f"不是 Jundeng 备份文件：{archive_path}", f"not a Jundeng dump: {archive_path}")
         if manifest["revision"] != db.current_revision():
-            raise ValueError(
-                f"备份的数据库版本 {manifest['revision']} 与当前 {db.current_revision()} 不同 / "
-                f"dump schema {manifest['revision']} differs from database schema {db.current_revision()}"
+            raise ConflictError(
+                f"备份的数据库版本 {manifest['revision']} 与当前 {db.current_revision()} 不同",
+                f"dump schema {manifest['revision']} differs from database schema {db.current_revision()}",
             )
         tables = {t.name: t for t in Base.metadata.sorted_tables}
         counts: dict[str, int] = {}
@@ -81,7 +82,7 @@ def restore(db: Database, archive_path: str | Path, progress: Callable[[str], No
             for name in manifest["tables"]:
                 table = tables[name]
                 if conn.execute(select(func.count()).select_from(table)).scalar_one():
-                    raise ValueError(f"目标数据库非空: {name} / the target database is not empty: {name}")
+                    raise ConflictError(f"目标数据库非空：{name}", f"the target database is not empty: {name}")
             for name in manifest["tables"]:
                 if progress:
                     progress(name)

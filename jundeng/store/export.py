@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from jundeng.domain.observations import parse_disaggregation_key
+from jundeng.errors import JundengError
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -95,7 +96,7 @@ def write_frames(frames: dict[str, pl.DataFrame], fmt: str, out: str | Path) -> 
     """Write tables as CSV/Parquet (one file, or one per table in directory ``out``) or XLSX sheets."""
     out = Path(out)
     if fmt not in FORMATS:
-        raise ValueError(f"不支持的格式 {fmt!r} / unsupported format {fmt!r}: use {', '.join(FORMATS)}")
+        raise JundengError(f"不支持的格式 {fmt!r}", f"unsupported format {fmt!r}: use {', '.join(FORMATS)}")
     if fmt == "xlsx":
         _write_xlsx(frames, out)
         return [out]

@@ -10,26 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jundeng.domain.periods import parse_period
+from jundeng.domain.regions import LEVELS, ancestry
 from jundeng.store import observations_repo, regions_repo
 from jundeng.store.models import PopulationRow
 
-LEVEL_ORDER = ["village", "town", "district", "city", "province"]
-
 
 def _ancestors(regions: pd.DataFrame) -> pd.DataFrame:
-    """Return, for every region, the codes of its district and town ancestors (or itself)."""
-    parent = dict(zip(regions["code"], regions["parent"], strict=True))
-    level = dict(zip(regions["code"], regions["level"], strict=True))
-    rows = []
-    for code in regions["code"]:
-        found: dict[str, str | None] = {"district": None, "town": None, "city": None}
-        node: str | None = code
-        while node is not None and node in level:
-            if level[node] in found and found[level[node]] is None:
-                found[level[node]] = node
-            node = parent.get(node)
-        rows.append({"code": code, **found})
-    return pd.DataFrame(rows)
+    """Return, for every region, the codes of its district, town and city ancestors (or itself)."""
+    found = ancestry(
+        dict(zip(regions["code"], regions["parent"], strict=True)),
+        dict(zip(regions["code"], regions["level"], strict=True)),
+        ("district", "town", "city"),
+    )
+    return pd.DataFrame([{"code": code, **levels} for code, levels in found.items()])
 
 
 def indicator_frame(
@@ -61,7 +54,7 @@ def indicator_frame(
     if level is None:
         totals = frame[frame["disaggregation"] == ""]
         present = set(totals["level"]) or set(frame["level"])
-        level = next(lv for lv in LEVEL_ORDER if lv in present)
+        level = next(lv for lv in LEVELS if lv in present)
     frame = frame[frame["level"] == level].copy()
     year = parse_period(period).year
     pop = pd.DataFrame(

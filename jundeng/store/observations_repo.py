@@ -100,8 +100,8 @@ def _same(a: pl.Expr, b: pl.Expr) -> pl.Expr:
 
 def insert_revisions(
     session: Session,
-    rows: pl.DataFrame,
     *,
+    rows: pl.DataFrame,
     user: str,
     status: ObservationStatus,
     source: str | None,
@@ -145,6 +145,28 @@ def new_batch(session: Session, *, kind: str, filename: str, sha256: str | None,
     session.add(batch)
     session.flush()
     return batch.id
+
+
+def record(
+    session: Session,
+    *,
+    frame: pl.DataFrame,
+    kind: str,
+    filename: str,
+    sha256: str | None,
+    user: str,
+    status: ObservationStatus,
+    source: str | None,
+) -> int:
+    """Store the rows of ``frame`` that change a current value as new revisions of one batch; return how many."""
+    current = current_values(
+        session, indicators=frame["indicator"].unique().to_list(), periods=frame["period"].unique().to_list()
+    )
+    changes = plan_revisions(frame, current)
+    if not changes.height:
+        return 0
+    batch = new_batch(session, kind=kind, filename=filename, sha256=sha256, rows=changes.height, user=user)
+    return insert_revisions(session, rows=changes, user=user, status=status, source=source, batch=batch)
 
 
 def observations(
@@ -231,8 +253,8 @@ def watermark(session: Session) -> int:
     return int(session.execute(select(func.max(ObservationRow.id))).scalar_one() or 0)
 
 
-def revision(session: Session, obs_id: int) -> dict[str, object] | None:
-    """Return one stored revision as a dict of its columns, or None."""
+def revision(session: Session, *, obs_id: int) -> dict[str, object] | None:
+    """Return one stored revision as a dict of its column values, or None."""
     row = session.get(ObservationRow, obs_id)
     if row is None:
         return None

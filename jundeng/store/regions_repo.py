@@ -11,7 +11,7 @@ from jundeng.domain.regions import Population, Region
 from jundeng.store.models import AuditRow, PopulationRow, RegionRow
 
 
-def load_regions(session: Session, regions: Iterable[Region], *, user: str) -> tuple[int, int]:
+def load_regions(session: Session, *, regions: Iterable[Region], user: str) -> tuple[int, int]:
     """Insert or update regions by code (parents first); return (inserted, updated)."""
     existing = {r.code: r for r in session.execute(select(RegionRow)).scalars()}
     inserted = updated = 0
@@ -43,16 +43,21 @@ def regions(session: Session, *, level: str | None = None, under: str | None = N
     rows = list(session.execute(query).scalars())
     result = [Region.model_validate(r, from_attributes=True) for r in rows]
     if under:
-        keep = subtree_codes(result, under)
+        keep = subtree_codes(session, root=under)
         result = [r for r in result if r.code in keep]
     return result
 
 
-def subtree_codes(all_regions: Iterable[Region], root: str) -> set[str]:
-    """Return the codes of ``root`` and every region below it."""
+def region_codes(session: Session) -> set[str]:
+    """Return the codes of every stored region."""
+    return set(session.execute(select(RegionRow.code)).scalars())
+
+
+def subtree_codes(session: Session, *, root: str) -> set[str]:
+    """Return the codes of ``root`` and every stored region below it."""
     children: dict[str | None, list[str]] = {}
-    for region in all_regions:
-        children.setdefault(region.parent, []).append(region.code)
+    for code, parent in session.execute(select(RegionRow.code, RegionRow.parent)).all():
+        children.setdefault(parent, []).append(code)
     found, stack = {root}, [root]
     while stack:
         for child in children.get(stack.pop(), []):
@@ -61,7 +66,7 @@ def subtree_codes(all_regions: Iterable[Region], root: str) -> set[str]:
     return found
 
 
-def load_population(session: Session, rows: Iterable[Population], *, user: str, source: str) -> int:
+def load_population(session: Session, *, rows: Iterable[Population], user: str, source: str) -> int:
     """Insert or replace population figures by (region, year, group); return the number written."""
     count = 0
     for pop in rows:

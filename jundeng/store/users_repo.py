@@ -9,12 +9,27 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jundeng.domain.principal import ROLES
+from jundeng.domain.users import User
+from jundeng.errors import ConflictError, JundengError
 from jundeng.store.models import AuditRow, PublicationRow, UserRow
 
-ROLES = ("admin", "office", "department", "district", "viewer", "public")
 _hasher = PasswordHasher()
 # verified against when the user does not exist, so that a wrong name costs as much time as a wrong password
 _DUMMY_HASH = _hasher.hash("jundeng-no-such-user")
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        username=row.username,
+        display_name=row.display_name,
+        role=row.role,
+        region=row.region,
+        unit=row.unit,
+        domains=list(row.domains or []),
+        active=bool(row.active),
+        session_epoch=row.session_epoch or 0,
+    )
 
 
 def create_user(
@@ -28,14 +43,14 @@ def create_user(
     unit: str | None = None,
     domains: Sequence[str] = (),
     by: str,
-) -> UserRow:
-    """Create an account with an argon2 password hash (audited); raise ValueError for a bad role or password."""
+) -> User:
+    """Create an account with an argon2 password hash (audited); refuse a bad role, short password or taken name."""
     if role not in ROLES:
-        raise ValueError(f"未知的角色 {role!r} / unknown role {role!r}: {', '.join(ROLES)}")
+        raise JundengError(f"未知的角色 {role!r}", f"unknown role {role!r}: {', '.join(ROLES)}")
     if len(password) < 8:
-        raise ValueError("密码至少 8 位 / the password needs at least 8 characters")
+        raise JundengError("密码至少 8 位", "the password needs at least 8 characters")
     if session.get(UserRow, username) is not None:
-        raise ValueError(f"用户已存在 / the user exists: {username}")
+        raise ConflictError(f"用户已存在：{username}", f"the user exists: {username}")
     row = UserRow(
         username=username,
         display_name=display_name or username,
@@ -44,14 +59,16 @@ def create_user(
         region=region,
         unit=unit,
         domains=list(domains),
+        active=True,
+        session_epoch=0,
     )
     session.add(row)
     after = {"role": role, "region": region, "unit": unit, "domains": list(domains)}
     session.add(AuditRow(user=by, action="insert", entity="users", key=username, after=after))
-    return row
+    return _user(row)
 
 
-def authenticate(session: Session, username: str, password: str) -> UserRow | None:
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """Return the active user whose password matches, else None (constant work for unknown names)."""
     row = session.get(UserRow, username)
     try:
@@ -62,17 +79,21 @@ def authenticate(session: Session, username: str, password: str) -> UserRow | No
         return None
     if _hasher.check_needs_rehash(row.password_hash):
         row.password_hash = _hasher.hash(password)
-    return row
+    return _user(row)
 
 
-def get_user(session: Session, username: str) -> UserRow | None:
+def get_user(session: Session, *, username: str) -> User | None:
     """Return the account ``username`` or None."""
-    return session.get(UserRow, username)
+    row = session.get(UserRow, username)
+    return None if row is None else _user(row)
 
 
-def users(session: Session) -> list[UserRow]:
-    """Return every account ordered by name."""
-    return list(session.execute(select(UserRow).order_by(UserRow.username)).scalars())
+def users(session: Session, *, role: str | None = None) -> list[User]:
+    """Return every account (optionally of one role) ordered by name."""
+    query = select(UserRow).order_by(UserRow.username)
+    if role is not None:
+        query = query.where(UserRow.role == role)
+    return [_user(row) for row in session.execute(query).scalars()]
 
 
 def published(session: Session) -> set[str]:
@@ -80,7 +101,7 @@ def published(session: Session) -> set[str]:
     return set(session.execute(select(PublicationRow.indicator)).scalars())
 
 
-def publish(session: Session, indicator: str, *, by: str, on: bool = True) -> None:
+def publish(session: Session, *, indicator: str, by: str, on: bool = True) -> None:
     """Publish (or withdraw) an indicator on the public pages (audited)."""
     row = session.get(PublicationRow, indicator)
     if on and row is None:
@@ -92,7 +113,7 @@ def publish(session: Session, indicator: str, *, by: str, on: bool = True) -> No
     session.add(AuditRow(user=by, action="publish" if on else "withdraw", entity="publications", key=indicator))
 
 
-def end_sessions(session: Session, username: str) -> None:
+def end_sessions(session: Session, *, username: str) -> None:
     """Revoke every session of ``username`` (its cookies carry an older epoch from now on)."""
     row = session.get(UserRow, username)
     if row is not None:

@@ -1,6 +1,7 @@
 """Task ledger rules (pure): progress, expected progress, status, traffic lights, roll-ups, reminders, bulletins."""
 
 from jundeng.tasks.bulletin import Bulletin, bulletin
+from jundeng.tasks.filters import filter_ledger
 from jundeng.tasks.ledger import (
     COLUMNS,
     SHARE_COLUMNS,
@@ -48,6 +49,7 @@ __all__ = [
     "due_soon",
     "effective_target",
     "expected_progress",
+    "filter_ledger",
     "is_complete",
     "light",
     "milestone_percent",

@@ -2,7 +2,8 @@
 
 :func:`assess` applies :mod:`jundeng.tasks.rules` to every task on ``today`` (``behind`` = expected − percent,
 NaN for standing tasks; ``days_left`` negative once overdue, missing for standing tasks; ``target_value``
-is the target the task counts against, see :func:`~jundeng.tasks.rules.effective_target`).
+is the target the task counts against, see :func:`~jundeng.tasks.rules.effective_target`; ``narrative`` is
+the latest counted report's narrative).
 :func:`assess_shares` treats each district share as a task of its own, with the share's target and the
 task's dates; a milestone's expected value becomes a percent of the city target, so that each district is
 expected to keep the city's pace.
@@ -45,6 +46,7 @@ from jundeng.tasks.rules import (
 COLUMNS = [
     "code", "title", "lead_units", "responsible_units", "deadline", "status", "light", "percent", "expected",
     "behind", "value", "target_value", "target_unit", "tags", "domain", "days_left", "districts", "as_of",
+    "narrative",
 ]  # fmt: skip
 SHARE_COLUMNS = [*COLUMNS[:2], "district", *[c for c in COLUMNS[2:] if c != "districts"]]
 COUNTS = ["tasks", "completed", "in_progress", "not_started", "overdue", "suspended", "red", "yellow", "green"]
@@ -85,6 +87,7 @@ def _row(task: Task, prog: Progress, today: date, thresholds: LightThresholds | 
         "days_left": left,
         "districts": [s.region for s in task.shares],
         "as_of": prog.as_of,
+        "narrative": prog.narrative,
     }
 
 

@@ -1,4 +1,8 @@
-"""REST API under /api/v1: the same services the pages and the command line use, scoped per principal."""
+"""REST API under /api/v1: the same services the pages and the command line use, scoped per principal.
+
+Each route declares its policy (``dependencies=[allow(...)]``) and its response model (:mod:`.schemas`);
+a refusal a service raises (:class:`~jundeng.errors.JundengError`) answers through the app's one handler.
+"""
 
 from __future__ import annotations
 
@@ -8,135 +12,101 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
-from pydantic import BaseModel, Field
 
+from jundeng.domain.catalog import Indicator
 from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.regions import Region
 from jundeng.domain.tasks import Notice, ProgressReport
-from jundeng.services import ledger
-from jundeng.store import catalog_repo, observations_repo, regions_repo, users_repo
-from jundeng.store.importer import import_files
-from jundeng.web.app import limiter
-from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal, allow
+from jundeng.errors import ForbiddenError, InputError, JundengError, NotFoundError
+from jundeng.io.records import records
+from jundeng.services import analysis, catalog, ledger, scope, users
+from jundeng.services import observations as observations_service
+from jundeng.services import regions as regions_service
+from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, allow
 from jundeng.web.deps import DB, User
-from jundeng.web.views import (
-    frame_page,
-    gap_table,
-    indicator_codes,
-    observation_history,
-    observation_or_404,
-    scoped_observations,
-    scoped_tasks,
+from jundeng.web.limits import limiter
+from jundeng.web.schemas import (
+    Account,
+    Created,
+    Decided,
+    Decision,
+    GapTable,
+    ImportResult,
+    IndicatorDetail,
+    Login,
+    Me,
+    NewNotice,
+    NewReport,
+    NewUser,
+    Ok,
+    Page,
+    Publication,
+    ReportReview,
+    SignedIn,
+    Username,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
-class Page(BaseModel):
-    """A page of results."""
-
-    items: list[dict[str, Any]]
-    page: int
-    size: int
-    total: int
-
-
-class Login(BaseModel):
-    """Credentials."""
-
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+async def _upload(file: UploadFile, default: str) -> tuple[bytes, str]:
+    """Return the bytes and the bare file name of an upload (413 above MAX_UPLOAD)."""
+    content = await file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise HTTPException(413)
+    return content, Path(file.filename or default).name
 
 
-class NewUser(BaseModel):
-    """An account to create."""
-
-    username: str = Field(pattern=r"^[A-Za-z0-9_.\-]{2,64}$")
-    password: str = Field(min_length=8, max_length=256)
-    role: str = Field(pattern="^(admin|office|department|district|viewer|public)$")
-    display_name: str | None = None
-    region: str | None = None
-    unit: str | None = None
-    domains: list[str] = Field(default_factory=list)
-
-
-class Decision(BaseModel):
-    """A review decision with an optional comment (required to reject)."""
-
-    comment: str | None = Field(default=None, max_length=2000)
-
-
-@router.post("/login")
-@allow(*EVERYONE)
+@router.post("/login", dependencies=[allow(*EVERYONE)])
 @limiter.limit("10/minute")
-def login(request: Request, credentials: Login, db: DB, _user: User) -> dict[str, Any]:
+def login(request: Request, credentials: Login, db: DB) -> SignedIn:
     """Sign in; sets the session cookie. Rate-limited per address."""
-    with db.session() as session:
-        row = users_repo.authenticate(session, credentials.username, credentials.password)
-        if row is None:
-            raise HTTPException(401, {"zh": "用户名或密码错误", "en": "wrong user name or password"})
-        request.session.clear()
-        request.session["user"] = row.username
-        request.session["epoch"] = row.session_epoch or 0
-        return {"username": row.username, "role": row.role, "display_name": row.display_name}
+    user = users.authenticate(db, username=credentials.username, password=credentials.password)
+    if user is None:
+        raise HTTPException(401, {"zh": "用户名或密码错误", "en": "wrong user name or password"})
+    request.session.clear()
+    request.session["user"] = user.username
+    request.session["epoch"] = user.session_epoch
+    return SignedIn(username=user.username, role=user.role, display_name=user.display_name)
 
 
-@router.post("/logout")
-@allow(*EVERYONE)
-def logout(request: Request, user: User, db: DB) -> dict[str, bool]:
+@router.post("/logout", dependencies=[allow(*EVERYONE)])
+def logout(request: Request, user: User, db: DB) -> Ok:
     """Sign out: ends this session and revokes every other session of the user."""
     if not user.anonymous:
-        with db.session() as session:
-            users_repo.end_sessions(session, user.username)
+        users.end_sessions(db, username=user.username)
     request.session.clear()
-    return {"ok": True}
+    return Ok(ok=True)
 
 
-@router.get("/me")
-@allow(*EVERYONE)
-def me(user: User) -> dict[str, Any]:
+@router.get("/me", dependencies=[allow(*EVERYONE)])
+def me(user: User) -> Me:
     """Return who is signed in (the public principal when nobody is)."""
-    return {
-        "username": user.username,
-        "role": user.role,
-        "region": user.region,
-        "unit": user.unit,
-        "domains": list(user.domains),
-    }
+    return Me(username=user.username, role=user.role, region=user.region, unit=user.unit, domains=list(user.domains))
 
 
-@router.get("/indicators")
-@allow(*EVERYONE)
-def indicators(user: User, db: DB) -> list[dict[str, Any]]:
+@router.get("/indicators", dependencies=[allow(*EVERYONE)])
+def indicators(user: User, db: DB) -> list[Indicator]:
     """Return the indicators in scope (the public sees the published ones)."""
-    with db.session() as session:
-        allowed = indicator_codes(session, user)
-        return [i.model_dump(mode="json") for i in catalog_repo.indicators(session) if i.code in allowed]
+    return catalog.indicators(db, principal=user)
 
 
-@router.get("/indicators/{code}")
-@allow(*EVERYONE)
-def indicator(code: str, user: User, db: DB) -> dict[str, Any]:
+@router.get("/indicators/{code}", dependencies=[allow(*EVERYONE)])
+def indicator(code: str, user: User, db: DB) -> IndicatorDetail:
     """Return one indicator with its targets."""
-    with db.session() as session:
-        if code not in indicator_codes(session, user):
-            raise HTTPException(404)
-        ind = next(i for i in catalog_repo.indicators(session) if i.code == code)
-        targets = [t.model_dump(mode="json") for t in catalog_repo.targets(session) if t.indicator == code]
-    return ind.model_dump(mode="json") | {"targets": targets}
+    found, targets = catalog.indicator(db, code=code, principal=user)
+    return IndicatorDetail(**found.model_dump(), targets=targets)
 
 
-@router.get("/regions")
-@allow(*EVERYONE)
-def regions(db: DB, _user: User, level: str | None = None, under: str | None = None) -> list[dict[str, Any]]:
+@router.get("/regions", dependencies=[allow(*EVERYONE)])
+def regions(db: DB, level: str | None = None, under: str | None = None) -> list[Region]:
     """Return regions (optionally of one level and within a subtree)."""
-    with db.session() as session:
-        return [r.model_dump(mode="json") for r in regions_repo.regions(session, level=level, under=under)]
+    return regions_service.regions(db, level=level, under=under)
 
 
-@router.get("/geo/districts")
-@allow(*EVERYONE)
-def district_boundaries(_user: User) -> dict[str, Any]:
+@router.get("/geo/districts", dependencies=[allow(*EVERYONE)])
+def district_boundaries() -> dict[str, Any]:
     """Return the demo city's district boundaries (GeoJSON, WGS84) for the choropleth maps."""
     import json
 
@@ -146,8 +116,7 @@ def district_boundaries(_user: User) -> dict[str, Any]:
     return data
 
 
-@router.get("/observations", response_model=Page)
-@allow(*EVERYONE)
+@router.get("/observations", dependencies=[allow(*EVERYONE)], response_model=Page[dict[str, Any]])
 def observations(
     user: User,
     db: DB,
@@ -159,134 +128,80 @@ def observations(
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Return current values in scope, filtered and paginated (public and viewers: approved only)."""
-    frame = scoped_observations(db, user, indicator=indicator, period=period, region=region, status=status)
-    return frame_page(frame, page, size)
+    frame = scope.observations(db, user, indicator=indicator, period=period, region=region, status=status)
+    return _page(frame, page, size)
 
 
-@router.get("/observations/{obs_id}")
-@allow(*SIGNED_IN)
+@router.get("/observations/{obs_id}", dependencies=[allow(*SIGNED_IN)], response_model=dict[str, Any])
 def observation(obs_id: int, user: User, db: DB) -> dict[str, Any]:
     """Return one stored revision (404 when out of scope, as if it did not exist)."""
-    return observation_or_404(db, user, obs_id)
+    return scope.revision(db, user, obs_id=obs_id)
 
 
-@router.get("/observations/{obs_id}/history")
-@allow(*SIGNED_IN)
+@router.get("/observations/{obs_id}/history", dependencies=[allow(*SIGNED_IN)], response_model=list[dict[str, Any]])
 def history(obs_id: int, user: User, db: DB) -> list[dict[str, Any]]:
     """Return every revision of the value that revision ``obs_id`` belongs to."""
-    return observation_history(obs_id, user, db)
+    return scope.history(db, user, obs_id=obs_id)
 
 
-@router.post("/observations/import")
-@allow(*WRITERS)
+@router.post("/observations/import", dependencies=[allow(*WRITERS)])
 async def import_observations(
     user: User,
     db: DB,
     file: Annotated[UploadFile, File(description="CSV / XLSX / XLS")],
     dry_run: Annotated[bool, Form()] = False,
-) -> dict[str, Any]:
+) -> ImportResult:
     """Import a file of observations (all-or-nothing); errors come back located, nothing is written."""
-    content = await file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise HTTPException(413)
-    name = Path(file.filename or "upload.csv").name
-    with db.session() as session:
-        allowed = indicator_codes(session, user)
-
-    def permitted(indicator: str, region: str) -> bool:
-        return indicator in allowed and user.sees_region(region)
-
+    content, name = await _upload(file, "upload.csv")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(content)
-        report = import_files(db, [path], user=user.username, dry_run=dry_run, permitted=permitted)
-    return {
-        "accepted": report.accepted,
-        "written": report.written,
-        "unchanged": report.unchanged,
-        "errors": [str(p) for p in report.errors],
-        "warnings": [str(p) for p in report.warnings],
-    }
+        report = observations_service.import_files(db, [path], user=user.username, dry_run=dry_run, principal=user)
+    return ImportResult(
+        accepted=report.accepted,
+        written=report.written,
+        unchanged=report.unchanged,
+        errors=[str(p) for p in report.errors],
+        warnings=[str(p) for p in report.warnings],
+    )
 
 
-@router.post("/catalog")
-@allow(*OFFICE)
+@router.post("/catalog", dependencies=[allow(*OFFICE)])
 async def load_catalog_file(
     user: User,
     db: DB,
     file: Annotated[UploadFile, File(description="catalogue YAML")],
     dry_run: Annotated[bool, Form()] = False,
-) -> dict[str, Any]:
+) -> ImportResult:
     """Load a catalogue YAML file (domains, items, indicators, targets, units): all-or-nothing, audited."""
-    from jundeng.errors import InputError
-    from jundeng.io.yaml_files import parse_catalog
-
-    content = await file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise HTTPException(413)
-    name = Path(file.filename or "catalog.yaml").name
+    content, name = await _upload(file, "catalog.yaml")
     try:
-        text = content.decode("utf-8")
-        with db.session() as session:
-            catalog = parse_catalog(text, name, **catalog_repo.known_codes(session))
-            if dry_run:
-                return {"accepted": True, "written": 0, "unchanged": 0, "errors": [], "warnings": []}
-            summary = catalog_repo.load_catalog(session, catalog, user=user.username)
-    except UnicodeDecodeError:
-        return {
-            "accepted": False,
-            "written": 0,
-            "unchanged": 0,
-            "warnings": [],
-            "errors": [f"{name}:1:1: 文件须为 UTF-8 编码 / the file must be UTF-8"],
-        }
-    except InputError as exc:
-        return {
-            "accepted": False,
-            "written": 0,
-            "unchanged": 0,
-            "warnings": [],
-            "errors": [str(p) for p in exc.problems],
-        }
+        summary = catalog.load_text(db, content=content, name=name, user=user.username, dry_run=dry_run)
+    except InputError as exc:  # located problems are the answer here, not a failure of the request
+        return ImportResult(accepted=False, written=0, unchanged=0, errors=[str(p) for p in exc.problems], warnings=[])
     written = sum(summary.inserted.values()) + sum(summary.updated.values())
-    return {
-        "accepted": True,
-        "written": written,
-        "unchanged": sum(summary.unchanged.values()),
-        "errors": [],
-        "warnings": [],
-    }
+    return ImportResult(
+        accepted=True, written=written, unchanged=sum(summary.unchanged.values()), errors=[], warnings=[]
+    )
 
 
-def _decide(db: DB, user: Principal, obs_id: int, status: ObservationStatus, comment: str | None) -> dict[str, Any]:
-    observation_or_404(db, user, obs_id)
-    with db.session() as session:
-        changed = observations_repo.set_status(
-            session, ids=[obs_id], status=status, user=user.username, comment=comment
-        )
-    if not changed:
-        raise HTTPException(409, {"zh": "该值不在待审核状态", "en": "the value is not awaiting review"})
-    return {"id": obs_id, "status": status.value}
-
-
-@router.post("/observations/{obs_id}/approve")
-@allow(*OFFICE)
-def approve(obs_id: int, user: User, db: DB, decision: Decision | None = None) -> dict[str, Any]:
+@router.post("/observations/{obs_id}/approve", dependencies=[allow(*OFFICE)])
+def approve(obs_id: int, user: User, db: DB, decision: Decision | None = None) -> Decided:
     """Approve a submitted value (audited)."""
-    return _decide(db, user, obs_id, ObservationStatus.APPROVED, decision.comment if decision else None)
+    status = ObservationStatus.APPROVED
+    observations_service.review(db, user, obs_id=obs_id, status=status, comment=decision.comment if decision else None)
+    return Decided(id=obs_id, status=status.value)
 
 
-@router.post("/observations/{obs_id}/reject")
-@allow(*OFFICE)
-def reject(obs_id: int, user: User, db: DB, decision: Decision) -> dict[str, Any]:
+@router.post("/observations/{obs_id}/reject", dependencies=[allow(*OFFICE)])
+def reject(obs_id: int, user: User, db: DB, decision: Decision) -> Decided:
     """Return a submitted value to its reporter with a reason (audited)."""
-    if not decision.comment:
-        raise HTTPException(422, {"zh": "退回须说明原因", "en": "a reason is required"})
-    return _decide(db, user, obs_id, ObservationStatus.REJECTED, decision.comment)
+    status = ObservationStatus.REJECTED
+    observations_service.review(db, user, obs_id=obs_id, status=status, comment=decision.comment)
+    return Decided(id=obs_id, status=status.value)
 
 
-@router.get("/gaps")
-@allow(*EVERYONE)
+@router.get("/gaps", dependencies=[allow(*EVERYONE)], response_model=GapTable)
 def gaps(
     user: User,
     db: DB,
@@ -295,48 +210,54 @@ def gaps(
     by: Annotated[list[str], Query()] = ["district"],  # noqa: B006
 ) -> dict[str, Any]:
     """Return the gap table of an indicator in a period (approved values, population-weighted)."""
-    return gap_table(db, user, indicator, period, by)
+    table = analysis.gap_table(db, indicator=indicator, period=period, by=by, principal=user)
+    return {
+        "indicator": indicator,
+        "period": period,
+        "level": table.level,
+        "units": table.report.units,
+        "rows": records(table.report.to_frame()),
+        "values": records(table.values[["region", "name", "value", "population"]]),
+        "notes": table.report.notes,
+    }
 
 
-@router.get("/tasks", response_model=Page)
-@allow(*SIGNED_IN)
+@router.get("/tasks", dependencies=[allow(*SIGNED_IN)], response_model=Page[dict[str, Any]])
 def tasks(
+    request: Request,
     user: User,
     db: DB,
     today: date | None = None,
+    as_of: date | None = None,
     light: str | None = None,
     status: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
-    """Return the ledger in scope with status and traffic light, as of ``today``."""
-    frame = scoped_tasks(db, user, today or date.today())
-    if light:
-        frame = frame[frame["light"] == light]
-    if status:
-        frame = frame[frame["status"] == status]
-    return frame_page(frame, page, size)
+    """Return the ledger in scope with status and traffic light, as of ``as_of`` (or ``today``), else the
+    app's ledger day, else today."""
+    day = ledger.ledger_day(as_of or today, setting=request.app.state.ledger_day)
+    frame = ledger.ledger(db, today=day, principal=user, light=light, status=status)
+    return _page(frame, page, size)
 
 
-class NewReport(BaseModel):
-    """A progress report."""
+def _page(frame: Any, page: int, size: int) -> dict[str, Any]:
+    """Return one page of a frame as JSON-ready records."""
+    return {
+        "items": records(frame.iloc[(page - 1) * size : page * size]),
+        "page": page,
+        "size": size,
+        "total": len(frame),
+    }
 
-    value: float | None = Field(default=None, ge=0)
-    percent: float | None = Field(default=None, ge=0, le=100)
-    note: str | None = Field(default=None, max_length=5000)
-    region: str | None = None
-    as_of: date | None = None
 
-
-@router.post("/tasks/{code}/reports")
-@allow(*WRITERS)
+@router.post("/tasks/{code}/reports", dependencies=[allow(*WRITERS)], response_model=Created)
 def report_progress(code: str, body: NewReport, user: User, db: DB) -> dict[str, Any]:
     """Report progress on a task in scope."""
-    in_scope = scoped_tasks(db, user, date.today())
-    if code not in set(in_scope["code"]):
-        raise HTTPException(404)
+    if code not in set(ledger.ledger(db, today=date.today(), principal=user)["code"]):
+        raise NotFoundError(f"未知的任务代码 {code}", f"unknown task code: {code}")
     if body.region and not user.sees_region(body.region):
-        raise HTTPException(403)
+        raise ForbiddenError("无权为该区划报送", "the region is out of your scope")
     try:
         entry = ProgressReport(
             task=code,
@@ -348,88 +269,48 @@ def report_progress(code: str, body: NewReport, user: User, db: DB) -> dict[str,
             narrative=body.note,
         )
     except ValueError as exc:
-        raise HTTPException(422, {"zh": "进度报告无效", "en": str(exc)}) from exc
+        raise JundengError("进度报告无效", str(exc)) from exc
     return {"id": ledger.add_progress(db, entry, user=user.username)}
 
 
-@router.post("/reports/{report_id}/accept")
-@allow(*OFFICE)
+@router.post("/reports/{report_id}/accept", dependencies=[allow(*OFFICE)], response_model=ReportReview)
 def accept_report(report_id: int, user: User, db: DB) -> dict[str, Any]:
     """Accept a submitted progress report."""
-    if not ledger.review_report(db, report_id, accept=True, user=user.username, comment=None):
-        raise HTTPException(409, {"zh": "报告不存在或已审核", "en": "unknown or already reviewed"})
-    return {"id": report_id, "review": "accepted"}
+    return {
+        "id": report_id,
+        "review": ledger.review_report(db, report_id, accept=True, user=user.username, comment=None),
+    }
 
 
-@router.post("/reports/{report_id}/return")
-@allow(*OFFICE)
+@router.post("/reports/{report_id}/return", dependencies=[allow(*OFFICE)], response_model=ReportReview)
 def return_report(report_id: int, decision: Decision, user: User, db: DB) -> dict[str, Any]:
     """Return a submitted progress report with a comment (it no longer counts)."""
-    if not decision.comment:
-        raise HTTPException(422, {"zh": "退回须说明原因", "en": "a reason is required"})
-    if not ledger.review_report(db, report_id, accept=False, user=user.username, comment=decision.comment):
-        raise HTTPException(409, {"zh": "报告不存在或已审核", "en": "unknown or already reviewed"})
-    return {"id": report_id, "review": "returned"}
+    review = ledger.review_report(db, report_id, accept=False, user=user.username, comment=decision.comment)
+    return {"id": report_id, "review": review}
 
 
-class NewNotice(BaseModel):
-    """A supervision notice to a unit."""
-
-    unit: str = Field(min_length=1, max_length=200)
-    request: str = Field(min_length=1, max_length=5000)
-    due: date | None = None
-
-
-@router.post("/tasks/{code}/notices", status_code=201)
-@allow(*OFFICE)
+@router.post("/tasks/{code}/notices", status_code=201, dependencies=[allow(*OFFICE)], response_model=Created)
 def issue_notice(code: str, body: NewNotice, user: User, db: DB) -> dict[str, Any]:
     """Issue a supervision notice (督办) about a task."""
-    try:
-        notice_id = ledger.issue_notice(
-            db, Notice(task=code, unit=body.unit, request=body.request, issued_by=user.username, due=body.due)
-        )
-    except KeyError as exc:
-        raise HTTPException(404) from exc
-    return {"id": notice_id}
+    notice = Notice(task=code, unit=body.unit, request=body.request, issued_by=user.username, due=body.due)
+    return {"id": ledger.issue_notice(db, notice)}
 
 
-@router.get("/users")
-@allow("admin")
-def list_users(db: DB, _user: User) -> list[dict[str, Any]]:
+@router.get("/users", dependencies=[allow("admin")])
+def list_users(db: DB) -> list[Account]:
     """Return the accounts (without password hashes)."""
-    with db.session() as session:
-        return [
-            {
-                "username": u.username,
-                "display_name": u.display_name,
-                "role": u.role,
-                "region": u.region,
-                "unit": u.unit,
-                "domains": u.domains,
-                "active": u.active,
-            }
-            for u in users_repo.users(session)
-        ]
+    return [Account.model_validate(u.model_dump()) for u in users.users(db)]
 
 
-@router.post("/users", status_code=201)
-@allow("admin")
-def create_user(body: NewUser, user: User, db: DB) -> dict[str, str]:
-    """Create an account (audited)."""
-    try:
-        with db.session() as session:
-            users_repo.create_user(session, **body.model_dump(), by=user.username)
-    except ValueError as exc:
-        raise HTTPException(409, {"zh": str(exc).split(" / ")[0], "en": str(exc).split(" / ")[-1]}) from exc
-    return {"username": body.username}
+@router.post("/users", status_code=201, dependencies=[allow("admin")])
+def create_user(body: NewUser, user: User, db: DB) -> Username:
+    """Create an account (audited); 409 when the name is taken."""
+    users.create(db, **body.model_dump(), by=user.username)
+    return Username(username=body.username)
 
 
-@router.post("/publications/{code}")
-@allow(*OFFICE)
-def publish(code: str, user: User, db: DB, on: bool = True) -> dict[str, Any]:
+@router.post("/publications/{code}", dependencies=[allow(*OFFICE)])
+def publish(code: str, user: User, db: DB, on: bool = True) -> Publication:
     """Publish an indicator on the public pages, or withdraw it with ``on=false``."""
-    with db.session() as session:
-        if code not in {i.code for i in catalog_repo.indicators(session)}:
-            raise HTTPException(404)
-        users_repo.publish(session, code, by=user.username, on=on)
-    return {"indicator": code, "published": on}
+    catalog.publish(db, code=code, by=user.username, on=on)
+    return Publication(indicator=code, published=on)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,26 +13,31 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from secure import Secure
-from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
-from slowapi.util import get_remote_address
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette_csrf.middleware import CSRFMiddleware
 
+from jundeng.errors import JundengError
 from jundeng.store.db import Database
 from jundeng.web import errors
+from jundeng.web.auth import policy_of, routes
+from jundeng.web.limits import limiter
+
+__all__ = ["STATIC", "create_app", "limiter"]
 
 STATIC = Path(__file__).parent / "static"
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def _secret() -> str:
     return os.environ.get("JUNDENG_SECRET_KEY") or secrets.token_urlsafe(32)
 
 
-def create_app(url: str | None = None, *, secret_key: str | None = None, https: bool = False) -> FastAPI:
-    """Return the Jundeng web app on the database ``url`` (cookies marked Secure when ``https``)."""
+def create_app(
+    url: str | None = None, *, secret_key: str | None = None, https: bool = False, ledger_day: date | None = None
+) -> FastAPI:
+    """Return the Jundeng web app on the database ``url`` (cookies marked Secure when ``https``); the ledger is
+    assessed on ``ledger_day`` unless a request asks for another day ($JUNDENG_LEDGER_DAY, else today)."""
     from jundeng.web import api, pages
 
     app = FastAPI(
@@ -44,6 +50,7 @@ def create_app(url: str | None = None, *, secret_key: str | None = None, https: 
     )
     app.state.db = Database(url)
     app.state.limiter = limiter
+    app.state.ledger_day = ledger_day
     key = secret_key or _secret()
     headers = Secure.with_default_headers()
 
@@ -69,6 +76,7 @@ def create_app(url: str | None = None, *, secret_key: str | None = None, https: 
     )
     app.add_exception_handler(StarletteHTTPException, errors.http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(JundengError, errors.refusal)  # type: ignore[arg-type]
 
     async def too_many(_request: Request, _exc: Exception) -> Response:
         return JSONResponse(errors.body(429), status_code=429)
@@ -76,6 +84,9 @@ def create_app(url: str | None = None, *, secret_key: str | None = None, https: 
     app.add_exception_handler(RateLimitExceeded, too_many)
     app.include_router(api.router)
     app.include_router(pages.router)
+    unguarded = [r.path for r in routes(app) if policy_of(r) is None]
+    if unguarded:
+        raise RuntimeError(f"routes without a policy: {unguarded}")
     if STATIC.exists():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -1,6 +1,6 @@
 """Server-rendered pages (Jinja2): sign-in, the overview and the indicator list; the other pages live in
 ``pages_analysis`` (indicator, region, appraisal), ``pages_work`` (ledger, task, data) and ``pages_admin``
-(catalogue, users); ``pages_base`` renders and downloads, ``pages_facts`` selects and shapes the figures.
+(catalogue, users); ``pages_base`` renders and downloads; the figures come from ``jundeng.services``.
 
 Every page is Chinese by default and English with ``?lang=en`` (remembered in the ``lang`` cookie), says
 when the figures it shows are synthetic, and downloads each of its tables with ``?format=csv|xlsx``.
@@ -14,16 +14,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from jundeng.appraise.attainment import STATUSES
-from jundeng.store import users_repo
+from jundeng.domain.attainment import AttainmentStatus
+from jundeng.domain.tasks import Light
+from jundeng.services import analysis, ledger, users
+from jundeng.services import facts as facts_
 from jundeng.web import pages_admin, pages_analysis, pages_work
-from jundeng.web import pages_facts as facts_
 from jundeng.web.auth import EVERYONE, Principal, allow
 from jundeng.web.deps import DB, User
 from jundeng.web.i18n import language
-from jundeng.web.pages_base import LABELS, N_, Column, Table, choose, frame_rows, render
-from jundeng.web.pages_work import ledger_day, synthetic_reports
-from jundeng.web.views import scoped_tasks
+from jundeng.web.pages_base import LABELS, N_, Column, Table, choose, frame_rows, ledger_day, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages_analysis.router)
@@ -38,20 +37,17 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-@router.get("/login")
-@allow(*EVERYONE)
+@router.get("/login", dependencies=[allow(*EVERYONE)])
 def login_page(request: Request, user: User, next: str | None = None) -> Response:
     """The sign-in form (posted by app.js to ``/api/v1/login``)."""
     return render(request, user, "login.html", title=N_("登录"), next=safe_next(next))
 
 
-@router.get("/logout")
-@allow(*EVERYONE)
+@router.get("/logout", dependencies=[allow(*EVERYONE)])
 def logout_page(request: Request, user: User, db: DB) -> Response:
     """Sign out (revoking the user's other sessions too) and go to the overview."""
     if not user.anonymous:
-        with db.session() as session:
-            users_repo.end_sessions(session, user.username)
+        users.end_sessions(db, username=user.username)
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
@@ -64,7 +60,7 @@ def _attainment_table(facts: facts_.Facts, user: Principal, year: int, lang: str
         domain = facts.domains.get(row["domain"])
         row["domain_name"] = choose(lang, domain.name, domain.name_en) if domain else row["domain"]
     columns = [Column("domain_name", N_("领域")), Column("targets", N_("目标数"), "int")]
-    columns += [Column(s, LABELS[s], "int") for s in STATUSES]
+    columns += [Column(s.value, LABELS[s.value], "int") for s in AttainmentStatus]
     columns.append(Column("attainment_rate", N_("达成率"), "pct"))
     return Table("attainment", N_("各领域目标达成情况"), columns, rows)
 
@@ -94,7 +90,7 @@ def _gap_table(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> Ta
 
 
 def _trend(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> tuple[Table, dict[str, Any]]:
-    series = facts_.gini_trend(facts, gaps)
+    series = analysis.gini_trend(facts, gaps)
     periods = sorted({p for s in series for p in s["points"]})
     rows = []
     for s in series:
@@ -119,7 +115,7 @@ def _trend(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> tuple[
 
 
 def _map(facts: facts_.Facts, year: int, gaps: list[dict[str, Any]], lang: str) -> dict[str, Any]:
-    values = facts_.district_values(facts, year)
+    values = analysis.district_values(facts, year)
     preferred = [g["indicator"] for g in gaps if g["indicator"] in values]
     order = preferred + sorted(c for c in values if c not in preferred)
     indicators = []
@@ -139,15 +135,16 @@ def _map(facts: facts_.Facts, year: int, gaps: list[dict[str, Any]], lang: str) 
 def _lights(db: DB, user: Principal, today: date) -> Table | None:
     if user.role == "public":
         return None
-    ledger = scoped_tasks(db, user, today)
-    counts = ledger["light"].value_counts().to_dict() if len(ledger) else {}
-    rows = [{"light": light, "tasks": int(counts.get(light, 0))} for light in ("red", "yellow", "green")]
+    table = ledger.ledger(db, today=today, principal=user)
+    counts = table["light"].value_counts().to_dict() if len(table) else {}
+    rows = [
+        {"light": light.value, "tasks": int(counts.get(light, 0))} for light in (Light.RED, Light.YELLOW, Light.GREEN)
+    ]
     columns = [Column("light", N_("灯号"), "light", link="/ledger?light={light}"), Column("tasks", N_("任务数"), "int")]
     return Table("lights", N_("任务红黄绿灯"), columns, rows)
 
 
-@router.get("/")
-@allow(*EVERYONE)
+@router.get("/", dependencies=[allow(*EVERYONE)])
 def overview(request: Request, user: User, db: DB, year: int | None = None) -> Response:
     """Target attainment by domain, the largest gaps, inequality over time, the district map, task lights."""
     lang = language(request)
@@ -156,16 +153,16 @@ def overview(request: Request, user: User, db: DB, year: int | None = None) -> R
     tables: list[Table] = []
     context: dict[str, Any] = {"year": year, "chart": None, "geo": None, "today": None}
     if year is not None:
-        gaps = facts_.gaps(facts, year, facts_.group_of(user), limit=100)
+        gaps = analysis.gaps(facts, year, analysis.group_of(user), limit=100)
         trend, context["chart"] = _trend(facts, gaps, lang)
         tables += [_attainment_table(facts, user, year, lang), _gap_table(facts, gaps[:10], lang), trend]
         context["geo"] = _map(facts, year, gaps, lang)
-    today = ledger_day(db, None)
+    today = ledger_day(request, None)
     lights = _lights(db, user, today)
     if lights is not None:
         tables.append(lights)
         context["today"] = today
-    synthetic = facts_.synthetic(facts) or (lights is not None and synthetic_reports(db))
+    synthetic = facts_.synthetic(facts) or (lights is not None and ledger.synthetic_reports(db))
     return render(
         request,
         user,
@@ -178,8 +175,7 @@ def overview(request: Request, user: User, db: DB, year: int | None = None) -> R
     )
 
 
-@router.get("/indicators")
-@allow(*EVERYONE)
+@router.get("/indicators", dependencies=[allow(*EVERYONE)])
 def indicators(request: Request, user: User, db: DB) -> Response:
     """The indicators in scope, by domain."""
     lang = language(request)

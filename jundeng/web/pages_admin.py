@@ -6,7 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from jundeng.store import catalog_repo, regions_repo, users_repo
+from jundeng.services import catalog as catalog_service
+from jundeng.services import regions as regions_service
+from jundeng.services import users as users_service
 from jundeng.web.auth import OFFICE, ROLES, allow
 from jundeng.web.deps import DB, User
 from jundeng.web.i18n import language
@@ -15,15 +17,13 @@ from jundeng.web.pages_base import N_, Column, Table, choose, render
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/admin/catalog")
-@allow(*OFFICE)
+@router.get("/admin/catalog", dependencies=[allow(*OFFICE)])
 def catalog_page(request: Request, user: User, db: DB) -> Response:
     """Indicators (with publish / withdraw), targets, service items and domains."""
     lang = language(request)
-    with db.session() as session:
-        catalog = catalog_repo.read_catalog(session)
-        published = users_repo.published(session)
-        names = {r.code: r.name for r in regions_repo.regions(session)}
+    catalog = catalog_service.read(db)
+    published = catalog_service.published(db)
+    names = regions_service.names(db)
     domains = {d.code: choose(lang, d.name, d.name_en) for d in catalog.domains}
     indicators = []
     for i in catalog.indicators:
@@ -105,26 +105,14 @@ def catalog_page(request: Request, user: User, db: DB) -> Response:
     return render(request, user, "catalog.html", title=N_("目录管理"), tables=tables)
 
 
-@router.get("/admin/users")
-@allow("admin")
+@router.get("/admin/users", dependencies=[allow("admin")])
 def users_page(request: Request, user: User, db: DB) -> Response:
     """The accounts, and the form creating one."""
     lang = language(request)
-    with db.session() as session:
-        rows = [
-            {
-                "username": u.username,
-                "display_name": u.display_name,
-                "role": u.role,
-                "region": u.region,
-                "unit": u.unit,
-                "domains": list(u.domains or []),
-                "active": u.active,
-            }
-            for u in users_repo.users(session)
-        ]
-        regions = [(r.code, r.name) for r in regions_repo.regions(session) if r.level.value in ("city", "district")]
-        domains = [(d.code, choose(lang, d.name, d.name_en)) for d in catalog_repo.read_catalog(session).domains]
+    fields = ("username", "display_name", "role", "region", "unit", "domains", "active")
+    rows = [u.model_dump(include=set(fields)) for u in users_service.users(db)]
+    regions = [(r.code, r.name) for r in regions_service.regions(db) if r.level.value in ("city", "district")]
+    domains = [(d.code, choose(lang, d.name, d.name_en)) for d in catalog_service.read(db).domains]
     table = Table(
         "users",
         N_("用户"),

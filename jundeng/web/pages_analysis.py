@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from jundeng.domain.attainment import AttainmentStatus
 from jundeng.domain.catalog import Indicator
-from jundeng.store import appraisal_repo
-from jundeng.web import pages_facts as facts_
+from jundeng.errors import NotFoundError
+from jundeng.services import analysis, appraisal, ledger
+from jundeng.services import facts as facts_
 from jundeng.web.auth import EVERYONE, SIGNED_IN, Principal, allow
 from jundeng.web.deps import DB, User
 from jundeng.web.i18n import language
-from jundeng.web.pages_base import APPRAISAL_ROLES, N_, Column, Table, choose, frame_rows, render
-from jundeng.web.pages_work import ledger_day, synthetic_reports
-from jundeng.web.views import scoped_tasks
+from jundeng.web.pages_base import APPRAISAL_ROLES, N_, Column, Table, choose, frame_rows, ledger_day, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,7 +76,7 @@ def _trend_chart(facts: facts_.Facts, ind: Indicator, frame: pd.DataFrame) -> tu
 
 
 def _inequality(facts: facts_.Facts, code: str, user: Principal) -> tuple[Table, dict[str, Any] | None]:
-    rows = facts_.inequality(facts, code, facts_.group_of(user))
+    rows = analysis.inequality(facts, code, analysis.group_of(user))
     columns = [
         Column("period", N_("期间")),
         Column("level", N_("比较层级"), "enum"),
@@ -116,15 +116,14 @@ def _inequality(facts: facts_.Facts, code: str, user: Principal) -> tuple[Table,
     return table, chart
 
 
-@router.get("/indicators/{code}")
-@allow(*EVERYONE)
+@router.get("/indicators/{code}", dependencies=[allow(*EVERYONE)])
 def indicator_page(request: Request, code: str, user: User, db: DB) -> Response:
     """Definition and source, targets, trend per district against the target, urban/rural gap, inequality."""
     lang = language(request)
     facts = facts_.load(db, user)
     ind = facts.indicators.get(code)
     if ind is None:
-        raise HTTPException(404)
+        raise NotFoundError(f"未知的指标代码 {code}", f"unknown indicator code: {code}")
     frame = facts_.totals(facts, indicator=code)
     values, trend = _trend_chart(facts, ind, frame)
     targets = Table(
@@ -154,7 +153,7 @@ def indicator_page(request: Request, code: str, user: User, db: DB) -> Response:
             Column("difference", N_("城乡差"), "num"),
             Column("ratio", N_("城乡比"), "num"),
         ],
-        facts_.urban_rural(facts, code),
+        analysis.urban_rural(facts, code),
         empty=N_("该指标没有分城乡数据"),
     )
     spread, spread_chart = _inequality(facts, code, user)
@@ -187,15 +186,14 @@ ATTAINMENT_COLUMNS = [
 ]
 
 
-@router.get("/regions/{code}")
-@allow(*SIGNED_IN)
+@router.get("/regions/{code}", dependencies=[allow(*SIGNED_IN)])
 def region_page(request: Request, code: str, user: User, db: DB, year: int | None = None) -> Response:
     """A region's scorecard: score, rank and rank interval, targets achieved and missed, gaps, tasks."""
     lang = language(request)
     facts = facts_.load(db, user)
     known = facts.regions[facts.regions["code"] == code]
     if known.empty or not user.sees_region(code):
-        raise HTTPException(404)
+        raise NotFoundError(f"未知的区划代码 {code}", f"unknown region code: {code}")
     region = frame_rows(known)[0]
     year = year or facts_.latest_year(facts)
     card: dict[str, Any] | None = None
@@ -203,7 +201,7 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
     targets: list[dict[str, Any]] = []
     total = 0
     if year is not None:
-        result = facts_.appraisal(db, facts, year, with_uncertainty=True)
+        result = facts_.appraisal(db, facts, year=year, with_uncertainty=True)
         if result is not None:
             found = frame_rows(result.scorecard[result.scorecard["region"] == code])
             card, total = (found[0] if found else None), len(result.scorecard)
@@ -214,10 +212,9 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
             ind = facts.indicators.get(r["indicator"])
             r["label"] = choose(lang, ind.name, ind.name_en) if ind else r["indicator"]
         gaps = [g for g in (card["gaps"] if card else []) if g["indicator"] in facts.indicators]
-    achieved = [r for r in targets if r["status"] == "achieved"]
-    missed = [r for r in targets if r["status"] != "achieved"]
-    ledger = scoped_tasks(db, user, ledger_day(db, None))
-    tasks = [r for r in frame_rows(ledger) if code in (r["districts"] or [])]
+    achieved = [r for r in targets if r["status"] == AttainmentStatus.ACHIEVED]
+    missed = [r for r in targets if r["status"] != AttainmentStatus.ACHIEVED]
+    tasks = frame_rows(ledger.ledger(db, today=ledger_day(request, None), principal=user, district=code))
     tables = [
         Table("achieved", N_("已达成的目标"), ATTAINMENT_COLUMNS, achieved),
         Table("missed", N_("未达成的目标"), ATTAINMENT_COLUMNS, missed),
@@ -254,7 +251,7 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
         ]
         columns = [Column("domain", N_("领域")), Column("score", N_("领域得分"), "num")]
         tables.insert(0, Table("domain_scores", N_("各领域得分"), columns, scores))
-    synthetic = facts_.synthetic(facts) or (bool(tasks) and synthetic_reports(db))
+    synthetic = facts_.synthetic(facts) or (bool(tasks) and ledger.synthetic_reports(db))
     return render(
         request,
         user,
@@ -269,14 +266,13 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
     )
 
 
-@router.get("/appraisal")
-@allow(*APPRAISAL_ROLES)
+@router.get("/appraisal", dependencies=[allow(*APPRAISAL_ROLES)])
 def appraisal_page(request: Request, user: User, db: DB, year: int | None = None) -> Response:
     """The ranking of the districts with Monte Carlo rank intervals, and the method name and version."""
     lang = language(request)
     facts = facts_.load(db, user)
     year = year or facts_.latest_year(facts)
-    result = facts_.appraisal(db, facts, year, with_uncertainty=True) if year is not None else None
+    result = facts_.appraisal(db, facts, year=year, with_uncertainty=True) if year is not None else None
     rows = frame_rows(result.scorecard) if result is not None else []
     rows = [r for r in rows if user.sees_region(r["region"])]
     domains = list(result.composite.domain_weights.index) if result is not None else []
@@ -295,20 +291,7 @@ def appraisal_page(request: Request, user: User, db: DB, year: int | None = None
     ]
     columns += [Column(d, choose(lang, facts.domains[d].name, facts.domains[d].name_en), "num") for d in domains]
     table = Table("ranking", N_("考评排名"), columns, rows, empty=N_("该年没有可考评的数据"))
-    with db.session() as session:
-        runs = [
-            {
-                "id": r.id,
-                "year": r.year,
-                "level": r.level,
-                "method_name": r.method_name,
-                "method_version": r.method_version,
-                "data_watermark": r.data_watermark,
-                "created_by": r.created_by,
-                "created_at": r.created_at,
-            }
-            for r in appraisal_repo.runs(session)
-        ]
+    runs = [r.model_dump(exclude={"method_yaml", "statuses", "results"}) for r in appraisal.runs(db)]
     stored = Table(
         "runs",
         N_("已保存的考评"),

@@ -26,12 +26,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from jundeng.domain.attainment import AttainmentStatus
+from jundeng.domain.tasks import Light, ReviewStatus, TaskStatus
+from jundeng.services import ledger
+from jundeng.services.ledger import SYNTHETIC_MARK as SYNTHETIC_MARK
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal
 from jundeng.web.i18n import language, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 APPRAISAL_ROLES = ("admin", "office", "viewer", "district")
-SYNTHETIC_MARK = "synthetic"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,23 +44,8 @@ def N_(text: str) -> str:  # noqa: N802 — the gettext convention for a msgid t
 
 
 LABELS: dict[str, str] = {
-    # target attainment
-    "achieved": N_("已达成"),
-    "on_track": N_("进度正常"),
-    "off_track": N_("进度滞后"),
-    "worsening": N_("退步"),
-    "no_data": N_("无数据"),
-    # tasks
-    "not_started": N_("未开始"),
-    "in_progress": N_("推进中"),
-    "completed": N_("已完成"),
-    "overdue": N_("已逾期"),
-    "suspended": N_("已暂停"),
-    "red": N_("红灯"),
-    "yellow": N_("黄灯"),
-    "green": N_("绿灯"),
-    "accepted": N_("已采纳"),
-    "returned": N_("已退回"),
+    # target attainment, tasks, lights and report reviews: the labels on the domain enums
+    **{s.value: s.label_zh for s in (*AttainmentStatus, *TaskStatus, *Light, *ReviewStatus)},
     # observations
     "draft": N_("草稿"),
     "submitted": N_("待审核"),
@@ -284,6 +272,12 @@ def download(tables: Sequence[Table], request: Request, _: Callable[[str], str])
 def _attachment(body: bytes, filename: str, media_type: str) -> Response:
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+def ledger_day(request: Request, asked: str | None) -> date:
+    """Return the day the ledger is assessed on: ``?as_of=`` (or ``?today=``), else the app's setting, else today."""
+    day = ledger.parse_day(asked) if asked else None
+    return ledger.ledger_day(day, setting=getattr(request.app.state, "ledger_day", None))
 
 
 def allowed(user: Principal, roles: Iterable[str]) -> bool:

@@ -6,43 +6,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.domain.observations import ObservationStatus
-from jundeng.store import regions_repo, tasks_repo
+from jundeng.domain.principal import Principal
+from jundeng.domain.tasks import Light, TaskStatus
+from jundeng.errors import NotFoundError
+from jundeng.services import ledger as ledger_
+from jundeng.services import regions as regions_
+from jundeng.services import scope
 from jundeng.store.db import Database
-from jundeng.web.auth import OFFICE, SIGNED_IN, WRITERS, Principal, allow
+from jundeng.web.auth import OFFICE, SIGNED_IN, WRITERS, allow
 from jundeng.web.deps import DB, User
-from jundeng.web.pages_base import N_, SYNTHETIC_MARK, Column, Table, allowed, frame_rows, render
-from jundeng.web.views import observation_history, scoped_observations, scoped_tasks
+from jundeng.web.pages_base import N_, SYNTHETIC_MARK, Column, Table, allowed, frame_rows, ledger_day, render
 
 router = APIRouter(include_in_schema=False)
-TASK_STATUSES = ("not_started", "in_progress", "completed", "overdue", "suspended")
-LIGHTS = ("red", "yellow", "green")
-
-
-def synthetic_reports(db: Database, task: str | None = None) -> bool:
-    """Return True when progress reports (of ``task``) come from the synthetic demo ledger."""
-    with db.session() as session:
-        return tasks_repo.has_reports_from(session, SYNTHETIC_MARK, task=task)
-
-
-def ledger_day(db: Database, asked: str | None) -> date:
-    """Return the date the ledger is assessed on: the one asked for, the demo's date for the synthetic demo
-    ledger (its reports stop there), else today."""
-    if asked:
-        try:
-            return date.fromisoformat(asked)
-        except ValueError as exc:
-            raise HTTPException(422, {"zh": "日期格式应为 YYYY-MM-DD", "en": "dates are YYYY-MM-DD"}) from exc
-    return DEMO_TODAY if synthetic_reports(db) else date.today()
-
-
-def _region_names(db: Database) -> dict[str, str]:
-    with db.session() as session:
-        return {r.code: r.name for r in regions_repo.regions(session)}
+TASK_STATUSES = tuple(s.value for s in TaskStatus)
+LIGHTS = (Light.RED.value, Light.YELLOW.value, Light.GREEN.value)
 
 
 TASK_COLUMNS = [
@@ -59,8 +40,7 @@ TASK_COLUMNS = [
 ]
 
 
-@router.get("/ledger")
-@allow(*SIGNED_IN)
+@router.get("/ledger", dependencies=[allow(*SIGNED_IN)])
 def ledger_page(
     request: Request,
     user: User,
@@ -70,32 +50,26 @@ def ledger_page(
     status: str | None = None,
     light: str | None = None,
     today: str | None = None,
+    as_of: str | None = None,
 ) -> Response:
     """The task ledger in scope, filtered by unit, district, status and light, as of a date."""
-    day = ledger_day(db, today)
-    ledger = scoped_tasks(db, user, day)
-    names = _region_names(db)
-    rows = frame_rows(ledger)
-    units = sorted({u for r in rows for u in [*r["lead_units"], *r["responsible_units"]]})
-    districts = sorted({d for r in rows for d in r["districts"] or []})
-    if unit:
-        rows = [r for r in rows if unit in [*r["lead_units"], *r["responsible_units"]]]
-    if district:
-        rows = [r for r in rows if district in (r["districts"] or [])]
-    if status:
-        rows = [r for r in rows if r["status"] == status]
-    if light:
-        rows = [r for r in rows if r["light"] == light]
+    day = ledger_day(request, as_of or today)
+    scoped = ledger_.ledger(db, today=day, principal=user)
+    everything = frame_rows(scoped)
+    units = sorted({u for r in everything for u in [*r["lead_units"], *r["responsible_units"]]})
+    districts = sorted({d for r in everything for d in r["districts"] or []})
+    names = regions_.names(db)
+    filters = {"unit": unit or "", "district": district or "", "status": status or "", "light": light or ""}
+    rows = frame_rows(ledger_.filter_ledger(scoped, unit=unit, district=district, status=status, light=light))
     counts = {lt: sum(1 for r in rows if r["light"] == lt) for lt in LIGHTS}
     table = Table("ledger", N_("任务台账"), TASK_COLUMNS, rows, empty=N_("没有符合条件的任务"))
-    filters = {"unit": unit or "", "district": district or "", "status": status or "", "light": light or ""}
     return render(
         request,
         user,
         "ledger.html",
         title=N_("任务台账"),
         tables=[table],
-        synthetic=synthetic_reports(db),
+        synthetic=ledger_.synthetic_reports(db),
         today=day,
         units=units,
         districts=[(d, names.get(d, d)) for d in districts],
@@ -107,10 +81,8 @@ def ledger_page(
 
 
 def _report_rows(db: Database, user: Principal, code: str, names: dict[str, str]) -> list[dict[str, Any]]:
-    with db.session() as session:
-        reports = tasks_repo.reports(session, task=code)
     rows = []
-    for r in reversed(reports):
+    for r in reversed(ledger_.task_reports(db, code)):
         if user.role == "district" and r.region and not user.sees_region(r.region):
             continue
         rows.append(
@@ -119,19 +91,19 @@ def _report_rows(db: Database, user: Principal, code: str, names: dict[str, str]
     return rows
 
 
-@router.get("/ledger/{code}")
-@allow(*SIGNED_IN)
-def task_page(request: Request, code: str, user: User, db: DB, today: str | None = None) -> Response:
+@router.get("/ledger/{code}", dependencies=[allow(*SIGNED_IN)])
+def task_page(
+    request: Request, code: str, user: User, db: DB, today: str | None = None, as_of: str | None = None
+) -> Response:
     """One task: its assessment, district shares, progress history and (for reporters) the report form."""
-    day = ledger_day(db, today)
-    ledger = scoped_tasks(db, user, day)
-    found = ledger[ledger["code"] == code]
+    day = ledger_day(request, as_of or today)
+    found = ledger_.ledger(db, today=day, principal=user)
+    found = found[found["code"] == code]
     if found.empty:
-        raise HTTPException(404)
+        raise NotFoundError(f"未知的任务代码 {code}", f"unknown task code: {code}")
     row = frame_rows(found)[0]
-    with db.session() as session:
-        task = next(t for t in tasks_repo.current_tasks(session) if t.code == code)
-    names = _region_names(db)
+    task = ledger_.current_task(db, code)
+    names = regions_.names(db)
     reports = _report_rows(db, user, code, names)
     latest: dict[str, dict[str, Any]] = {}
     for r in reversed(reports):  # oldest first, so the newest wins
@@ -184,7 +156,7 @@ def task_page(request: Request, code: str, user: User, db: DB, today: str | None
         "task.html",
         title=N_("任务"),
         tables=[share_table, report_table],
-        synthetic=synthetic_reports(db, code),
+        synthetic=ledger_.synthetic_reports(db, task=code),
         task=task,
         row=row,
         today=day,
@@ -212,9 +184,9 @@ DIMENSIONS = ("urban_rural", "hukou", "sex", "age_group")
 
 def _queue(db: Database, user: Principal, names: dict[str, str]) -> Table:
     if allowed(user, OFFICE):
-        frame = scoped_observations(db, user, status=ObservationStatus.SUBMITTED)
+        frame = scope.observations(db, user, status=ObservationStatus.SUBMITTED)
     else:
-        frame = scoped_observations(db, user)
+        frame = scope.observations(db, user)
         frame = frame[frame["status"].isin(["submitted", "rejected", "draft"])]
     rows = frame_rows(frame)
     for r in rows:
@@ -241,15 +213,14 @@ HISTORY_COLUMNS = [
 ]
 
 
-@router.get("/data")
-@allow(*WRITERS)
+@router.get("/data", dependencies=[allow(*WRITERS)])
 def data_page(request: Request, user: User, db: DB, history: int | None = None) -> Response:
     """Upload a data file, review submitted values (office), follow the revisions of one value."""
-    names = _region_names(db)
+    names = regions_.names(db)
     tables = [_queue(db, user, names)]
     subject = None
     if history is not None:
-        revisions = observation_history(history, user, db)
+        revisions = scope.history(db, user, obs_id=history)
         first = revisions[0]
         subject = {
             "indicator": first["indicator"],

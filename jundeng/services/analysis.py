@@ -1,0 +1,239 @@
+"""Gap analysis: the gap table of one indicator and period (the one answer the command line, the API and the
+pages share, built on :func:`jundeng.measure.report.gap_report`), its headline measures across a level,
+inequality over time, convergence, urban/rural gaps and the district map values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jundeng.domain.catalog import Indicator
+from jundeng.domain.principal import Principal
+from jundeng.errors import NotFoundError
+from jundeng.measure import MeasureError, beta_convergence, sigma_convergence
+from jundeng.measure.convergence import period_to_years
+from jundeng.measure.report import GapReport, gap_report
+from jundeng.services.facts import Facts, cached, lowest_level, totals
+from jundeng.services.scope import codes_in
+from jundeng.store import catalog_repo
+from jundeng.store.db import Database
+from jundeng.store.frames import indicator_frame, indicator_panel
+
+GROUPINGS = ("urban_rural", "district", "town", "zone")
+
+
+@dataclass(frozen=True, eq=False)
+class GapTable:
+    """The gap report of one indicator and period, with the values it was computed from."""
+
+    indicator: Indicator
+    period: str
+    level: str
+    values: pd.DataFrame  # one row per region: region, name, value, population and the groupings
+    weighted: bool  # False when some region lacks population (equal weights)
+    report: GapReport
+
+
+def gap_table(
+    db: Database,
+    *,
+    indicator: str,
+    period: str,
+    by: Sequence[str] = ("district",),
+    level: str | None = None,
+    statuses: Sequence[str] = ("approved",),
+    bootstrap: int = 0,
+    principal: Principal | None = None,
+) -> GapTable:
+    """Return the gap table of ``indicator`` in ``period``, population-weighted, grouped by each usable ``by``."""
+    with db.session() as session:
+        if principal is not None and indicator not in codes_in(session, principal):
+            raise NotFoundError(f"未知的指标代码 {indicator}", f"unknown indicator code: {indicator}")
+        found = [i for i in catalog_repo.indicators(session) if i.code == indicator]
+        if not found:
+            raise NotFoundError(f"未知的指标代码 {indicator}", f"unknown indicator code: {indicator}")
+        frame = indicator_frame(session, indicator=indicator, period=period, level=level, statuses=statuses)
+    frame = frame[frame["disaggregation"] == ""] if "disaggregation" in frame else frame
+    if principal is not None and principal.role == "district":
+        frame = frame[frame["region"].map(principal.sees_region).astype(bool)]
+    if frame.empty:
+        raise NotFoundError(f"{indicator} 在 {period} 没有数据", f"no data for {indicator} in {period}")
+    frame = frame.copy()
+    for column in ("district", "town"):  # show names, keep codes unique: 香洲区 (440402)
+        frame[column] = frame[f"{column}_name"].fillna("") + " (" + frame[column].fillna("") + ")"
+    usable = [b for b in by if b in frame.columns and frame[b].nunique() > 1]
+    weighted = bool(frame["population"].notna().all())
+    report = gap_report(
+        frame,
+        "value",
+        "population" if weighted else None,
+        usable,
+        direction=found[0].direction.value,
+        bootstrap_reps=bootstrap,
+    )
+    return GapTable(found[0], period, str(frame["level"].iloc[0]), frame, weighted, report)
+
+
+def spread(units: pd.DataFrame, group: str | None) -> dict[str, float | None]:
+    """Return Gini, Theil, CV, max/min and the between-group share of Theil T of one level's values,
+    read from :func:`gap_report` (None where a measure is undefined)."""
+    out: dict[str, float | None] = {"gini": None, "theil": None, "cv": None, "max_min": None, "between": None}
+    units = units[units["value"].notna()]
+    if len(units) < 2:
+        return out
+    pop = units["population"].to_numpy(dtype=np.float64)
+    weighted = bool(np.isfinite(pop).all() and (pop > 0).all())
+    by: list[str] = []
+    if group and group in units:
+        labels = units[group]
+        if labels.notna().all() and 1 < labels.nunique() < len(units):
+            by = [group]
+    try:
+        report = gap_report(units, "value", "population" if weighted else None, by, max_dagum_groups=0)
+    except MeasureError:
+        return out
+    summary = dict(zip(report.summary["measure"], report.summary["value"], strict=True))
+    for key, measure in (("gini", "gini"), ("theil", "theil"), ("cv", "cv"), ("max_min", "max_min_ratio")):
+        out[key] = float(summary[measure]) if measure in summary else None
+    if units["value"].min() <= 0:  # the pages show Theil T of positive values only
+        out["theil"] = None
+    if out["theil"] is not None and by and not report.decompositions.empty:
+        theil = report.decompositions[report.decompositions["index"] == "theil"]
+        out["between"] = float(theil["between_share"].iloc[0]) if len(theil) else None
+    return out
+
+
+def group_of(user: Principal) -> str:
+    """Return the grouping of the between/within decomposition: districts, or towns within a district."""
+    return "town" if user.role == "district" else "district"
+
+
+def gaps(facts: Facts, year: int, group: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Return the indicators (rates and levels, not counts) with the largest population-weighted Gini across
+    the lowest level, largest first."""
+    return cached((*facts.scope, "gaps", year, group, limit), lambda: _gaps(facts, year, group, limit))
+
+
+def _gaps(facts: Facts, year: int, group: str, limit: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for code, frame in totals(facts, year=year).groupby("indicator"):
+        ind = facts.indicators[str(code)]
+        units, level = lowest_level(frame)
+        if len(units) < 2 or ind.is_additive:  # counts grow with a region's size: not a gap
+            continue
+        rows.append(
+            {
+                "indicator": code,
+                "name": ind.name,
+                "name_en": ind.name_en,
+                "domain": ind.domain,
+                "level": level,
+                "units": len(units),
+                **spread(units, group),
+            }
+        )
+    rows.sort(key=lambda r: -(r["gini"] if r["gini"] is not None else -1.0))
+    return rows[:limit]
+
+
+def inequality(facts: Facts, code: str, group: str) -> list[dict[str, Any]]:
+    """Return, per year, the spread of ``code`` across the lowest level of the latest year, with decomposition."""
+    return cached((*facts.scope, "inequality", code, group), lambda: _inequality(facts, code, group))
+
+
+def _inequality(facts: Facts, code: str, group: str) -> list[dict[str, Any]]:
+    frame = totals(facts, indicator=code)
+    if frame.empty:
+        return []
+    _, level = lowest_level(frame[frame["year"] == frame["year"].max()])
+    rows = []
+    for period, part in frame.groupby("period"):
+        units = part[(part["level"] == level) & ~part["functional_zone"].fillna(False).astype(bool)]
+        if len(units) >= 2:
+            rows.append({"period": str(period), "level": level, "units": len(units), **spread(units, group)})
+    return rows
+
+
+def gini_trend(facts: Facts, gap_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return one series per domain: the Gini per year of the domain's most unequal indicator."""
+    seen: set[str] = set()
+    series = []
+    for row in gap_rows:
+        if row["domain"] in seen:
+            continue
+        seen.add(row["domain"])
+        points = {r["period"]: r["gini"] for r in inequality(facts, row["indicator"], "")}
+        if len(points) > 1:
+            series.append({"indicator": row["indicator"], "domain": row["domain"], "points": points})
+    return series[:6]
+
+
+def district_values(facts: Facts, year: int) -> dict[str, dict[str, float]]:
+    """Return indicator → {district name: value} for the district map (functional zones left out)."""
+    frame = totals(facts, year=year)
+    frame = frame[(frame["level"] == "district") & ~frame["functional_zone"].fillna(False).astype(bool)]
+    out: dict[str, dict[str, float]] = {}
+    for code, name, value in zip(frame["indicator"], frame["name"], frame["value"], strict=True):
+        out.setdefault(str(code), {})[str(name)] = float(value)
+    return out
+
+
+def urban_rural(facts: Facts, code: str) -> list[dict[str, Any]]:
+    """Return urban and rural values, their difference and ratio per region and period."""
+    obs = facts.observations
+    obs = obs[(obs["indicator"] == code) & obs["disaggregation"].isin(["urban_rural=urban", "urban_rural=rural"])]
+    if obs.empty:
+        return []
+    wide = obs.pivot_table(index=["region", "name", "period"], columns="disaggregation", values="value")
+    wide = wide.rename(columns={"urban_rural=urban": "urban", "urban_rural=rural": "rural"}).reset_index()
+    for column in ("urban", "rural"):
+        if column not in wide:
+            wide[column] = np.nan
+    wide["difference"] = wide["urban"] - wide["rural"]
+    wide["ratio"] = wide["urban"] / wide["rural"].where(wide["rural"] != 0)
+    return [{str(k): v for k, v in r.items()} for r in wide.sort_values(["region", "period"]).to_dict("records")]
+
+
+def convergence(
+    db: Database,
+    *,
+    indicator: str,
+    measure: str = "cv",
+    level: str | None = None,
+    statuses: Sequence[str] = ("approved",),
+) -> tuple[str, list[dict[str, object]]]:
+    """Return the level used and the σ-convergence rows per period with the trend, and β first → last."""
+    with db.session() as session:
+        panel = indicator_panel(session, indicator=indicator, level=level, statuses=statuses)
+    if panel.empty or panel["period"].nunique() < 2:
+        raise NotFoundError(f"{indicator} 至少需要两个期间的数据", "needs data for at least two periods")
+    return str(panel["level"].iloc[0]), convergence_rows(panel, measure)
+
+
+def convergence_rows(panel: pd.DataFrame, measure_name: str) -> list[dict[str, object]]:
+    """Return σ-convergence per period plus the trend, and β-convergence first → last period, as rows."""
+    weight = "population" if panel["population"].notna().all() else None
+    sigma = sigma_convergence(panel, "value", "period", weight=weight, measure=measure_name)
+    rows: list[dict[str, object]] = [
+        {"measure": f"σ {measure_name} {period_label(p)}", "value": d, "detail": f"{u} units"}
+        for p, d, u in sigma.table[["period", "dispersion", "units"]].itertuples(index=False)
+    ]
+    verdict = "收敛 converging" if sigma.converging else "未显著收敛 not significantly converging"
+    rows.append({"measure": "σ slope / yr", "value": sigma.slope, "detail": f"p = {sigma.p_value:.3g} · {verdict}"})
+    first, last = panel["period"].min(), panel["period"].max()
+    wide = panel.pivot_table(index="region", columns="period", values="value").dropna(subset=[first, last])
+    years = period_to_years(last) - period_to_years(first)
+    if len(wide) >= 3 and years > 0 and (wide[[first, last]] > 0).all().all():
+        beta = beta_convergence(wide[first], wide[last], years)
+        detail = f"{first}→{last}, p = {beta.p_value:.3g}, half-life {beta.half_life:.3g} yrs"
+        rows.append({"measure": "β", "value": beta.beta, "detail": detail})
+    return rows
+
+
+def period_label(years: float) -> str:
+    """Return a year as printed in tables (2017.0 → 2017)."""
+    return f"{years:g}"

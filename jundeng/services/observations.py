@@ -1,0 +1,327 @@
+"""Reported values: import observation and population files, review them, export them, write templates.
+
+An import checks every file first; if any has an error nothing is written (one transaction). Otherwise
+every changed value becomes a new revision (see :mod:`jundeng.store.observations_repo`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.periods import parse_period, previous_period
+from jundeng.domain.principal import Principal
+from jundeng.errors import ConflictError, HasProblems, JundengError, Problem
+from jundeng.io.observations import ValidationContext, validate_table
+from jundeng.io.tables import Table, read_table_file
+from jundeng.store import catalog_repo, export, observations_repo, regions_repo
+from jundeng.store.db import Database
+from jundeng.store.export import FORMATS, write_frames
+
+__all__ = [
+    "EXPORTS",
+    "FORMATS",
+    "ImportReport",
+    "catalog_yaml",
+    "decide",
+    "export_frames",
+    "import_files",
+    "import_population",
+    "review",
+    "selected",
+    "table",
+    "template",
+    "write_frames",
+]
+
+Progress = Callable[[str, int, int], None]
+EXPORTS = ("observations", "targets", "catalog", "regions")
+REVIEW_COLUMNS = ["id", "indicator", "region", "period", "disaggregation", "value", "status", "revision", "created_by"]
+
+
+@dataclass
+class ImportReport(HasProblems):
+    """What an import did: rows read, skipped, written and unchanged, and every problem found."""
+
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    skipped_empty: int = 0
+    written: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        """Return True when no error was found."""
+        return not self.errors
+
+
+def _context(session: Session, *, jump_ratio: float) -> ValidationContext:
+    """Return the context for checking observations against what the store holds."""
+    return ValidationContext(
+        indicators={i.code: i for i in catalog_repo.indicators(session)},
+        regions=regions_repo.region_codes(session),
+        dimensions=catalog_repo.dimensions(session),
+        plan_years=catalog_repo.plan_years(session),
+        jump_ratio=jump_ratio,
+    )
+
+
+def _previous_values(session: Session, tables: Sequence[Table]) -> pl.DataFrame:
+    """Return the current values of the periods just before those in ``tables``."""
+    indicators: set[str] = set()
+    periods: set[str] = set()
+    for table in tables:
+        header = [h.strip().lower() for h in table.header]
+        for alias in ("indicator", "指标代码"):
+            if alias in header:
+                indicators.update(r[header.index(alias)].strip() for r in table.rows)
+        for alias in ("period", "期间"):
+            if alias in header:
+                for text in {r[header.index(alias)] for r in table.rows}:
+                    try:
+                        periods.add(previous_period(parse_period(text)).text)
+                    except ValueError:
+                        continue
+    if not indicators or not periods:
+        return pl.DataFrame()
+    current = observations_repo.current_values(session, indicators=indicators, periods=periods)
+    return current.select(*observations_repo.KEY, "value")
+
+
+def import_files(
+    db: Database,
+    paths: Sequence[str | Path],
+    *,
+    user: str,
+    status: ObservationStatus = ObservationStatus.SUBMITTED,
+    source: str | None = None,
+    dry_run: bool = False,
+    jump_ratio: float = 0.5,
+    progress: Progress | None = None,
+    principal: Principal | None = None,
+) -> ImportReport:
+    """Check, then (unless ``dry_run`` or any error) store ``paths`` in one go; out-of-scope rows are errors."""
+    report = ImportReport(files=[str(p) for p in paths], dry_run=dry_run)
+    note = progress or (lambda _stage, _done, _total: None)
+    allowed = None
+    if principal is not None:
+        from jundeng.services.scope import indicator_codes
+
+        allowed = indicator_codes(db, principal)
+    with db.session() as session:
+        ctx = _context(session, jump_ratio=jump_ratio)
+        accepted: list[tuple[Path, str, pl.DataFrame]] = []
+        for n, raw_path in enumerate(paths):
+            path = Path(raw_path)
+            note(f"读取 reading {path.name}", n, len(paths))
+            tables, problems = read_table_file(path)
+            report.problems.extend(problems)
+            ctx.previous = _previous_values(session, tables)
+            for table in tables:
+                checked = validate_table(table, ctx)
+                report.rows_read += len(table.rows)
+                report.skipped_empty += checked.skipped_empty
+                report.problems.extend(checked.problems)
+                if checked.frame.height:
+                    accepted.append((path, table.name, checked.frame))
+        _duplicates_across_files(accepted, report)
+        if principal is not None and allowed is not None:
+            _outside_scope(accepted, principal, allowed, report)
+        report.problems.sort(key=lambda p: (p.file, p.row, p.column))
+        if report.errors or dry_run:
+            note("完成 done", len(paths), len(paths))
+            return report
+        for n, (path, _name, frame) in enumerate(accepted):
+            note(f"写入 writing {path.name}", n, len(accepted))
+            written = observations_repo.record(
+                session,
+                frame=frame.drop("_row"),
+                kind="observations",
+                filename=path.name,
+                sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                user=user,
+                status=status,
+                source=source,
+            )
+            report.written += written
+            report.unchanged += frame.height - written
+        note("完成 done", len(paths), len(paths))
+    return report
+
+
+def _duplicates_across_files(accepted: list[tuple[Path, str, pl.DataFrame]], report: ImportReport) -> None:
+    """Report a key given in two files (or two sheets) of the same import."""
+    if len(accepted) < 2:
+        return
+    seen: dict[tuple[str, ...], str] = {}
+    for _path, name, frame in accepted:
+        for row in frame.select(*observations_repo.KEY, "_row").iter_rows():
+            key = tuple(row[:4])
+            if key in seen:
+                zh, en = f"重复：与 {seen[key]} 中的键相同", f"duplicate key: also given in {seen[key]}"
+                report.problems.append(Problem(name, row[4], 1, zh, en))
+            else:
+                seen[key] = f"{name}:{row[4]}"
+
+
+def _outside_scope(
+    accepted: list[tuple[Path, str, pl.DataFrame]], principal: Principal, allowed: set[str], report: ImportReport
+) -> None:
+    """Report every row the principal may not write (indicator outside its scope, region outside its subtree)."""
+    for _path, name, frame in accepted:
+        for indicator, region, row in frame.select("indicator", "region", "_row").iter_rows():
+            if indicator not in allowed or not principal.sees_region(region):
+                report.problems.append(
+                    Problem(
+                        name,
+                        row,
+                        1,
+                        f"无权报送 {indicator} @ {region}（超出本单位范围）",
+                        f"not allowed to report {indicator} for {region} (outside your scope)",
+                    )
+                )
+
+
+def import_population(db: Database, path: str | Path, *, user: str, dry_run: bool = False) -> ImportReport:
+    """Validate a population file and (unless ``dry_run`` or any error) upsert it in one transaction."""
+    from jundeng.io.population import validate_population
+
+    report = ImportReport(files=[str(path)], dry_run=dry_run)
+    tables, problems = read_table_file(path)
+    report.problems.extend(problems)
+    with db.session() as session:
+        known = regions_repo.region_codes(session)
+        rows = []
+        for table in tables:
+            found, issues = validate_population(table, known)
+            report.rows_read += len(table.rows)
+            report.problems.extend(issues)
+            rows.extend(found)
+        if report.errors or dry_run:
+            return report
+        report.written = regions_repo.load_population(session, rows=rows, user=user, source=Path(path).name)
+    return report
+
+
+def selected(
+    db: Database,
+    *,
+    status: ObservationStatus = ObservationStatus.SUBMITTED,
+    indicators: Sequence[str] = (),
+    periods: Sequence[str] = (),
+    regions: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Return the current values with ``status`` matching the filters (an empty filter matches all)."""
+    with db.session() as session:
+        frame = observations_repo.observations(
+            session, indicators=indicators or None, periods=periods or None, statuses=[status.value]
+        )
+    if regions:
+        frame = frame.filter(frame["region"].is_in(list(regions)))
+    return list(frame.select(REVIEW_COLUMNS).iter_rows(named=True))
+
+
+def decide(
+    db: Database,
+    *,
+    status: ObservationStatus,
+    user: str,
+    comment: str | None = None,
+    indicators: Sequence[str] = (),
+    periods: Sequence[str] = (),
+    regions: Sequence[str] = (),
+) -> int:
+    """Approve or reject the submitted values matching the filters (audited); return how many changed."""
+    rows = selected(db, indicators=indicators, periods=periods, regions=regions)
+    with db.session() as session:
+        ids = [int(r["id"]) for r in rows]
+        return observations_repo.set_status(session, ids=ids, status=status, user=user, comment=comment)
+
+
+def review(
+    db: Database, principal: Principal, *, obs_id: int, status: ObservationStatus, comment: str | None = None
+) -> None:
+    """Approve or reject one submitted value in the principal's scope; refuse a rejection without a reason."""
+    from jundeng.services.scope import revision
+
+    if status is ObservationStatus.REJECTED and not comment:
+        raise JundengError("退回须说明原因", "a reason is required")
+    revision(db, principal, obs_id=obs_id)  # NotFoundError when absent or out of scope
+    with db.session() as session:
+        changed = observations_repo.set_status(
+            session, ids=[obs_id], status=status, user=principal.username, comment=comment
+        )
+    if not changed:
+        raise ConflictError("该值不在待审核状态", "the value is not awaiting review")
+
+
+def export_frames(
+    db: Database, *, what: str, with_meta: bool = False, history: bool = False
+) -> dict[str, pl.DataFrame]:
+    """Return the tables of an export: observations (import layout), targets, regions or the catalogue."""
+    if what not in EXPORTS:
+        raise JundengError(f"未知的导出对象 {what!r}", f"unknown export {what!r}: {', '.join(EXPORTS)}")
+    with db.session() as session:
+        if what == "observations":
+            return {what: export.observations_frame(session, with_meta=with_meta or history, history=history)}
+        if what == "targets":
+            return {what: export.targets_frame(session)}
+        if what == "regions":
+            return {what: export.regions_frame(session)}
+        return export.catalog_frames(session)
+
+
+def table(
+    db: Database,
+    *,
+    indicators: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    history: bool = False,
+) -> pl.DataFrame:
+    """Return current observations (or every revision) with metadata, one column per disaggregation dimension."""
+    with db.session() as session:
+        return export.observations_frame(
+            session, with_meta=True, indicators=indicators, periods=periods, statuses=statuses, history=history
+        )
+
+
+def catalog_yaml(db: Database) -> str:
+    """Return the stored catalogue as YAML in the catalogue file format (re-loadable)."""
+    with db.session() as session:
+        return export.catalog_yaml(session)
+
+
+def template(
+    db: Database,
+    *,
+    out: str | Path,
+    period: str,
+    level: str = "district",
+    under: str | None = None,
+    domains: Sequence[str] = (),
+    indicators: Sequence[str] = (),
+) -> dict[str, int]:
+    """Write the Excel template to fill in (one sheet per domain); return the rows to fill per sheet."""
+    from jundeng.io.template import write_template
+
+    with db.session() as session:
+        catalog = catalog_repo.read_catalog(session)
+        regions = regions_repo.regions(session, level=level, under=under)
+    chosen = [
+        i
+        for i in catalog.indicators
+        if (not domains or i.domain in domains) and (not indicators or i.code in indicators)
+    ]
+    if not chosen or not regions:
+        raise JundengError("没有匹配的指标或区划", "no matching indicators or regions")
+    return write_template(out, indicators=chosen, domains=catalog.domains, regions=regions, period=period)

@@ -1,0 +1,85 @@
+"""Access scope: what a principal may see — indicators, current values, one revision and its history.
+
+Out of scope reads the same as absent: a revision another district drafted raises :class:`NotFoundError`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.principal import Principal
+from jundeng.errors import NotFoundError
+from jundeng.io.records import plain
+from jundeng.store import catalog_repo, observations_repo, users_repo
+from jundeng.store.db import Database
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def codes_in(session: Session, principal: Principal) -> set[str]:
+    """Return the indicator codes in scope within an open session (see :func:`indicator_codes`)."""
+    if principal.role == "public":
+        return users_repo.published(session)
+    return {i.code for i in catalog_repo.indicators(session) if principal.sees_domain(i.domain)}
+
+
+def indicator_codes(db: Database, principal: Principal) -> set[str]:
+    """Return the indicator codes in scope: published ones for the public, own domains for departments."""
+    with db.session() as session:
+        return codes_in(session, principal)
+
+
+def observations(
+    db: Database,
+    user: Principal,
+    *,
+    indicator: str | None = None,
+    period: str | None = None,
+    region: str | None = None,
+    status: ObservationStatus | None = None,
+) -> pd.DataFrame:
+    """Return current values in the principal's scope (approved only for the public and viewers)."""
+    from jundeng.store.export import observations_frame
+
+    with db.session() as session:
+        allowed = codes_in(session, user)
+        wanted = [c for c in ([indicator] if indicator else sorted(allowed)) if c in allowed]
+        statuses = ["approved"] if user.approved_only else ([status.value] if status else None)
+        frame = observations_frame(
+            session, with_meta=True, indicators=wanted, periods=[period] if period else None, statuses=statuses
+        ).to_pandas()
+    if region:
+        frame = frame[frame["region"] == region]
+    if user.role == "district":
+        frame = frame[frame["region"].map(user.sees_region)]
+    return frame
+
+
+def revision(db: Database, user: Principal, *, obs_id: int) -> dict[str, Any]:
+    """Return a stored revision in scope (JSON-ready); raise NotFoundError when absent or out of scope."""
+    with db.session() as session:
+        row = observations_repo.revision(session, obs_id=obs_id)
+        visible = (
+            row is not None
+            and row["indicator"] in codes_in(session, user)
+            and user.sees_region(str(row["region"]))
+            and not (user.approved_only and row["status"] != "approved")
+        )
+    if row is None or not visible:
+        raise NotFoundError(f"没有编号为 {obs_id} 的数值", f"no value {obs_id}")
+    return {str(k): plain(v) for k, v in row.items()}
+
+
+def history(db: Database, user: Principal, *, obs_id: int) -> list[dict[str, Any]]:
+    """Return every revision of the value that revision ``obs_id`` belongs to (NotFoundError out of scope)."""
+    row = revision(db, user, obs_id=obs_id)
+    with db.session() as session:
+        frame = observations_repo.observations(
+            session, indicators=[row["indicator"]], periods=[row["period"]], history=True
+        )
+    same = frame.filter((frame["region"] == row["region"]) & (frame["disaggregation"] == row["disaggregation"]))
+    return [{k: plain(v) for k, v in r.items()} for r in same.to_dicts()]

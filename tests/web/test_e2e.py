@@ -1,0 +1,153 @@
+"""In a real browser (Debian's Chromium driven by Playwright) against the app served by uvicorn: a district
+reports a value (first with an error, shown located in the page), the office approves it, the value shows in
+the indicator chart, the district map renders, and the pages switch to English."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from jundeng.services.demo_accounts import DEMO_PASSWORD
+from jundeng.web.app import STATIC, create_app, limiter
+from tests.conftest import Templates, fresh_database
+
+CHROMIUM = Path("/usr/bin/chromium")
+ECHARTS = STATIC / "vendor" / "echarts.min.js"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium (make browser)"
+    ),
+    pytest.mark.skipif(
+        not ECHARTS.exists(), reason="ECharts is not installed in jundeng/web/static/vendor (make assets)"
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(site_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a fresh copy of the demo site, served by uvicorn in a thread on 127.0.0.1."""
+    db, drop = fresh_database("sqlite", site_templates, tmp_path_factory.mktemp("e2e"))
+    app = create_app(db.url, secret_key="e2e-test")
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    limiter.reset()
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.db.dispose()
+    drop()
+
+
+def sign_in(page: Any, base: str, username: str, then: str) -> None:
+    page.goto(f"{base}/login?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{base}{then}")
+
+
+def upload(page: Any, name: str, content: str) -> None:
+    page.set_input_files("#upload-file", files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode()}])
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-form[data-done]")
+
+
+def series_values(page: Any, element_id: str) -> list[Any]:
+    """Return every data point of the ECharts instance on the element (numbers, or [name, value] pairs)."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        """id => {
+            const chart = echarts.getInstanceByDom(document.getElementById(id));
+            return chart.getOption().series.flatMap(s => s.data.map(d => (d && d.value !== undefined) ? d.value : d));
+        }""",
+        element_id,
+    )
+
+
+def test_report_review_chart_map_and_language(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.set_default_timeout(15_000)
+
+            # 斗门区 reports a value: a typo is shown located (file:row:column), nothing is written
+            sign_in(page, server, "doumen", "/data")
+            upload(page, "e2e.csv", "indicator,region,period,value\nSOC_DIBAO_STANDARD,440403,2017,七百\n")
+            located = page.inner_text("#upload-errors li")
+            assert located.startswith("e2e.csv:2:4: "), located
+            assert page.get_attribute("#upload-form", "data-done") == "errors"
+            upload(page, "e2e.csv", "indicator,region,period,value\nSOC_DIBAO_STANDARD,440403,2017,712.5\n")
+            assert page.get_attribute("#upload-form", "data-done") == "ok"
+            assert page.locator("#upload-errors li").count() == 0
+            page.reload()
+            assert "712.5" in page.inner_text("#table-pending")
+
+            # the office approves it in the review queue (the button posts with the CSRF header)
+            page.goto(f"{server}/logout")
+            sign_in(page, server, "office", "/data")
+            row = page.locator("#table-review tr", has_text="712.5")
+            with page.expect_navigation():
+                row.locator("button", has_text="通过").click()
+            assert page.locator("#table-review tr", has_text="712.5").count() == 0
+
+            # the approved value is in the indicator's chart
+            page.goto(f"{server}/indicators/SOC_DIBAO_STANDARD")
+            page.wait_for_function("() => echarts.getInstanceByDom(document.getElementById('indicator-trend'))")
+            assert 712.5 in series_values(page, "indicator-trend")
+
+            # the district map is drawn on the real boundaries, with the districts' values
+            page.goto(f"{server}/")
+            page.wait_for_selector("#district-map[data-ready=true]")
+            option = page.evaluate(
+                "() => echarts.getInstanceByDom(document.getElementById('district-map')).getOption().series[0]"
+            )
+            assert option["type"] == "map" and option["map"] == "zhuhai"
+            assert {d["name"] for d in option["data"]} == {"香洲区", "斗门区", "金湾区"}
+            page.select_option("#map-indicator", "SOC_DIBAO_STANDARD")
+            assert 712.5 in series_values(page, "district-map")
+            assert page.locator("#synthetic-banner").is_visible()
+
+            # English, remembered for the next page
+            page.click("#lang-switch")
+            page.wait_for_url(f"{server}/?lang=en")
+            assert page.inner_text("h1") == "Overview"
+            page.goto(f"{server}/ledger")
+            assert page.inner_text("h1") == "Task ledger"
+            assert "Sign out" in page.inner_text("header")
+        finally:
+            browser.close()
+    assert errors == []
