@@ -1,26 +1,28 @@
-"""The one conversion of tables and values to JSON-ready Python (used by the API, the pages and the CLI)."""
+"""The one conversion of tables and values to JSON-ready Python (used by the API, the pages, the CLI, bulletins)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 
 def plain(value: Any) -> Any:
-    """Return ``value`` as plain JSON-ready Python: numpy scalars as Python, dates as ISO text, NaN as None."""
-    if hasattr(value, "item") and type(value).__module__ == "numpy":
+    """Return ``value`` as JSON-ready Python: numpy scalars and arrays as Python, dates as ISO text,
+    NaN/inf/NA/NaT as None, mappings and sequences converted item by item."""
+    if type(value).__module__ == "numpy":
         value = value.tolist() if getattr(value, "ndim", 0) else value.item()
-    if value is not None and type(value).__name__ in ("NaTType", "NAType"):
+    if value is None or type(value).__name__ in ("NaTType", "NAType"):
         return None
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date):  # datetime is a date too
         return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
     return value
 
 

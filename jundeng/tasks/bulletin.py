@@ -19,7 +19,6 @@ once, whatever its number of units.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from jundeng.domain.tasks import Light, ProgressReport, ReviewStatus, Task, TaskStatus
+from jundeng.io.records import plain, records
 from jundeng.tasks.ledger import _units, assess
 from jundeng.tasks.rules import LedgerError, LightThresholds
 
@@ -58,25 +58,10 @@ class Bulletin:
             "period_end": self.period_end.isoformat(),
             "today": self.today.isoformat(),
             "totals": {k: int(v) for k, v in self.totals.items()},
-            "by_unit": [{k: _plain(v) for k, v in r.items()} for r in self.by_unit.to_dict(orient="records")],
-            "behind": [{k: _plain(v) for k, v in r.items()} for r in self.behind],
-            "overdue": [{k: _plain(v) for k, v in r.items()} for r in self.overdue],
+            "by_unit": records(self.by_unit),
+            "behind": [plain(r) for r in self.behind],
+            "overdue": [plain(r) for r in self.overdue],
         }
-
-
-def _plain(value: Any) -> Any:
-    """Return a JSON-ready copy of a cell: ISO date, None for NaN/NA, Python int/float."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _class(status: str, light: str) -> str:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import numpy as np
 import pandas as pd
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,6 +26,7 @@ from markupsafe import Markup
 
 from jundeng.domain.attainment import AttainmentStatus
 from jundeng.domain.tasks import Light, ReviewStatus, TaskStatus
+from jundeng.io.records import plain
 from jundeng.services import ledger
 from jundeng.services.ledger import SYNTHETIC_MARK as SYNTHETIC_MARK
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal
@@ -84,23 +83,6 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/admin/catalog", N_("目录管理"), OFFICE),
     ("/admin/users", N_("用户管理"), ("admin",)),
 ]
-
-
-def plain(value: Any) -> Any:
-    """Return ``value`` with NaN/NA as None, numpy scalars as Python and dates as ISO text (JSON-ready)."""
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 def number(value: Any, digits: int = 4) -> str:
