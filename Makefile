@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_measure.py
 	$(BIN)/python benchmarks/bench_appraise.py
+	$(BIN)/python benchmarks/bench_cli.py
 
 serve: install
 	$(BIN)/jundeng serve

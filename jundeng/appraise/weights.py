@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from jundeng.measure._inputs import FloatArray, MeasureError
+from jundeng.measure._inputs import FloatArray, MeasureError, require_finite
 
 BoolArray = NDArray[np.bool_]
 
@@ -37,13 +37,7 @@ def _as_matrix(matrix: ArrayLike, min_rows: int = 2) -> FloatArray:
         raise MeasureError(
             f"至少需要 {min_rows} 个地区，实有 {x.shape[0]} 个", f"needs at least {min_rows} regions, got {x.shape[0]}"
         )
-    bad = ~np.isfinite(x)
-    if bad.any():
-        raise MeasureError(
-            f"评价矩阵有 {int(bad.sum())} 个缺失或无穷值，请先剔除或插补",
-            f"the matrix holds {int(bad.sum())} missing or infinite values; drop or impute them first",
-        )
-    return x
+    return require_finite(x)
 
 
 def _as_directions(directions: Sequence[int] | ArrayLike, n: int) -> FloatArray:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from jundeng.cli.common import console, emit, errors, open_db, settings
+from jundeng.cli.common import FORMAT_CSV, console, emit, errors, open_db, settings
 
 if TYPE_CHECKING:
     from jundeng.services.appraisal import Appraisal
@@ -69,7 +69,7 @@ def appraise_command(
     reproduce_run: int | None = typer.Option(None, "--reproduce", help="按保存的方法与数据复算 / recompute a run"),
     no_uncertainty: bool = typer.Option(False, "--no-uncertainty", help="不做蒙特卡洛 / skip Monte Carlo"),
     save: bool = typer.Option(True, "--save/--no-save", help="保存结果 / store the run"),
-    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+    fmt: str = FORMAT_CSV,
 ) -> None:
     """Appraise the districts of a year: composite index, rank intervals, targets, gaps and obstacles."""
     from jundeng.appraise.method import read_method
@@ -103,7 +103,7 @@ def attainment_command(
     year: int = typer.Option(..., help="评估年度 / year"),
     by: str | None = typer.Option(None, help="汇总 / roll up by: domain | region | lead_unit"),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
-    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+    fmt: str = FORMAT_CSV,
 ) -> None:
     """Check every target: achieved / on track / off track / worsening / no data, or roll them up."""
     from jundeng.appraise.attainment import COLUMNS as ATTAINMENT_COLUMNS

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from jundeng.cli.common import console, emit, errors, open_db, print_problems, settings
+from jundeng.cli.common import FORMAT, console, emit, emit_models, errors, open_db, print_problems, settings
 
 BUILTIN_NAMES = ("national-13th-fyp", "zhuhai")
 
@@ -31,20 +31,20 @@ def load(
 def list_(
     ctx: typer.Context,
     domain: str | None = typer.Option(None, help="只列此领域 / only this domain"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = FORMAT,
 ) -> None:
     """List indicators (指标列表)."""
     from jundeng.services import catalog
 
-    rows = [i.model_dump(mode="json") for i in catalog.indicators(open_db(ctx), domain=domain)]
-    emit(rows, fmt, ["code", "name", "domain", "unit", "direction", "kind"], "指标 Indicators")
+    indicators = catalog.indicators(open_db(ctx), domain=domain)
+    emit_models(indicators, fmt, ["code", "name", "domain", "unit", "direction", "kind"], "指标 Indicators")
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
     code: str,
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = FORMAT,
 ) -> None:
     """Show one indicator with its targets (指标详情)."""
     from jundeng.services import catalog
@@ -81,13 +81,13 @@ def regions_list(
     ctx: typer.Context,
     level: str | None = typer.Option(None, help="city | district | town | village"),
     under: str | None = typer.Option(None, help="只列此区划及其下级 / only this subtree"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = FORMAT,
 ) -> None:
     """List regions (区划列表)."""
     from jundeng.services import regions
 
-    rows = [r.model_dump(mode="json") for r in regions.regions(open_db(ctx), level=level, under=under)]
-    emit(rows, fmt, ["code", "name", "level", "parent", "urban_rural", "functional_zone"], "区划 Regions")
+    found = regions.regions(open_db(ctx), level=level, under=under)
+    emit_models(found, fmt, ["code", "name", "level", "parent", "urban_rural", "functional_zone"], "区划 Regions")
 
 
 @population_app.command("import")

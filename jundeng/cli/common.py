@@ -15,12 +15,16 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from jundeng.errors import Problem
     from jundeng.store.db import Database
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
 MAX_SHOWN = 200
+FORMAT = typer.Option("table", "--format", help="table | json")
+FORMAT_CSV = typer.Option("table", "--format", help="table | json | csv")
 
 
 class Status(StrEnum):
@@ -103,3 +107,8 @@ def emit(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], title
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
     console.print(table)
+
+
+def emit_models(models: Iterable[BaseModel], fmt: str, columns: Sequence[str], title: str | None = None) -> None:
+    """Print pydantic models (dumped as JSON values) as a rich table or as JSON."""
+    emit([m.model_dump(mode="json") for m in models], fmt, columns, title)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from jundeng.cli.common import console, emit, errors, open_db, print_problems, settings
+from jundeng.cli.common import FORMAT_CSV, console, emit, errors, open_db, print_problems, settings
 
 if TYPE_CHECKING:
     from jundeng.extract import Candidate
@@ -57,7 +57,7 @@ def extract(
     files: list[Path] = typer.Argument(
         ..., help="政策文件，或 review / policy documents (.txt .html .docx .pdf), or review"
     ),
-    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+    fmt: str = FORMAT_CSV,
     stage: bool = typer.Option(False, "--stage", help="暂存候选待审核 / store the candidates for review"),
     accept: int | None = typer.Option(None, "--accept", help="review: 接受候选编号 / accept candidate ID"),
     reject: int | None = typer.Option(None, "--reject", help="review: 拒绝候选编号 / reject candidate ID"),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import console, emit, errors, open_db
+from jundeng.cli.common import FORMAT, FORMAT_CSV, console, emit, errors, open_db
 
 if TYPE_CHECKING:
     from jundeng.measure.report import GapReport
@@ -75,7 +75,7 @@ def measure(
     floor: float | None = typer.Option(None, help="底线标准 / floor standard"),
     bootstrap: int = typer.Option(0, help="自助法重复次数 / bootstrap replications (0 = none)"),
     seed: int = typer.Option(0, help="随机种子 / seed"),
-    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+    fmt: str = FORMAT_CSV,
 ) -> None:
     """Measure the gaps in a data file (any table with a value column)."""
     from jundeng.io.frames import read_frame
@@ -103,7 +103,7 @@ def gaps(
     level: str | None = typer.Option(None, help="区划层级 / region level (default: lowest with data)"),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
     bootstrap: int = typer.Option(0, help="自助法重复次数 / bootstrap replications"),
-    fmt: str = typer.Option("table", "--format", help="table | json | csv"),
+    fmt: str = FORMAT_CSV,
 ) -> None:
     """Measure the gaps of one indicator in one period from the database, weighted by resident population."""
     from jundeng.services.analysis import gap_table
@@ -127,7 +127,7 @@ def trend(
     measure_name: str = typer.Option("cv", "--measure", help="cv | gini | theil | sd_log"),
     level: str | None = typer.Option(None, help="区划层级 / region level"),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = FORMAT,
 ) -> None:
     """σ-convergence (dispersion per period and its trend) and β-convergence of one indicator."""
     from jundeng.services.analysis import convergence

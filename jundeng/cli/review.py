@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli.common import Status, console, emit, open_db, settings
+from jundeng.cli.common import FORMAT, Status, console, emit, open_db, settings
 
 app = typer.Typer(help="审核报送数据 / review reported values (submitted → approved | rejected).")
 COLUMNS = ["id", "indicator", "region", "period", "disaggregation", "value", "status", "revision", "created_by"]
@@ -17,7 +17,7 @@ def list_(
     indicator: list[str] = typer.Option([], help="指标代码 / indicator (repeatable)"),
     period: list[str] = typer.Option([], help="期间 / period (repeatable)"),
     region: list[str] = typer.Option([], help="区划代码 / region (repeatable)"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = FORMAT,
 ) -> None:
     """List the current values with a status (default: awaiting review)."""
     from jundeng.domain.observations import ObservationStatus

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from jundeng.cli.common import console, emit, errors, open_db, print_problems, settings
+from jundeng.cli.common import FORMAT, console, emit, emit_models, errors, open_db, print_problems, settings
 
 app = typer.Typer(help="任务台账与督办 / task ledger and supervision.")
 LIST_COLUMNS = ["code", "title", "lead_units", "deadline", "status", "light", "percent", "expected"]
@@ -67,7 +67,7 @@ def list_(
     status: str | None = typer.Option(None, help="not_started | in_progress | completed | overdue | suspended"),
     light: str | None = typer.Option(None, help="red | yellow | green"),
     today: str | None = TODAY,
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = FORMAT,
 ) -> None:
     """List the ledger with status and traffic light, filtered."""
     from jundeng.io.records import records
@@ -174,13 +174,13 @@ def respond(
 def notices(
     ctx: typer.Context,
     task: str | None = typer.Option(None, help="任务代码 / task code"),
-    fmt: str = typer.Option("table", "--format", help="table | json"),
+    fmt: str = FORMAT,
 ) -> None:
     """List supervision notices and their responses."""
     from jundeng.services import ledger
 
-    rows = [n.model_dump(mode="json") for n in ledger.notice_list(open_db(ctx), task=task)]
-    emit(rows, fmt, ["task", "unit", "request", "issued_by", "due", "response"], "督办 Notices")
+    found = ledger.notice_list(open_db(ctx), task=task)
+    emit_models(found, fmt, ["task", "unit", "request", "issued_by", "due", "response"], "督办 Notices")
 
 
 @app.command("bulletin")

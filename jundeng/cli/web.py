@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jundeng.cli.common import console, emit, open_db, settings
+from jundeng.cli.common import FORMAT, console, emit, open_db, settings
 
 users_app = typer.Typer(help="账户与角色 / accounts and roles.")
 
@@ -59,7 +59,7 @@ def add(
 
 
 @users_app.command("list")
-def list_(ctx: typer.Context, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
+def list_(ctx: typer.Context, fmt: str = FORMAT) -> None:
     """List accounts."""
     from jundeng.services import users
 

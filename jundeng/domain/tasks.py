@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jundeng.domain.labels import Labelled
 from jundeng.errors import JundengError
 
 
@@ -14,25 +14,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class _Labelled(StrEnum):
-    """A code with the Chinese and English words people read (the pages' wording)."""
-
-    @property
-    def label_zh(self) -> str:
-        """Return the Chinese label."""
-        return _LABELS[self.value][0]
-
-    @property
-    def label_en(self) -> str:
-        """Return the English label."""
-        return _LABELS[self.value][1]
-
-    def label(self, lang: str) -> str:
-        """Return the label in ``lang`` (``en``, else Chinese)."""
-        return self.label_en if lang == "en" else self.label_zh
-
-
-class TaskStatus(_Labelled):
+class TaskStatus(Labelled):
     """Where a task stands."""
 
     NOT_STARTED = "not_started"
@@ -42,7 +24,7 @@ class TaskStatus(_Labelled):
     SUSPENDED = "suspended"
 
 
-class Light(_Labelled):
+class Light(Labelled):
     """Supervision traffic light (红黄绿灯)."""
 
     GREEN = "green"
@@ -50,27 +32,12 @@ class Light(_Labelled):
     RED = "red"
 
 
-class ReviewStatus(_Labelled):
+class ReviewStatus(Labelled):
     """Review of a progress report by the office."""
 
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
     RETURNED = "returned"
-
-
-_LABELS = {
-    "not_started": ("未开始", "Not started"),
-    "in_progress": ("推进中", "In progress"),
-    "completed": ("已完成", "Completed"),
-    "overdue": ("已逾期", "Overdue"),
-    "suspended": ("已暂停", "Suspended"),
-    "green": ("绿灯", "Green"),
-    "yellow": ("黄灯", "Yellow"),
-    "red": ("红灯", "Red"),
-    "submitted": ("待审核", "Submitted"),
-    "accepted": ("已采纳", "Accepted"),
-    "returned": ("已退回", "Returned"),
-}
 
 
 class Milestone(_Model):

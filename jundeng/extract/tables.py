@@ -32,6 +32,17 @@ CELL_COMPARATORS = {
 VALUE_CELL_RE = re.compile(r"[≥≤<>=约]*\s*[\d.,]+\s*\S{0,8}")
 YEAR_CELL_RE = re.compile(r"(?:19|20)\d{2}\s*年")
 UNIT_IN_NAME_RE = re.compile(rf"[(]\s*({UNIT})\s*[)]\s*$")
+# A header cell's words → the column it names (first match wins; target and baseline columns are found before).
+HEADER_FIELDS = [
+    (re.compile(r"牵头"), "lead"),
+    (re.compile(r"责任|配合|协办"), "responsible"),
+    (re.compile(r"单位"), "unit"),
+    (re.compile(r"时限|完成时间|时间节点"), "deadline"),
+    (re.compile(r"属性|性质"), "attribute"),
+    (re.compile(r"任务|内容|措施"), "task"),
+    (re.compile(r"指标|项目|名称"), "indicator"),
+    (re.compile(r"领域|类别"), "domain"),
+]
 CellExtractor = Callable[[Sentence, tuple[str, ...], tuple[str, ...], int | None], list[Candidate]]
 
 
@@ -88,22 +99,10 @@ class TableReader:
                 header.values.append((column, "target", None))
             elif re.search(r"现状|基期|基数|现值|基准", text):
                 header.values.append((column, "baseline", None))
-            elif re.search(r"牵头", text):
-                header.lead = column
-            elif re.search(r"责任|配合|协办", text):
-                header.responsible = column
-            elif re.search(r"单位", text):
-                header.unit = column
-            elif re.search(r"时限|完成时间|时间节点", text):
-                header.deadline = column
-            elif re.search(r"属性|性质", text):
-                header.attribute = column
-            elif re.search(r"任务|内容|措施", text):
-                header.task = column
-            elif re.search(r"指标|项目|名称", text):
-                header.indicator = column
-            elif re.search(r"领域|类别", text):
-                header.domain = column
+            else:
+                field_name = next((name for pattern, name in HEADER_FIELDS if pattern.search(text)), None)
+                if field_name is not None:
+                    setattr(header, field_name, column)
         latest = max((y for _, _, y in years), default=None)
         for column, text, found_year in years:
             planned = bool(re.search(r"目标|规划|预期", text)) or (found_year == latest and len(years) > 1)

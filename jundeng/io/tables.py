@@ -214,25 +214,26 @@ def read_workbook(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
     return tables, problems
 
 
+def table_kind(path: Path) -> tuple[str, list[Problem]]:
+    """Return ``"workbook"`` (XLSX/XLSM/XLS) or ``"csv"`` (CSV/TXT) for a file, else ``""`` and the problem."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        return "", [Problem(path.name, 0, 0, "文件不存在", "no such file")]
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return "workbook", []
+    if suffix in (".csv", ".txt"):
+        return "csv", []
+    zh, en = f"不支持的文件类型 {suffix}", f"unsupported file type {suffix}: use CSV, XLSX or XLS"
+    return "", [Problem(path.name, 0, 0, zh, en)]
+
+
 def read_table_file(path: str | Path) -> tuple[list[Table], list[Problem]]:
     """Return the tables of a CSV, XLSX or XLS file and the structural problems found in it."""
     path = Path(path)
     name = path.name
-    suffix = path.suffix.lower()
-    if not path.exists():
-        return [], [Problem(name, 0, 0, "文件不存在", "no such file")]
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return read_workbook(path, name)
-    if suffix not in (".csv", ".txt"):
-        return [], [
-            Problem(
-                name,
-                0,
-                0,
-                f"不支持的文件类型 {suffix}",
-                f"unsupported file type {suffix}: use CSV, XLSX or XLS",
-            )
-        ]
+    kind, problems = table_kind(path)
+    if kind != "csv":
+        return read_workbook(path, name) if kind == "workbook" else ([], problems)
     data = path.read_bytes()
     if not data.strip():
         return [], [Problem(name, 1, 1, "文件为空", "the file is empty")]

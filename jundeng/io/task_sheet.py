@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from jundeng.domain.tasks import Light, Task, TaskStatus
 from jundeng.errors import Problem
-from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, csv_records, decode_bytes, open_workbook
+from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, csv_records, decode_bytes, open_workbook, table_kind
 from jundeng.io.task_fields import (
     BARE_CN_NUMBER,
     CLEAN_NUMBER,
@@ -332,17 +332,10 @@ def read_task_sheet(
     """
     path = Path(path)
     name = path.name
-    suffix = path.suffix.lower()
-    if not path.exists():
-        return [], [Problem(name, 0, 0, "文件不存在", "no such file")]
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        grids, problems = _read_workbook(path, name)
-    elif suffix in (".csv", ".txt"):
-        grids, problems = _read_csv(path, name)
-    else:
-        return [], [
-            Problem(name, 0, 0, f"不支持的文件类型 {suffix}", f"unsupported file type {suffix}: use XLSX, XLS or CSV")
-        ]
+    kind, problems = table_kind(path)
+    if not kind:
+        return [], problems
+    grids, problems = _read_workbook(path, name) if kind == "workbook" else _read_csv(path, name)
     ctx = _Context(year, plan, name, problems)
     for grid in grids:
         _parse_grid(grid, ctx)

@@ -30,11 +30,17 @@ def as_values(values: ArrayLike) -> FloatArray:
     x = np.asarray(values, dtype=np.float64).ravel()
     if x.size == 0:
         raise MeasureError("没有数据", "no values")
+    return require_finite(x)
+
+
+def require_finite(x: FloatArray) -> FloatArray:
+    """Return ``x`` when every entry is finite; else raise MeasureError saying how many and where."""
     bad = ~np.isfinite(x)
     if bad.any():
+        where = _positions(bad.reshape(-1))
         raise MeasureError(
-            f"有 {int(bad.sum())} 个缺失或无穷值（位置 {_positions(bad)}），请先剔除或插补",
-            f"{int(bad.sum())} missing or infinite values (at {_positions(bad)}); drop or impute them first",
+            f"有 {int(bad.sum())} 个缺失或无穷值（位置 {where}），请先剔除或插补",
+            f"{int(bad.sum())} missing or infinite values (at {where}); drop or impute them first",
         )
     return x
 

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
 
 from jundeng.domain.principal import Principal
-from jundeng.domain.users import User
 from jundeng.store import regions_repo, users_repo
 from jundeng.store.db import Database
 
-
-def authenticate(db: Database, *, username: str, password: str) -> User | None:
-    """Return the active account whose password matches, else None."""
-    with db.session() as session:
-        return users_repo.authenticate(session, username=username, password=password)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def end_sessions(db: Database, *, username: str) -> None:
-    """Revoke every session of ``username`` (cookies issued before stop working)."""
-    with db.session() as session:
-        users_repo.end_sessions(session, username=username)
+def _in_transaction(repo_function: Callable[Concatenate[Session, P], T]) -> Callable[Concatenate[Database, P], T]:
+    """Return ``repo_function`` taking a database instead of a session, run in a transaction of its own."""
+
+    @wraps(repo_function)
+    def run(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with db.session() as session:
+            return repo_function(session, *args, **kwargs)
+
+    return run
+
+
+# The account functions of the store, each in its own transaction (same keyword arguments, same refusals).
+authenticate = _in_transaction(users_repo.authenticate)
+end_sessions = _in_transaction(users_repo.end_sessions)
+users = _in_transaction(users_repo.users)
+get = _in_transaction(users_repo.get_user)
+create = _in_transaction(users_repo.create_user)
 
 
 def principal(db: Database, *, username: str, epoch: int) -> Principal | None:
@@ -40,42 +53,3 @@ def principal(db: Database, *, username: str, epoch: int) -> Principal | None:
         domains=tuple(user.domains),
         regions=subtree,
     )
-
-
-def users(db: Database, *, role: str | None = None) -> list[User]:
-    """Return the accounts (optionally of one role) ordered by name."""
-    with db.session() as session:
-        return users_repo.users(session, role=role)
-
-
-def get(db: Database, *, username: str) -> User | None:
-    """Return the account ``username`` or None."""
-    with db.session() as session:
-        return users_repo.get_user(session, username=username)
-
-
-def create(
-    db: Database,
-    *,
-    username: str,
-    password: str,
-    role: str,
-    display_name: str | None = None,
-    region: str | None = None,
-    unit: str | None = None,
-    domains: Sequence[str] = (),
-    by: str,
-) -> User:
-    """Create an account (argon2 hash, audited); refuse a bad role, a short password or a taken name."""
-    with db.session() as session:
-        return users_repo.create_user(
-            session,
-            username=username,
-            password=password,
-            role=role,
-            display_name=display_name,
-            region=region,
-            unit=unit,
-            domains=domains,
-            by=by,
-        )

@@ -6,9 +6,11 @@ state before and after, so that an edit never silently replaces what was there.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,8 @@ from jundeng.store.models import (
     TargetRow,
     UnitRow,
 )
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -153,12 +157,16 @@ def known_codes(session: Session) -> dict[str, set[str]]:
     }
 
 
-def _source(document: str | None, clause: str | None) -> SourceRef | None:
-    return SourceRef(document=document, clause=clause) if document else None
-
-
 def _fields(row: Base, exclude: set[str]) -> dict[str, Any]:
     return {k: v for k, v in _plain(row).items() if k not in exclude and v is not None}
+
+
+def _sourced(
+    model: type[M], row: IndicatorRow | TargetRow | ServiceItemRow, *, exclude: Set[str] = frozenset(), **extra: Any
+) -> M:
+    """Build ``model`` from a row's set columns, its source document and clause becoming one SourceRef."""
+    source = SourceRef(document=row.source_document, clause=row.source_clause) if row.source_document else None
+    return model(**_fields(row, {"source_document", "source_clause", *exclude}), **extra, source=source)
 
 
 def indicators(session: Session, *, domain: str | None = None) -> list[Indicator]:
@@ -166,14 +174,7 @@ def indicators(session: Session, *, domain: str | None = None) -> list[Indicator
     query = select(IndicatorRow).order_by(IndicatorRow.code)
     if domain is not None:
         query = query.where(IndicatorRow.domain == domain)
-    rows = session.execute(query).scalars()
-    return [
-        Indicator(
-            **_fields(r, {"source_document", "source_clause", "plan"}),
-            source=_source(r.source_document, r.source_clause),
-        )
-        for r in rows
-    ]
+    return [_sourced(Indicator, r, exclude={"plan"}) for r in session.execute(query).scalars()]
 
 
 def targets(session: Session, *, indicator: str | None = None) -> list[Target]:
@@ -181,14 +182,7 @@ def targets(session: Session, *, indicator: str | None = None) -> list[Target]:
     query = select(TargetRow).order_by(TargetRow.indicator, TargetRow.region, TargetRow.year)
     if indicator is not None:
         query = query.where(TargetRow.indicator == indicator)
-    rows = session.execute(query).scalars()
-    return [
-        Target(
-            **_fields(r, {"source_document", "source_clause"}),
-            source=_source(r.source_document, r.source_clause),
-        )
-        for r in rows
-    ]
+    return [_sourced(Target, r) for r in session.execute(query).scalars()]
 
 
 def dimensions(session: Session) -> dict[str, Dimension]:
@@ -216,8 +210,7 @@ def read_catalog(session: Session) -> Catalog:
             if r.amount is not None
             else None
         )
-        fields = _fields(r, {"amount", "amount_unit", "amount_per", "source_document", "source_clause"})
-        items.append(ServiceItem(**fields, amount=amount, source=_source(r.source_document, r.source_clause)))
+        items.append(_sourced(ServiceItem, r, exclude={"amount", "amount_unit", "amount_per"}, amount=amount))
     return Catalog(
         plan=Plan(**_plain(plans[0])) if len(plans) == 1 else None,
         dimensions=[Dimension(**_plain(r)) for r in session.execute(select(DimensionRow).order_by("code")).scalars()],

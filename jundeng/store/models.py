@@ -42,6 +42,19 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
 
 
+class SerialKey:
+    """An integer surrogate key the database numbers, placed first among the columns."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
+
+
+class Authored:
+    """Who wrote the row and when, placed last among the columns."""
+
+    created_by: Mapped[str] = mapped_column(String(128), sort_order=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, sort_order=1)
+
+
 class PlanRow(Base):
     __tablename__ = "plans"
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -107,10 +120,9 @@ class IndicatorRow(Base):
     plan: Mapped[str | None] = mapped_column(ForeignKey("plans.code"))
 
 
-class TargetRow(Base):
+class TargetRow(SerialKey, Base):
     __tablename__ = "targets"
     __table_args__ = (UniqueConstraint("indicator", "region", "year", name="uq_targets_key"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     indicator: Mapped[str] = mapped_column(ForeignKey("indicators.code"))
     region: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     year: Mapped[int] = mapped_column(Integer)
@@ -154,18 +166,15 @@ class PopulationRow(Base):
     source: Mapped[str | None] = mapped_column(Text)
 
 
-class ImportBatchRow(Base):
+class ImportBatchRow(SerialKey, Authored, Base):
     __tablename__ = "import_batches"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(32))
     filename: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer)
-    created_by: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class ObservationRow(Base):
+class ObservationRow(Authored, Base):
     """One revision of one value. Rows are only ever inserted; a correction is a higher revision."""
 
     __tablename__ = "observations"
@@ -189,15 +198,12 @@ class ObservationRow(Base):
     # The import batch that wrote the row. Not a foreign key on purpose: batches are created in the same
     # transaction and never deleted, and the per-row check cost a quarter of PostgreSQL's bulk-load time.
     batch: Mapped[int | None] = mapped_column(Integer)
-    created_by: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class AuditRow(Base):
+class AuditRow(SerialKey, Base):
     """Who changed what and when, with the state before and after (catalogue edits, status changes)."""
 
     __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     user: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(32))
@@ -207,11 +213,10 @@ class AuditRow(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class AppraisalRunRow(Base):
+class AppraisalRunRow(SerialKey, Authored, Base):
     """One appraisal: the method (YAML and version), the data watermark, who ran it, and its results."""
 
     __tablename__ = "appraisal_runs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     year: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(16))
     method_name: Mapped[str] = mapped_column(Text)
@@ -220,29 +225,23 @@ class AppraisalRunRow(Base):
     data_watermark: Mapped[int] = mapped_column(BigInteger)
     statuses: Mapped[list[str]] = mapped_column(JSON)
     results: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_by: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class TaskRow(Base):
+class TaskRow(SerialKey, Authored, Base):
     """One revision of a ledger task (the whole Task as JSON); an edit is a new revision."""
 
     __tablename__ = "tasks"
     __table_args__ = (UniqueConstraint("code", "revision", name="uq_tasks_key"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     code: Mapped[str] = mapped_column(String(64), index=True)
     revision: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     batch: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
-    created_by: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class ProgressReportRow(Base):
+class ProgressReportRow(SerialKey, Authored, Base):
     """A progress report on a task (append-only; the review is audited)."""
 
     __tablename__ = "progress_reports"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     task: Mapped[str] = mapped_column(String(64), index=True)
     reporter: Mapped[str] = mapped_column(Text)
     region: Mapped[str | None] = mapped_column(String(32))
@@ -253,29 +252,23 @@ class ProgressReportRow(Base):
     review: Mapped[str] = mapped_column(String(16))
     review_comment: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class AttachmentRow(Base):
+class AttachmentRow(SerialKey, Authored, Base):
     """An evidence file attached to a progress report."""
 
     __tablename__ = "attachments"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     report: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"), index=True)
     filename: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_by: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class NoticeRow(Base):
+class NoticeRow(SerialKey, Base):
     """A supervision notice (督办) to a unit about a task, and its response."""
 
     __tablename__ = "notices"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     task: Mapped[str] = mapped_column(String(64), index=True)
     unit: Mapped[str] = mapped_column(Text)
     request: Mapped[str] = mapped_column(Text)
@@ -314,11 +307,10 @@ class PublicationRow(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class CandidateRow(Base):
+class CandidateRow(SerialKey, Authored, Base):
     """A candidate proposed by the policy-document extractor, staged for review with its source span."""
 
     __tablename__ = "extract_candidates"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -330,5 +322,3 @@ class CandidateRow(Base):
     result: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(128))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -22,7 +22,22 @@ from jundeng.web import pages_admin, pages_analysis, pages_work
 from jundeng.web.auth import EVERYONE, Principal, allow
 from jundeng.web.deps import DB, User
 from jundeng.web.i18n import language
-from jundeng.web.pages_base import LABELS, N_, Column, Table, choose, frame_rows, ledger_day, render
+from jundeng.web.pages_base import (
+    INDICATOR,
+    INDICATOR_COLUMNS,
+    INEQUALITY_COLUMNS,
+    LABELS,
+    N_,
+    Column,
+    Table,
+    choose,
+    frame_rows,
+    indicator_row,
+    ledger_day,
+    name_in,
+    pick,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages_analysis.router)
@@ -57,8 +72,7 @@ def _attainment_table(facts: facts_.Facts, user: Principal, year: int, lang: str
     counts = facts_.attainment_by_domain(facts_.attained(facts, year, region))
     rows = frame_rows(counts)
     for row in rows:
-        domain = facts.domains.get(row["domain"])
-        row["domain_name"] = choose(lang, domain.name, domain.name_en) if domain else row["domain"]
+        row["domain_name"] = name_in(lang, facts.domains.get(row["domain"]), row["domain"])
     columns = [Column("domain_name", N_("领域")), Column("targets", N_("目标数"), "int")]
     columns += [Column(s.value, LABELS[s.value], "int") for s in AttainmentStatus]
     columns.append(Column("attainment_rate", N_("达成率"), "pct"))
@@ -66,26 +80,16 @@ def _attainment_table(facts: facts_.Facts, user: Principal, year: int, lang: str
 
 
 def _gap_table(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> Table:
-    rows = []
-    for g in gaps:
-        domain = facts.domains.get(g["domain"])
-        rows.append(
-            g
-            | {
-                "label": choose(lang, g["name"], g["name_en"]),
-                "domain_name": choose(lang, domain.name, domain.name_en) if domain else g["domain"],
-            }
-        )
-    columns = [
-        Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
-        Column("label", N_("指标名称")),
-        Column("domain_name", N_("领域")),
-        Column("level", N_("比较层级"), "enum"),
-        Column("units", N_("单位数"), "int"),
-        Column("gini", N_("基尼系数"), "num"),
-        Column("max_min", N_("最大最小比"), "num"),
-        Column("between", N_("区间差距占比"), "pct"),
+    rows = [
+        g
+        | {
+            "label": choose(lang, g["name"], g["name_en"]),
+            "domain_name": name_in(lang, facts.domains.get(g["domain"]), g["domain"]),
+        }
+        for g in gaps
     ]
+    columns = [INDICATOR, Column("label", N_("指标名称")), Column("domain_name", N_("领域"))]
+    columns += pick(INEQUALITY_COLUMNS, "level", "units", "gini", "max_min", "between")
     return Table("gaps", N_("差距最大的指标"), columns, rows)
 
 
@@ -95,13 +99,9 @@ def _trend(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> tuple[
     rows = []
     for s in series:
         ind, domain = facts.indicators[s["indicator"]], facts.domains.get(s["domain"])
-        label = (
-            (choose(lang, domain.name, domain.name_en) if domain else s["domain"])
-            + " · "
-            + choose(lang, ind.name, ind.name_en)
-        )
+        label = name_in(lang, domain, s["domain"]) + " · " + choose(lang, ind.name, ind.name_en)
         rows.append({"indicator": ind.code, "label": label, **s["points"]})
-    columns = [Column("indicator", N_("指标代码"), link="/indicators/{indicator}"), Column("label", N_("领域与指标"))]
+    columns = [INDICATOR, Column("label", N_("领域与指标"))]
     columns += [Column(p, p, "num") for p in periods]
     chart = {
         "tooltip": {"trigger": "axis"},
@@ -180,26 +180,9 @@ def indicators(request: Request, user: User, db: DB) -> Response:
     """The indicators in scope, by domain."""
     lang = language(request)
     facts = facts_.load(db, user)
-    rows = []
-    for ind in sorted(facts.indicators.values(), key=lambda i: (i.domain, i.code)):
-        domain = facts.domains.get(ind.domain)
-        rows.append(
-            {
-                "code": ind.code,
-                "name": choose(lang, ind.name, ind.name_en),
-                "unit": ind.unit,
-                "domain": choose(lang, domain.name, domain.name_en) if domain else ind.domain,
-                "direction": ind.direction.value,
-                "kind": ind.kind.value,
-            }
-        )
-    columns = [
-        Column("code", N_("指标代码"), link="/indicators/{code}"),
-        Column("name", N_("指标名称")),
-        Column("domain", N_("领域")),
-        Column("unit", N_("计量单位")),
-        Column("direction", N_("方向"), "enum"),
-        Column("kind", N_("属性"), "enum"),
+    rows = [
+        indicator_row(ind, name_in(lang, facts.domains.get(ind.domain), ind.domain), lang)
+        for ind in sorted(facts.indicators.values(), key=lambda i: (i.domain, i.code))
     ]
-    table = Table("indicators", N_("指标体系"), columns, rows, empty=N_("尚无公开的指标"))
+    table = Table("indicators", N_("指标体系"), INDICATOR_COLUMNS, rows, empty=N_("尚无公开的指标"))
     return render(request, user, "list.html", title=N_("指标"), tables=[table])

@@ -12,7 +12,7 @@ from jundeng.services import users as users_service
 from jundeng.web.auth import OFFICE, ROLES, allow
 from jundeng.web.deps import DB, User
 from jundeng.web.i18n import language
-from jundeng.web.pages_base import N_, Column, Table, choose, render
+from jundeng.web.pages_base import INDICATOR, INDICATOR_COLUMNS, N_, Column, Table, choose, indicator_row, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,13 +33,8 @@ def catalog_page(request: Request, user: User, db: DB) -> Response:
             "url": f"/api/v1/publications/{i.code}?on={str(not on).lower()}",
         }
         indicators.append(
-            {
-                "code": i.code,
-                "name": choose(lang, i.name, i.name_en),
-                "domain": domains.get(i.domain, i.domain),
-                "unit": i.unit,
-                "direction": i.direction.value,
-                "kind": i.kind.value,
+            indicator_row(i, domains.get(i.domain, i.domain), lang)
+            | {
                 "definition": i.definition,
                 "source": i.source.document if i.source else None,
                 "published": on,
@@ -60,12 +55,7 @@ def catalog_page(request: Request, user: User, db: DB) -> Response:
             "indicators",
             N_("指标"),
             [
-                Column("code", N_("指标代码"), link="/indicators/{code}"),
-                Column("name", N_("指标名称")),
-                Column("domain", N_("领域")),
-                Column("unit", N_("计量单位")),
-                Column("direction", N_("方向"), "enum"),
-                Column("kind", N_("属性"), "enum"),
+                *INDICATOR_COLUMNS,
                 Column("definition", N_("定义")),
                 Column("source", N_("来源文件")),
                 Column("published", N_("已公开")),
@@ -77,7 +67,7 @@ def catalog_page(request: Request, user: User, db: DB) -> Response:
             "targets",
             N_("目标"),
             [
-                Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+                INDICATOR,
                 Column("region_name", N_("区划")),
                 Column("year", N_("目标年份")),
                 Column("comparator", N_("比较")),

@@ -17,7 +17,22 @@ from jundeng.services import facts as facts_
 from jundeng.web.auth import EVERYONE, SIGNED_IN, Principal, allow
 from jundeng.web.deps import DB, User
 from jundeng.web.i18n import language
-from jundeng.web.pages_base import APPRAISAL_ROLES, N_, Column, Table, choose, frame_rows, ledger_day, render
+from jundeng.web.pages_base import (
+    APPRAISAL_ROLES,
+    INDICATOR,
+    INEQUALITY_COLUMNS,
+    N_,
+    REGION,
+    TASK_COLUMNS,
+    Column,
+    Table,
+    choose,
+    frame_rows,
+    ledger_day,
+    name_in,
+    pick,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,23 +85,13 @@ def _trend_chart(facts: facts_.Facts, ind: Indicator, frame: pd.DataFrame) -> tu
         "yAxis": {"type": "value", "name": ind.unit, "scale": True},
         "series": series,
     }
-    columns = [Column("region", N_("区划代码"), link="/regions/{region}"), Column("name", N_("区划"))]
-    columns += [Column(p, p, "num") for p in periods]
+    columns = [REGION, Column("name", N_("区划")), *(Column(p, p, "num") for p in periods)]
     return Table("values", N_("各区数值"), columns, rows), chart
 
 
 def _inequality(facts: facts_.Facts, code: str, user: Principal) -> tuple[Table, dict[str, Any] | None]:
     rows = analysis.inequality(facts, code, analysis.group_of(user))
-    columns = [
-        Column("period", N_("期间")),
-        Column("level", N_("比较层级"), "enum"),
-        Column("units", N_("单位数"), "int"),
-        Column("gini", N_("基尼系数"), "num"),
-        Column("theil", N_("泰尔指数"), "num"),
-        Column("cv", N_("变异系数"), "num"),
-        Column("max_min", N_("最大最小比"), "num"),
-        Column("between", N_("区间差距占比"), "pct"),
-    ]
+    columns = [Column("period", N_("期间")), *INEQUALITY_COLUMNS]
     table = Table("inequality", N_("不均等程度及其分解"), columns, rows, empty=N_("比较单位不足两个"))
     if not rows:
         return table, None
@@ -169,14 +174,14 @@ def indicator_page(request: Request, code: str, user: User, db: DB) -> Response:
         charts=True,
         ind=ind,
         name=choose(lang, ind.name, ind.name_en),
-        domain=choose(lang, domain.name, domain.name_en) if domain else ind.domain,
+        domain=name_in(lang, domain, ind.domain),
         trend=trend,
         spread_chart=spread_chart,
     )
 
 
 ATTAINMENT_COLUMNS = [
-    Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+    INDICATOR,
     Column("label", N_("指标名称")),
     Column("target_year", N_("目标年份")),
     Column("target", N_("目标值"), "num"),
@@ -209,8 +214,7 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
         attained = facts_.attained(facts, year, cascade)
         targets = [r for r in frame_rows(attained) if r["indicator"] in facts.indicators and r["region"] == code]
         for r in [*targets, *(card["gaps"] if card else [])]:
-            ind = facts.indicators.get(r["indicator"])
-            r["label"] = choose(lang, ind.name, ind.name_en) if ind else r["indicator"]
+            r["label"] = name_in(lang, facts.indicators.get(r["indicator"]), r["indicator"])
         gaps = [g for g in (card["gaps"] if card else []) if g["indicator"] in facts.indicators]
     achieved = [r for r in targets if r["status"] == AttainmentStatus.ACHIEVED]
     missed = [r for r in targets if r["status"] != AttainmentStatus.ACHIEVED]
@@ -221,25 +225,14 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
         Table(
             "gaps",
             N_("与最好区的差距"),
-            [
-                Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
-                Column("label", N_("指标名称")),
-                Column("gap", N_("相对差距"), "pct"),
-            ],
+            [INDICATOR, Column("label", N_("指标名称")), Column("gap", N_("相对差距"), "pct")],
             gaps,
             empty=N_("没有落后于最好区的指标"),
         ),
         Table(
             "tasks",
             N_("分解到本区的任务"),
-            [
-                Column("code", N_("任务编号"), link="/ledger/{code}"),
-                Column("title", N_("任务内容")),
-                Column("deadline", N_("完成时限")),
-                Column("status", N_("状态"), "enum"),
-                Column("light", N_("灯号"), "light"),
-                Column("percent", N_("完成进度（%）"), "num"),
-            ],
+            pick(TASK_COLUMNS, "code", "title", "deadline", "status", "light", "percent"),
             tasks,
         ),
     ]
@@ -280,7 +273,7 @@ def appraisal_page(request: Request, user: User, db: DB, year: int | None = None
         r["interval"] = f"{r['rank_p05']:g}–{r['rank_p95']:g}" if r.get("rank_p05") is not None else None
     columns = [
         Column("rank", N_("排名"), "int"),
-        Column("region", N_("区划代码"), link="/regions/{region}"),
+        REGION,
         Column("name", N_("区划")),
         Column("score", N_("综合得分"), "num"),
         Column("interval", N_("排名区间（90%）")),

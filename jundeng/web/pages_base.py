@@ -1,5 +1,5 @@
-"""What every page shares: the Jinja environment, tables (rendered and downloaded as CSV/XLSX), labels,
-the language switch and the synthetic-data banner.
+"""What every page shares: the Jinja environment, tables (rendered and downloaded as CSV/XLSX), the columns
+several pages show, labels, the language switch and the synthetic-data banner.
 
 Chinese is the source text: templates call ``_("中文")``; Python marks its msgids with :func:`N_` so that the
 test of the English catalogue finds them. A table is data plus typed columns; the same object renders as
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 import pandas as pd
@@ -25,6 +25,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from jundeng.domain.attainment import AttainmentStatus
+from jundeng.domain.catalog import Indicator
 from jundeng.domain.tasks import Light, ReviewStatus, TaskStatus
 from jundeng.io.records import plain
 from jundeng.services import ledger
@@ -178,6 +179,71 @@ class Table:
                 out.append(value)
             rows.append(out)
         return header, rows
+
+
+# Columns that several pages show with the same meaning
+INDICATOR = Column("indicator", N_("指标代码"), link="/indicators/{indicator}")
+REGION = Column("region", N_("区划代码"), link="/regions/{region}")
+INDICATOR_COLUMNS = [
+    Column("code", N_("指标代码"), link="/indicators/{code}"),
+    Column("name", N_("指标名称")),
+    Column("domain", N_("领域")),
+    Column("unit", N_("计量单位")),
+    Column("direction", N_("方向"), "enum"),
+    Column("kind", N_("属性"), "enum"),
+]
+INEQUALITY_COLUMNS = [
+    Column("level", N_("比较层级"), "enum"),
+    Column("units", N_("单位数"), "int"),
+    Column("gini", N_("基尼系数"), "num"),
+    Column("theil", N_("泰尔指数"), "num"),
+    Column("cv", N_("变异系数"), "num"),
+    Column("max_min", N_("最大最小比"), "num"),
+    Column("between", N_("区间差距占比"), "pct"),
+]
+TASK_COLUMNS = [
+    Column("code", N_("任务编号"), link="/ledger/{code}"),
+    Column("title", N_("任务内容")),
+    Column("lead_units", N_("牵头单位"), "list"),
+    Column("responsible_units", N_("责任单位"), "list"),
+    Column("deadline", N_("完成时限")),
+    Column("status", N_("状态"), "enum"),
+    Column("light", N_("灯号"), "light"),
+    Column("percent", N_("完成进度（%）"), "num"),
+    Column("expected", N_("序时进度（%）"), "num"),
+    Column("days_left", N_("剩余天数"), "int"),
+]
+
+
+def pick(columns: Sequence[Column], *keys: str) -> list[Column]:
+    """Return the columns with the given keys, in the order of ``columns``."""
+    return [c for c in columns if c.key in keys]
+
+
+class Named(Protocol):
+    """Anything with a Chinese name and perhaps an English one (a domain, an indicator)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str | None: ...
+
+
+def name_in(lang: str, item: Named | None, fallback: str) -> str:
+    """Return the item's name in the page's language, or ``fallback`` when there is no item."""
+    return fallback if item is None else choose(lang, item.name, item.name_en)
+
+
+def indicator_row(ind: Indicator, domain: str, lang: str) -> dict[str, Any]:
+    """Return the cells of :data:`INDICATOR_COLUMNS` for one indicator (``domain``: its domain's name)."""
+    return {
+        "code": ind.code,
+        "name": choose(lang, ind.name, ind.name_en),
+        "domain": domain,
+        "unit": ind.unit,
+        "direction": ind.direction.value,
+        "kind": ind.kind.value,
+    }
 
 
 def frame_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:

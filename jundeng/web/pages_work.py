@@ -19,25 +19,23 @@ from jundeng.services import scope
 from jundeng.store.db import Database
 from jundeng.web.auth import OFFICE, SIGNED_IN, WRITERS, allow
 from jundeng.web.deps import DB, User
-from jundeng.web.pages_base import N_, SYNTHETIC_MARK, Column, Table, allowed, frame_rows, ledger_day, render
+from jundeng.web.pages_base import (
+    INDICATOR,
+    N_,
+    REGION,
+    SYNTHETIC_MARK,
+    TASK_COLUMNS,
+    Column,
+    Table,
+    allowed,
+    frame_rows,
+    ledger_day,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 TASK_STATUSES = tuple(s.value for s in TaskStatus)
 LIGHTS = (Light.RED.value, Light.YELLOW.value, Light.GREEN.value)
-
-
-TASK_COLUMNS = [
-    Column("code", N_("任务编号"), link="/ledger/{code}"),
-    Column("title", N_("任务内容")),
-    Column("lead_units", N_("牵头单位"), "list"),
-    Column("responsible_units", N_("责任单位"), "list"),
-    Column("deadline", N_("完成时限")),
-    Column("status", N_("状态"), "enum"),
-    Column("light", N_("灯号"), "light"),
-    Column("percent", N_("完成进度（%）"), "num"),
-    Column("expected", N_("序时进度（%）"), "num"),
-    Column("days_left", N_("剩余天数"), "int"),
-]
 
 
 @router.get("/ledger", dependencies=[allow(*SIGNED_IN)])
@@ -124,7 +122,7 @@ def task_page(
         "shares",
         N_("任务分解"),
         [
-            Column("region", N_("区划代码"), link="/regions/{region}"),
+            REGION,
             Column("name", N_("区划")),
             Column("target_value", N_("分解目标"), "num"),
             Column("value", N_("最新报告值"), "num"),
@@ -168,7 +166,7 @@ def task_page(
 
 QUEUE_COLUMNS = [
     Column("id", N_("编号"), link="/data?history={id}"),
-    Column("indicator", N_("指标代码"), link="/indicators/{indicator}"),
+    INDICATOR,
     Column("region", N_("区划代码")),
     Column("region_name", N_("区划")),
     Column("period", N_("期间")),

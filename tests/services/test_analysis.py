@@ -1,0 +1,92 @@
+"""The one gap table: the same numbers as gap_report by hand, in the principal's scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.principal import Principal
+from jundeng.errors import NotFoundError
+from jundeng.measure.report import gap_report
+from jundeng.services import analysis, regions
+from jundeng.services.observations import import_files, import_population
+from jundeng.store.db import Database
+
+TOWNS = {  # town: (beds per 1000, resident population)
+    "440402001": (4.1, 52_000.0),
+    "440402002": (5.0, 61_000.0),
+    "440402003": (6.2, 38_000.0),
+    "440403100": (3.2, 45_000.0),
+    "440403103": (2.5, 30_000.0),
+    "440403105": (2.9, 27_000.0),
+    "440404100": (3.8, 70_000.0),
+    "440404101": (2.2, 25_000.0),
+}
+
+
+@pytest.fixture
+def data(db: Database, tmp_path: Path) -> Database:
+    values = tmp_path / "beds.csv"
+    values.write_text(
+        "indicator,region,period,value\n" + "".join(f"BEDS,{t},2016,{v}\n" for t, (v, _) in TOWNS.items()),
+        encoding="utf-8",
+    )
+    pop = tmp_path / "pop.csv"
+    pop.write_text("region,year,resident\n" + "".join(f"{t},2016,{p}\n" for t, (_, p) in TOWNS.items()), "utf-8")
+    assert import_files(db, [values], user="clerk", status=ObservationStatus.APPROVED).written == 8
+    assert import_population(db, pop, user="clerk").written == 8
+    return db
+
+
+def by_hand(towns: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "value": [v for v, _ in towns.values()],
+            "pop": [p for _, p in towns.values()],
+            "district": [t[:6] for t in towns],
+        }
+    )
+
+
+def test_gap_table_matches_gap_report_by_hand(data: Database) -> None:
+    table = analysis.gap_table(data, indicator="BEDS", period="2016", by=("district",))
+    expected = gap_report(by_hand(TOWNS), "value", "pop", ["district"], direction="higher")
+    assert table.level == "town" and table.weighted
+    assert set(table.values["region"]) == set(TOWNS)
+    got = table.report.summary.set_index("measure")["value"]
+    want = expected.summary.set_index("measure")["value"]
+    assert list(got.index) == list(want.index)
+    np.testing.assert_allclose(got.to_numpy(dtype=float), want.to_numpy(dtype=float), rtol=1e-9)
+    got_parts, want_parts = (d.select_dtypes("number") for d in (table.report.decompositions, expected.decompositions))
+    assert not want_parts.empty
+    np.testing.assert_allclose(got_parts.to_numpy(dtype=float), want_parts.to_numpy(dtype=float), rtol=1e-9)
+    assert len(table.report.groups) == 3
+
+
+def test_unknown_indicator_or_period_is_not_found(data: Database) -> None:
+    with pytest.raises(NotFoundError):
+        analysis.gap_table(data, indicator="NOPE", period="2016")
+    with pytest.raises(NotFoundError):
+        analysis.gap_table(data, indicator="BEDS", period="2015")
+    education = Principal(username="edu", display_name="教育局", role="department", domains=("edu",))
+    with pytest.raises(NotFoundError):
+        analysis.gap_table(data, indicator="BEDS", period="2016", principal=education)
+
+
+def test_a_district_table_covers_only_its_towns(data: Database) -> None:
+    doumen = Principal(
+        username="dm", display_name="斗门区", role="district", region="440403",
+        regions=regions.subtree(data, root="440403"),
+    )  # fmt: skip
+    table = analysis.gap_table(data, indicator="BEDS", period="2016", by=("town",), principal=doumen)
+    own = {t: v for t, v in TOWNS.items() if t.startswith("440403")}
+    assert set(table.values["region"]) == set(own)
+    assert table.report.units == 3
+    expected = gap_report(by_hand(own), "value", "pop", [], direction="higher")
+    got = table.report.summary.set_index("measure")["value"]
+    want = expected.summary.set_index("measure")["value"]
+    np.testing.assert_allclose(got.to_numpy(dtype=float), want.reindex(got.index).to_numpy(dtype=float), rtol=1e-9)
