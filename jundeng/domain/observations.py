@@ -37,6 +37,29 @@ class Observation(BaseModel):
     created_at: datetime | None = None
 
 
+class Revision(BaseModel):
+    """One stored revision as the database holds it (its id, the disaggregation as its text key, the batch)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    indicator: str
+    region: str
+    period: str
+    year: int
+    disaggregation: str = ""
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str | None = None
+    status: ObservationStatus
+    source: str | None = None
+    revision: int
+    batch: int | None = None
+    created_by: str | None = None
+    created_at: datetime | None = None
+
+
 def disaggregation_key(values: dict[str, str]) -> str:
     """Return the canonical text key of a disaggregation, e.g. ``sex=female;urban_rural=rural`` ('' = total)."""
     return ";".join(f"{k}={v}" for k, v in sorted(values.items()) if v not in (None, ""))

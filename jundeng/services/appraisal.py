@@ -212,7 +212,7 @@ def appraise_files(
 def run(db: Database, run_id: int) -> AppraisalRun:
     """Return the stored appraisal run ``run_id``; raise NotFoundError when there is none."""
     with db.session() as session:
-        found = appraisal_repo.get_run(session, run_id)
+        found = appraisal_repo.get_run(session, run_id=run_id)
     if found is None:
         raise NotFoundError(f"没有编号为 {run_id} 的考评", f"no appraisal run {run_id}")
     return found

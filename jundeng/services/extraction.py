@@ -49,7 +49,7 @@ def stage(db: Database, path: str | Path, *, user: str) -> tuple[str, int, bool]
     text = read_document(path)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     with db.session() as session:
-        existing = candidates_repo.staged_ids(session, digest)
+        existing = candidates_repo.staged_ids(session, sha256=digest)
         if existing:
             return path.name, len(existing), False
         found = [c.to_dict() for c in extract_text(text, source=path.name)]
@@ -65,7 +65,7 @@ def staged(db: Database, *, status: str | None = "staged") -> list[dict[str, Any
 
 def _open(session: Any, candidate: int) -> dict[str, Any]:
     """Return a candidate still awaiting a decision, or raise ReviewError."""
-    row = candidates_repo.get(session, candidate)
+    row = candidates_repo.get(session, candidate=candidate)
     if row is None:
         raise ReviewError(f"没有编号为 {candidate} 的候选项", f"no candidate {candidate}")
     if row["status"] != "staged":
@@ -79,7 +79,7 @@ def reject(db: Database, candidate: int, *, user: str) -> Decision:
     """Reject a staged candidate."""
     with db.session() as session:
         _open(session, candidate)
-        candidates_repo.decide(session, candidate, status="rejected", result=None, user=user)
+        candidates_repo.decide(session, candidate=candidate, status="rejected", result=None, user=user)
     return Decision(candidate, "rejected", None)
 
 
@@ -118,7 +118,7 @@ def accept(
             result = f"{kind}:{code}"
         else:  # a baseline is evidence for review, kept with the decision
             result = "baseline:recorded"
-        candidates_repo.decide(session, candidate, status="accepted", result=result, user=user)
+        candidates_repo.decide(session, candidate=candidate, status="accepted", result=result, user=user)
     return Decision(candidate, "accepted", result)
 
 
@@ -181,5 +181,5 @@ def _import_task(session: Any, data: dict[str, Any], code: str, source: SourceRe
         source_document=source.document,
         source_clause=source.clause,
     )
-    tasks_repo.save_tasks(session, [task], user=user)
+    tasks_repo.save_tasks(session, tasks=[task], user=user)
     return f"task:{code}"

@@ -85,7 +85,7 @@ def import_task_sheet(
             rows=len(tasks),
             user=user,
         )
-        report.written, report.unchanged = tasks_repo.save_tasks(session, tasks, user=user, batch=batch)
+        report.written, report.unchanged = tasks_repo.save_tasks(session, tasks=tasks, user=user, batch=batch)
     return report
 
 
@@ -115,12 +115,12 @@ def load_demo_ledger(db: Database, *, user: str) -> tuple[int, int]:
         raise InputError(problems)
     tasks = read_shares(DEMO_SHARES, tasks)
     with db.session() as session:
-        written, _ = tasks_repo.save_tasks(session, tasks, user=user)
+        written, _ = tasks_repo.save_tasks(session, tasks=tasks, user=user)
         if written == 0:
             return len(tasks), 0
         reports = demo_reports(tasks)
         for r in reports:
-            tasks_repo.add_report(session, r, user=user, source=DEMO_SOURCE)
+            tasks_repo.add_report(session, report=r, user=user, source=DEMO_SOURCE)
     return len(tasks), len(reports)
 
 
@@ -165,7 +165,7 @@ def task_reports(db: Database, code: str) -> list[ProgressReport]:
 def synthetic_reports(db: Database, *, task: str | None = None) -> bool:
     """Return True when progress reports (of ``task``) come from the synthetic demo ledger."""
     with db.session() as session:
-        return tasks_repo.has_reports_from(session, SYNTHETIC_MARK, task=task)
+        return tasks_repo.has_reports_from(session, marker=SYNTHETIC_MARK, task=task)
 
 
 def export_rows(db: Database, *, today: date) -> list[dict[str, object]]:
@@ -188,7 +188,7 @@ def add_progress(db: Database, report: ProgressReport, *, user: str, evidence: S
         if report.task not in {t.code for t in tasks_repo.current_tasks(session)}:
             raise NotFoundError(f"未知的任务代码 {report.task}", f"unknown task code: {report.task}")
         files = [(p.name, p.read_bytes()) for p in evidence]
-        return tasks_repo.add_report(session, report, user=user, evidence=files)
+        return tasks_repo.add_report(session, report=report, user=user, evidence=files)
 
 
 def period_bulletin(db: Database, *, start: date, end: date, today: date | None = None) -> Bulletin:
@@ -252,7 +252,7 @@ def review_report(db: Database, report_id: int, *, accept: bool, user: str, comm
     if not accept and not comment:
         raise JundengError("退回须说明原因", "a comment is required to return a report")
     with db.session() as session:
-        if not tasks_repo.review_report(session, report_id, status=status, user=user, comment=comment):
+        if not tasks_repo.review_report(session, report_id=report_id, status=status, user=user, comment=comment):
             raise ConflictError(
                 f"报告 {report_id} 不存在或已审核", f"report {report_id} is unknown or already reviewed"
             )
@@ -264,13 +264,13 @@ def issue_notice(db: Database, notice: Notice) -> int:
     with db.session() as session:
         if notice.task not in {t.code for t in tasks_repo.current_tasks(session)}:
             raise NotFoundError(f"未知的任务代码 {notice.task}", f"unknown task code: {notice.task}")
-        return tasks_repo.add_notice(session, notice)
+        return tasks_repo.add_notice(session, notice=notice)
 
 
 def respond(db: Database, notice_id: int, *, response: str, user: str) -> None:
     """Record a unit's response to a notice; raise NotFoundError when there is no such notice."""
     with db.session() as session:
-        if not tasks_repo.respond_notice(session, notice_id, response=response, user=user):
+        if not tasks_repo.respond_notice(session, notice_id=notice_id, response=response, user=user):
             raise NotFoundError(f"没有编号为 {notice_id} 的督办", f"no notice {notice_id}")
 
 

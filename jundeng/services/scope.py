@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.observations import ObservationStatus, Revision
 from jundeng.domain.principal import Principal
 from jundeng.errors import NotFoundError
-from jundeng.io.records import plain
+from jundeng.io.records import records
 from jundeng.store import catalog_repo, observations_repo, users_repo
 from jundeng.store.db import Database
 
@@ -59,27 +59,24 @@ def observations(
     return frame
 
 
-def revision(db: Database, user: Principal, *, obs_id: int) -> dict[str, Any]:
-    """Return a stored revision in scope (JSON-ready); raise NotFoundError when absent or out of scope."""
+def revision(db: Database, user: Principal, *, obs_id: int) -> Revision:
+    """Return a stored revision in scope; raise NotFoundError when absent or out of scope."""
     with db.session() as session:
         row = observations_repo.revision(session, obs_id=obs_id)
         visible = (
             row is not None
-            and row["indicator"] in codes_in(session, user)
-            and user.sees_region(str(row["region"]))
-            and not (user.approved_only and row["status"] != "approved")
+            and row.indicator in codes_in(session, user)
+            and user.sees_region(row.region)
+            and not (user.approved_only and row.status != ObservationStatus.APPROVED)
         )
     if row is None or not visible:
         raise NotFoundError(f"没有编号为 {obs_id} 的数值", f"no value {obs_id}")
-    return {str(k): plain(v) for k, v in row.items()}
+    return row
 
 
 def history(db: Database, user: Principal, *, obs_id: int) -> list[dict[str, Any]]:
     """Return every revision of the value that revision ``obs_id`` belongs to (NotFoundError out of scope)."""
     row = revision(db, user, obs_id=obs_id)
     with db.session() as session:
-        frame = observations_repo.observations(
-            session, indicators=[row["indicator"]], periods=[row["period"]], history=True
-        )
-    same = frame.filter((frame["region"] == row["region"]) & (frame["disaggregation"] == row["disaggregation"]))
-    return [{k: plain(v) for k, v in r.items()} for r in same.to_dicts()]
+        frame = observations_repo.observations(session, indicators=[row.indicator], periods=[row.period], history=True)
+    return records(frame.filter((frame["region"] == row.region) & (frame["disaggregation"] == row.disaggregation)))

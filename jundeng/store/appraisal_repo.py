@@ -152,7 +152,7 @@ def _run(row: AppraisalRunRow) -> AppraisalRun:
     )
 
 
-def get_run(session: Session, run_id: int) -> AppraisalRun | None:
+def get_run(session: Session, *, run_id: int) -> AppraisalRun | None:
     """Return the stored appraisal run ``run_id``, or None."""
     row = session.get(AppraisalRunRow, run_id)
     return None if row is None else _run(row)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jundeng.store.models import AuditRow, CandidateRow, utcnow
 
 
-def staged_ids(session: Session, sha256: str) -> list[int]:
+def staged_ids(session: Session, *, sha256: str) -> list[int]:
     """Return the ids of the candidates staged from the document with this digest."""
     return list(session.execute(select(CandidateRow.id).where(CandidateRow.sha256 == sha256)).scalars())
 
@@ -47,7 +47,7 @@ def listing(session: Session, *, status: str | None) -> list[dict[str, Any]]:
     ]
 
 
-def get(session: Session, candidate: int) -> dict[str, Any] | None:
+def get(session: Session, *, candidate: int) -> dict[str, Any] | None:
     """Return one candidate (id, document, status, sentence, payload) or None."""
     row = session.get(CandidateRow, candidate)
     if row is None:
@@ -61,7 +61,7 @@ def get(session: Session, candidate: int) -> dict[str, Any] | None:
     }
 
 
-def decide(session: Session, candidate: int, *, status: str, result: str | None, user: str) -> None:
+def decide(session: Session, *, candidate: int, status: str, result: str | None, user: str) -> None:
     """Record the decision on a candidate and audit it."""
     row = session.get(CandidateRow, candidate)
     assert row is not None

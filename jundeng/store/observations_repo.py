@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
-from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.observations import ObservationStatus, Revision
 from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow, utcnow
 
 KEY = ["indicator", "region", "period", "disaggregation"]
@@ -253,9 +253,9 @@ def watermark(session: Session) -> int:
     return int(session.execute(select(func.max(ObservationRow.id))).scalar_one() or 0)
 
 
-def revision(session: Session, *, obs_id: int) -> dict[str, object] | None:
-    """Return one stored revision as a dict of its column values, or None."""
+def revision(session: Session, *, obs_id: int) -> Revision | None:
+    """Return one stored revision, or None."""
     row = session.get(ObservationRow, obs_id)
     if row is None:
         return None
-    return {c.key: getattr(row, c.key) for c in ObservationRow.__table__.columns}
+    return Revision.model_validate({c.key: getattr(row, c.key) for c in ObservationRow.__table__.columns})

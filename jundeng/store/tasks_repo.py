@@ -29,13 +29,13 @@ def current_tasks(session: Session) -> list[Task]:
     return [Task.model_validate(r.data) for r in rows]
 
 
-def task_history(session: Session, code: str) -> list[tuple[int, str, Task]]:
+def task_history(session: Session, *, code: str) -> list[tuple[int, str, Task]]:
     """Return every revision of a task as (revision, author, task)."""
     rows = session.execute(select(TaskRow).where(TaskRow.code == code).order_by(TaskRow.revision)).scalars()
     return [(r.revision, r.created_by, Task.model_validate(r.data)) for r in rows]
 
 
-def save_tasks(session: Session, tasks: Iterable[Task], *, user: str, batch: int | None = None) -> tuple[int, int]:
+def save_tasks(session: Session, *, tasks: Iterable[Task], user: str, batch: int | None = None) -> tuple[int, int]:
     """Store new tasks and changed ones as new revisions; return (written, unchanged)."""
     current = {t.code: t for t in current_tasks(session)}
     revisions = dict(session.execute(select(TaskRow.code, func.max(TaskRow.revision)).group_by(TaskRow.code)).all())
@@ -59,8 +59,8 @@ def save_tasks(session: Session, tasks: Iterable[Task], *, user: str, batch: int
 
 def add_report(
     session: Session,
-    report: ProgressReport,
     *,
+    report: ProgressReport,
     user: str,
     evidence: Sequence[tuple[str, bytes]] = (),
     source: str | None = None,
@@ -128,7 +128,7 @@ def reports(session: Session, *, task: str | None = None, until: date | None = N
     return result
 
 
-def review_report(session: Session, report_id: int, *, status: ReviewStatus, user: str, comment: str | None) -> bool:
+def review_report(session: Session, *, report_id: int, status: ReviewStatus, user: str, comment: str | None) -> bool:
     """Accept or return a submitted report (audited); return False when it is not awaiting review."""
     row = session.get(ProgressReportRow, report_id)
     if row is None or row.review != ReviewStatus.SUBMITTED.value:
@@ -148,7 +148,7 @@ def review_report(session: Session, report_id: int, *, status: ReviewStatus, use
     return True
 
 
-def add_notice(session: Session, notice: Notice) -> int:
+def add_notice(session: Session, *, notice: Notice) -> int:
     """Store a supervision notice; return its id."""
     row = NoticeRow(
         task=notice.task, unit=notice.unit, request=notice.request, issued_by=notice.issued_by, due=notice.due
@@ -158,7 +158,7 @@ def add_notice(session: Session, notice: Notice) -> int:
     return row.id
 
 
-def respond_notice(session: Session, notice_id: int, *, response: str, user: str) -> bool:
+def respond_notice(session: Session, *, notice_id: int, response: str, user: str) -> bool:
     """Record a unit's response to a notice (audited); return False when there is no such notice."""
     row = session.get(NoticeRow, notice_id)
     if row is None:
@@ -198,7 +198,7 @@ def notices(session: Session, *, task: str | None = None) -> list[Notice]:
     ]
 
 
-def has_reports_from(session: Session, marker: str, *, task: str | None = None) -> bool:
+def has_reports_from(session: Session, *, marker: str, task: str | None = None) -> bool:
     """Return True when some progress report (of ``task``) has a source containing ``marker``."""
     query = select(ProgressReportRow.id).where(ProgressReportRow.source.contains(marker))
     if task is not None:

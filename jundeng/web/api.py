@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 
 from jundeng.domain.catalog import Indicator
-from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.observations import ObservationStatus, Revision
 from jundeng.domain.regions import Region
 from jundeng.domain.tasks import Notice, ProgressReport
 from jundeng.errors import ForbiddenError, InputError, JundengError, NotFoundError
@@ -132,8 +132,8 @@ def observations(
     return _page(frame, page, size)
 
 
-@router.get("/observations/{obs_id}", dependencies=[allow(*SIGNED_IN)], response_model=dict[str, Any])
-def observation(obs_id: int, user: User, db: DB) -> dict[str, Any]:
+@router.get("/observations/{obs_id}", dependencies=[allow(*SIGNED_IN)])
+def observation(obs_id: int, user: User, db: DB) -> Revision:
     """Return one stored revision (404 when out of scope, as if it did not exist)."""
     return scope.revision(db, user, obs_id=obs_id)
 

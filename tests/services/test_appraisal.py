@@ -52,7 +52,7 @@ def test_a_stored_run_is_reproduced_exactly_after_the_data_changed(writable_demo
     assert same_scores(again.scorecard, first.scorecard)
     assert again.method.version == first.method.version
     with writable_demo.session() as session:
-        run = appraisal_repo.get_run(session, first.run_id)
+        run = appraisal_repo.get_run(session, run_id=first.run_id)
         assert run is not None and run.created_by == "office" and run.method_version == first.method.version
 
 

@@ -133,7 +133,7 @@ def test_reimport_of_a_changed_task_adds_a_revision(db: Database, tmp_path: Path
     again = ledger.import_task_sheet(db, path, user="b", year=2017)
     assert (again.written, again.unchanged) == (1, 2)
     with db.session() as session:
-        history = tasks_repo.task_history(session, "2017-001")
+        history = tasks_repo.task_history(session, code="2017-001")
     assert [(rev, who, t.deadline) for rev, who, t in history] == [
         (1, "a", date(2017, 12, 31)),
         (2, "b", date(2017, 10, 31)),

@@ -54,7 +54,7 @@ def test_a_district_sees_only_its_own_subtree(data: Database) -> None:
 def test_a_revision_outside_the_district_reads_as_absent(data: Database) -> None:
     user = xiangzhou(data)
     own = scope.revision(data, user, obs_id=obs_id(data, "440402001", "2016"))
-    assert own["region"] == "440402001" and own["value"] == pytest.approx(4.1)
+    assert own.region == "440402001" and own.value == pytest.approx(4.1)
     other = obs_id(data, "440403100", "2016")
     with pytest.raises(NotFoundError):
         scope.revision(data, user, obs_id=other)
@@ -79,6 +79,6 @@ def test_the_public_sees_published_indicators_and_approved_values_only(data: Dat
     frame = scope.observations(data, PUBLIC)
     assert set(frame["period"]) == {"2016"} and set(frame["status"]) == {"approved"}
     assert len(frame) == 3
-    assert scope.revision(data, PUBLIC, obs_id=obs_id(data, "440403100", "2016"))["status"] == "approved"
+    assert scope.revision(data, PUBLIC, obs_id=obs_id(data, "440403100", "2016")).status == "approved"
     with pytest.raises(NotFoundError):
         scope.revision(data, PUBLIC, obs_id=obs_id(data, "440403100", "2017"))
