@@ -1,24 +1,42 @@
-"""Plain domain models of Jundeng: catalogue, regions, population, units and observations (no I/O)."""
+"""Plain domain models of Jundeng: catalogue, regions, population, units and observations (no I/O).
 
-from jundeng.domain.catalog import (
-    Catalog,
-    Comparator,
-    Dimension,
-    Direction,
-    Domain,
-    Indicator,
-    IndicatorKind,
-    Plan,
-    ServiceItem,
-    SourceRef,
-    StandardAmount,
-    Target,
-    Unit,
-)
-from jundeng.domain.observations import Observation, ObservationStatus
-from jundeng.domain.periods import Period, parse_period
-from jundeng.domain.regions import Population, Region, RegionLevel, UrbanRural
+The names below are imported lazily, so that importing one domain module (``jundeng.domain.regions`` for
+``jundeng regions list``) does not build every model.
+"""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jundeng.domain.catalog import (
+        Catalog,
+        Comparator,
+        Dimension,
+        Direction,
+        Domain,
+        Indicator,
+        IndicatorKind,
+        Plan,
+        ServiceItem,
+        SourceRef,
+        StandardAmount,
+        Target,
+        Unit,
+    )
+    from jundeng.domain.observations import Observation, ObservationStatus
+    from jundeng.domain.periods import Period, parse_period
+    from jundeng.domain.regions import Population, Region, RegionLevel, UrbanRural
+
+_HOMES = {
+    "catalog": "Catalog Comparator Dimension Direction Domain Indicator IndicatorKind Plan ServiceItem SourceRef "
+    "StandardAmount Target Unit",
+    "observations": "Observation ObservationStatus",
+    "periods": "Period parse_period",
+    "regions": "Population Region RegionLevel UrbanRural",
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names.split()}
 __all__ = [
     "Catalog",
     "Comparator",
@@ -42,3 +60,10 @@ __all__ = [
     "UrbanRural",
     "parse_period",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a domain name from its module on first use."""
+    if name not in _MODULE_OF:
+        raise AttributeError(name)
+    return getattr(import_module(f"jundeng.domain.{_MODULE_OF[name]}"), name)

@@ -20,11 +20,11 @@ from starlette_csrf.middleware import CSRFMiddleware
 
 from jundeng.errors import JundengError
 from jundeng.store.db import Database
-from jundeng.web import errors
+from jundeng.web import api, errors, pages
 from jundeng.web.auth import policy_of, routes
 from jundeng.web.limits import limiter
 
-__all__ = ["STATIC", "create_app", "limiter"]
+__all__ = ["STATIC", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -38,8 +38,6 @@ def create_app(
 ) -> FastAPI:
     """Return the Jundeng web app on the database ``url`` (cookies marked Secure when ``https``); the ledger is
     assessed on ``ledger_day`` unless a request asks for another day ($JUNDENG_LEDGER_DAY, else today)."""
-    from jundeng.web import api, pages
-
     app = FastAPI(
         title="Jundeng 均等 API",
         version="1",

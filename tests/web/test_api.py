@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from jundeng.services.demo_accounts import DEMO_PASSWORD
-from jundeng.web.app import create_app, limiter
+from jundeng.web.app import create_app
+from jundeng.web.limits import limiter
 from tests.conftest import Templates, copy_sqlite
 
 pytestmark = pytest.mark.slow

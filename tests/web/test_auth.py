@@ -15,8 +15,9 @@ from jundeng.services.demo_accounts import DEMO_PASSWORD
 from jundeng.services.observations import import_files
 from jundeng.store.db import Database
 from jundeng.store.models import ObservationRow
-from jundeng.web.app import create_app, limiter
+from jundeng.web.app import create_app
 from jundeng.web.auth import ROLES, policy_of
+from jundeng.web.limits import limiter
 from tests.conftest import DIALECTS, Templates, fresh_database
 
 ACCOUNTS = {"admin": "admin", "office": "office", "department": "edu", "district": "xiangzhou", "viewer": "viewer"}

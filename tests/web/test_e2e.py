@@ -15,7 +15,8 @@ import pytest
 import uvicorn
 
 from jundeng.services.demo_accounts import DEMO_PASSWORD
-from jundeng.web.app import STATIC, create_app, limiter
+from jundeng.web.app import STATIC, create_app
+from jundeng.web.limits import limiter
 from tests.conftest import Templates, fresh_database
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -26,8 +26,9 @@ from jundeng.services.observations import import_files
 from jundeng.store import observations_repo, users_repo
 from jundeng.store.db import Database
 from jundeng.web import pages
-from jundeng.web.app import create_app, limiter
+from jundeng.web.app import create_app
 from jundeng.web.auth import ROLES, policy_of
+from jundeng.web.limits import limiter
 from jundeng.web.pages_base import LABELS, NAV
 from tests.conftest import Templates, fresh_database, write
 
