@@ -7,27 +7,7 @@ The names below are imported lazily, so that importing one domain module (``jund
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from jundeng.domain.catalog import (
-        Catalog,
-        Comparator,
-        Dimension,
-        Direction,
-        Domain,
-        Indicator,
-        IndicatorKind,
-        Plan,
-        ServiceItem,
-        SourceRef,
-        StandardAmount,
-        Target,
-        Unit,
-    )
-    from jundeng.domain.observations import Observation, ObservationStatus
-    from jundeng.domain.periods import Period, parse_period
-    from jundeng.domain.regions import Population, Region, RegionLevel, UrbanRural
+from typing import Any
 
 _HOMES = {
     "catalog": "Catalog Comparator Dimension Direction Domain Indicator IndicatorKind Plan ServiceItem SourceRef "

@@ -234,10 +234,13 @@ def read_table_file(path: str | Path) -> tuple[list[Table], list[Problem]]:
     kind, problems = table_kind(path)
     if kind != "csv":
         return read_workbook(path, name) if kind == "workbook" else ([], problems)
+    text, problems = decode_file(path)
+    return ([], problems) if problems else read_csv_text(text, name)
+
+
+def decode_file(path: Path) -> tuple[str, list[Problem]]:
+    """Return the text of a CSV file (UTF-8, UTF-8 with BOM or GBK), or the problem: empty, undecodable."""
     data = path.read_bytes()
     if not data.strip():
-        return [], [Problem(name, 1, 1, "文件为空", "the file is empty")]
-    text, problems = decode_bytes(data, name)
-    if problems:
-        return [], problems
-    return read_csv_text(text, name)
+        return "", [Problem(path.name, 1, 1, "文件为空", "the file is empty")]
+    return decode_bytes(data, path.name)

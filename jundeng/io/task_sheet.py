@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from jundeng.domain.tasks import Light, Task, TaskStatus
 from jundeng.errors import Problem
-from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, csv_records, decode_bytes, open_workbook, table_kind
+from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, csv_records, decode_file, open_workbook, table_kind
 from jundeng.io.task_fields import (
     BARE_CN_NUMBER,
     CLEAN_NUMBER,
@@ -128,10 +128,7 @@ def _read_workbook(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
 
 
 def _read_csv(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
-    data = path.read_bytes()
-    if not data.strip():
-        return [], [Problem(name, 1, 1, "文件为空", "the file is empty")]
-    text, problems = decode_bytes(data, name)
+    text, problems = decode_file(path)
     if problems:
         return [], problems
     grid = _Grid(name)

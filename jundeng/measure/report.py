@@ -13,39 +13,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jundeng.measure import indices as ix
 from jundeng.measure._inputs import MeasureError
 from jundeng.measure.bootstrap import bootstrap
 from jundeng.measure.dagum import dagum
 from jundeng.measure.decompose import decompose
 from jundeng.measure.floor import FloorResult, floor_compliance
-from jundeng.measure.indices import (
-    atkinson,
-    cv,
-    gap_to_target,
-    gini,
-    max_min_ratio,
-    mld,
-    quantile_ratio,
-    theil,
-    value_range,
-    weighted_mean,
-)
 
 # measure code → (中文, English, function(values, weights), bootstrap statistic name or None)
 SCALARS: dict[str, tuple[str, str, Callable[[Any, Any], float], str | None]] = {
-    "mean": ("加权均值", "weighted mean", weighted_mean, "mean"),
+    "mean": ("加权均值", "weighted mean", ix.weighted_mean, "mean"),
     "min": ("最小值", "minimum", lambda x, _w: float(np.min(x)), None),
     "max": ("最大值", "maximum", lambda x, _w: float(np.max(x)), None),
-    "range": ("极差", "range", lambda x, _w: value_range(x), None),
-    "max_min_ratio": ("极值比", "max/min ratio", lambda x, _w: max_min_ratio(x), None),
-    "p90_p10": ("P90/P10", "P90/P10", lambda x, w: quantile_ratio(x, 0.9, 0.1, w), None),
-    "p80_p20": ("P80/P20", "P80/P20", lambda x, w: quantile_ratio(x, 0.8, 0.2, w), None),
-    "cv": ("变异系数", "coefficient of variation", cv, "cv"),
-    "gini": ("基尼系数", "Gini", gini, "gini"),
-    "theil": ("泰尔指数 T", "Theil T", theil, "theil"),
-    "mld": ("泰尔指数 L（平均对数偏差）", "Theil L (MLD)", mld, "mld"),
-    "atkinson_0.5": ("阿特金森指数 ε=0.5", "Atkinson ε=0.5", lambda x, w: atkinson(x, 0.5, w), "atkinson0.5"),
-    "atkinson_1": ("阿特金森指数 ε=1", "Atkinson ε=1", lambda x, w: atkinson(x, 1.0, w), "atkinson1"),
+    "range": ("极差", "range", lambda x, _w: ix.value_range(x), None),
+    "max_min_ratio": ("极值比", "max/min ratio", lambda x, _w: ix.max_min_ratio(x), None),
+    "p90_p10": ("P90/P10", "P90/P10", lambda x, w: ix.quantile_ratio(x, 0.9, 0.1, w), None),
+    "p80_p20": ("P80/P20", "P80/P20", lambda x, w: ix.quantile_ratio(x, 0.8, 0.2, w), None),
+    "cv": ("变异系数", "coefficient of variation", ix.cv, "cv"),
+    "gini": ("基尼系数", "Gini", ix.gini, "gini"),
+    "theil": ("泰尔指数 T", "Theil T", ix.theil, "theil"),
+    "mld": ("泰尔指数 L（平均对数偏差）", "Theil L (MLD)", ix.mld, "mld"),
+    "atkinson_0.5": ("阿特金森指数 ε=0.5", "Atkinson ε=0.5", lambda x, w: ix.atkinson(x, 0.5, w), "atkinson0.5"),
+    "atkinson_1": ("阿特金森指数 ε=1", "Atkinson ε=1", lambda x, w: ix.atkinson(x, 1.0, w), "atkinson1"),
 }
 COLUMNS = ["section", "by", "group", "measure", "label", "value", "ci_low", "ci_high"]
 
@@ -214,7 +203,7 @@ def gap_report(
     notes: list[str] = []
     summary = _summary(x, w, bootstrap_reps, level, seed, notes)
     if target is not None:
-        shortfall = float(np.dot(w, gap_to_target(x, target, direction)) / w.sum())
+        shortfall = float(np.dot(w, ix.gap_to_target(x, target, direction)) / w.sum())
         extra = {"measure": "mean_shortfall_to_target", "label": "距目标平均差距 / mean shortfall to target"}
         summary = pd.concat([summary, pd.DataFrame([{**extra, "value": shortfall}])], ignore_index=True)
     floor_result = _try(notes, "floor", floor_compliance, x, floor, w, direction) if floor else None
@@ -284,14 +273,14 @@ def within_group_gaps(
     """Return, per group, the inequality of ``value`` among its units: population-weighted CV, Gini or
     Theil, or ``urban_rural`` = |μ_urban − μ_rural| / μ_urban of the weighted means (needs an
     ``urban_rural`` column). Groups where the measure is undefined (one unit, no rural units) get NaN."""
-    functions: dict[str, Callable[[Any, Any], float]] = {"cv": cv, "gini": gini, "theil": theil}
+    functions: dict[str, Callable[[Any, Any], float]] = {"cv": ix.cv, "gini": ix.gini, "theil": ix.theil}
     result: dict[Any, float] = {}
     for key, part in df.dropna(subset=[value]).groupby(group):
         w = part[weight] if weight else None
         try:
             if measure == "urban_rural":
                 means = {
-                    kind: weighted_mean(rows[value], rows[weight] if weight else None)
+                    kind: ix.weighted_mean(rows[value], rows[weight] if weight else None)
                     for kind, rows in part.groupby("urban_rural")
                     if kind in ("urban", "rural")
                 }
