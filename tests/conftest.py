@@ -187,7 +187,7 @@ def _load_mini(db: Database) -> None:
 
 
 def _load_demo(db: Database) -> None:
-    from jundeng.store.demo_loader import load_demo
+    from jundeng.services.demo import load_demo
 
     load_demo(db, user="demo")
 
