@@ -48,6 +48,7 @@ class JundengError(ValueError):
     """
 
     status = 422
+    headers: dict[str, str] | None = None  # HTTP headers the web answer carries (``Retry-After`` on a 429)
 
     def __init__(self, zh: str, en: str, *, location: str | None = None) -> None:
         self.zh, self.en, self.location = zh, en, location
@@ -65,6 +66,23 @@ class ConflictError(JundengError):
     """The request clashes with the current state (already reviewed, already exists)."""
 
     status = 409
+
+
+class UnauthorizedError(JundengError):
+    """The caller could not be identified (wrong user name or password)."""
+
+    status = 401
+
+
+class TooManyRequestsError(JundengError):
+    """Refused for a while after too many attempts; ``retry_after`` seconds until the next may succeed."""
+
+    status = 429
+
+    def __init__(self, zh: str, en: str, *, retry_after: int) -> None:
+        super().__init__(zh, en)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class ForbiddenError(JundengError):

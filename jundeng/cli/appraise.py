@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from jundeng.cli.common import FORMAT_CSV, console, emit, errors, open_db, settings
+from jundeng.io import sanitize
 
 if TYPE_CHECKING:
     from jundeng.services.appraisal import Appraisal
@@ -31,7 +32,7 @@ def _show(result: Appraisal, fmt: str) -> None:
 
     card = result.scorecard
     if fmt == "csv":
-        typer.echo(card.to_csv(index=False), nl=False)
+        typer.echo(sanitize.pandas_csv(card), nl=False)
         return
     if fmt == "json":
         payload = {
@@ -115,7 +116,7 @@ def attainment_command(
         raise typer.Exit(2)
     table = target_attainment(open_db(ctx), year=year, statuses=status, by=by)
     if fmt == "csv":
-        typer.echo(table.to_csv(index=False), nl=False)
+        typer.echo(sanitize.pandas_csv(table), nl=False)
         return
     columns = (
         [

@@ -42,6 +42,7 @@ def _table_row(candidate: Candidate) -> dict[str, Any]:
 
 def _csv(candidates: list[Candidate]) -> None:
     from jundeng.extract import FIELDS
+    from jundeng.io import sanitize
 
     writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -49,7 +50,7 @@ def _csv(candidates: list[Candidate]) -> None:
         row = candidate.to_dict()
         row["lead_units"] = "、".join(candidate.lead_units)
         row["responsible_units"] = "、".join(candidate.responsible_units)
-        writer.writerow(row)
+        writer.writerow({k: sanitize.csv_cell(v) for k, v in row.items()})
 
 
 def extract(

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from jundeng.cli.common import FORMAT, FORMAT_CSV, console, emit, errors, open_db
+from jundeng.io import sanitize
 
 if TYPE_CHECKING:
     from jundeng.measure.report import GapReport
@@ -22,7 +23,7 @@ def _print(report: GapReport, fmt: str, title: str) -> None:
 
     frame = report.to_frame()
     if fmt == "csv":
-        typer.echo(frame.to_csv(index=False), nl=False)
+        typer.echo(sanitize.pandas_csv(frame), nl=False)
         return
     if fmt == "json":
         clean = frame.replace({np.nan: None})

@@ -92,7 +92,12 @@ def report(
     region: str | None = typer.Option(None, help="报送区划（分解任务）/ district, for decomposed tasks"),
     reporter: str | None = typer.Option(None, help="报送单位 / reporting unit (default: the user)"),
     as_of: str | None = typer.Option(None, "--as-of", help="截至日期 / as of (default: today)"),
-    evidence: list[Path] = typer.Option([], help="佐证材料文件 / evidence files (repeatable)"),
+    evidence: list[Path] = typer.Option(
+        [],
+        help="佐证材料文件（可重复；不接受目录；默认单个 ≤20 MB、合计 ≤50 MB）"
+        " / evidence files (repeatable; not directories; by default ≤ 20 MB each and 50 MB in all:"
+        " $JUNDENG_EVIDENCE_FILE_MB, $JUNDENG_EVIDENCE_TOTAL_MB)",
+    ),
 ) -> None:
     """Report progress on a task (value and/or percent, narrative, evidence)."""
     from pydantic import ValidationError

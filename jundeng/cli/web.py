@@ -17,8 +17,15 @@ def serve(
     ledger_day: str | None = typer.Option(
         None, "--ledger-day", envvar="JUNDENG_LEDGER_DAY", help="台账评估日期 YYYY-MM-DD（默认今天）/ ledger day"
     ),
+    trusted_proxy: list[str] = typer.Option(
+        [],
+        "--trusted-proxy",
+        envvar="JUNDENG_TRUSTED_PROXIES",
+        help="可信反向代理的地址或网段，仅信任其 X-Forwarded-For（可重复，默认无）"
+        " / address or network of a reverse proxy whose X-Forwarded-For is believed (repeatable; none by default)",
+    ),
 ) -> None:
-    """Serve the web application (uvicorn)."""
+    """Serve the web application (uvicorn); the client address is the peer's unless it is a trusted proxy."""
     import uvicorn
 
     from jundeng.services.ledger import parse_day
@@ -26,8 +33,10 @@ def serve(
 
     db = open_db(ctx)
     day = parse_day(ledger_day) if ledger_day else None
+    app = create_app(db.url, https=https, ledger_day=day, trusted_proxies=trusted_proxy)
     console.print(f"均等 Jundeng · http://{host}:{port}/ · {db.url}")
-    uvicorn.run(create_app(db.url, https=https, ledger_day=day), host=host, port=port, log_level="info")
+    # the app reads X-Forwarded-For itself (jundeng.web.limits): uvicorn must pass the real peer on
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @users_app.command("add")

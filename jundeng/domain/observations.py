@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Return a stored time with its zone: the store writes UTC, and SQLite keeps no zone."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+Stamp = Annotated[datetime | None, AfterValidator(_utc)]  # when a revision was stored (UTC)
 
 
 class ObservationStatus(StrEnum):
@@ -34,7 +43,7 @@ class Observation(BaseModel):
     source: str | None = None
     revision: int = 1
     created_by: str | None = None
-    created_at: datetime | None = None
+    created_at: Stamp = None
 
 
 class Revision(BaseModel):
@@ -57,7 +66,7 @@ class Revision(BaseModel):
     revision: int
     batch: int | None = None
     created_by: str | None = None
-    created_at: datetime | None = None
+    created_at: Stamp = None
 
 
 def disaggregation_key(values: dict[str, str]) -> str:

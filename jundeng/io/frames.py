@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from jundeng.errors import InputError, Problem
-from jundeng.io.tables import decode_bytes, read_workbook
+from jundeng.io.tables import decode_file, read_workbook
 
 
 def read_frame(path: str | Path) -> pd.DataFrame:
@@ -26,7 +26,7 @@ def read_frame(path: str | Path) -> pd.DataFrame:
         table = tables[0]
         frame = pd.DataFrame(table.rows, columns=table.header)
     elif suffix in (".csv", ".txt"):
-        text, problems = decode_bytes(path.read_bytes(), path.name)
+        text, problems = decode_file(path)
         if problems:
             raise InputError(problems)
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

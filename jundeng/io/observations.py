@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from jundeng.domain.catalog import Dimension, Indicator
-from jundeng.domain.periods import parse_period, previous_period
+from jundeng.domain.periods import parse_period
 from jundeng.errors import HasProblems, Problem
+from jundeng.io import sanitize
+from jundeng.io.numbers import count_rule, fault_message, number_expr
+from jundeng.io.row_checks import RowChecks, check_dimensions, check_jumps
 from jundeng.io.tables import Table
 
 REQUIRED = ("indicator", "region", "period", "value")
@@ -38,7 +41,6 @@ INFORMATIONAL = {
     "定义",
     "definition",
 }
-MAX_PROBLEMS = 10_000
 
 
 @dataclass
@@ -99,11 +101,6 @@ def _map_header(table: Table, ctx: ValidationContext) -> tuple[dict[str, int], d
     return fields, dims, problems
 
 
-def _number(col: pl.Expr) -> pl.Expr:
-    cleaned = col.str.replace_all(r"[,\s]", "").str.replace_all("，", "")
-    return pl.when(cleaned == "").then(None).otherwise(cleaned).cast(pl.Float64, strict=False)
-
-
 def _decimals(col: pl.Expr) -> pl.Expr:
     return col.str.extract(r"\.(\d+)$", 1).str.len_chars().fill_null(0)
 
@@ -125,6 +122,8 @@ def _indicator_frame(ctx: ValidationContext) -> pl.DataFrame:
                 "_y0": years[0],
                 "_y1": years[1],
                 "_dims": ",".join(ind.disaggregations),
+                "_count": count_rule(ind)[0],
+                "_whole": count_rule(ind)[1],
             }
         )
     schema = {
@@ -138,6 +137,8 @@ def _indicator_frame(ctx: ValidationContext) -> pl.DataFrame:
         "_y0": pl.Int64,
         "_y1": pl.Int64,
         "_dims": pl.String,
+        "_count": pl.Boolean,
+        "_whole": pl.Boolean,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -165,15 +166,27 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
     skipped = df.filter(blank).height
     df = df.filter(~blank)
     col_of = {key: idx + 1 for key, idx in fields.items()} | {f"dim:{k}": i + 1 for k, i in dims.items()}
-    checks = _Checks(table.name, col_of)
+    if df.is_empty():
+        zh, en = "所有数据行的数值都为空：没有可导入的值", "every data row has an empty value: nothing to import"
+        return ValidatedTable(
+            empty, [Problem(table.name, table.row_numbers[0], col_of["value"], zh, en, "warning")], skipped
+        )
+    checks = RowChecks(table.name, col_of)
 
     periods = {p: _try_period(p) for p in df["period"].unique().to_list()}
+    numbers = {
+        key: number_expr(pl.col(src))
+        for key, src in (("_value", "value"), ("_num", "numerator"), ("_den", "denominator"))
+    }
     df = df.with_columns(
-        pl.col("period").replace_strict({p: v[0] for p, v in periods.items()}, default=None).alias("_period"),
-        pl.col("period").replace_strict({p: v[1] for p, v in periods.items()}, default=None).alias("_year"),
-        _number(pl.col("value")).alias("_value"),
-        _number(pl.col("numerator")).alias("_num"),
-        _number(pl.col("denominator")).alias("_den"),
+        pl.col("period")
+        .replace_strict({p: v[0] for p, v in periods.items()}, default=None, return_dtype=pl.String)
+        .alias("_period"),
+        pl.col("period")
+        .replace_strict({p: v[1] for p, v in periods.items()}, default=None, return_dtype=pl.Int64)
+        .alias("_year"),
+        *(value.alias(key) for key, (value, _fault) in numbers.items()),
+        *(fault.alias(f"{key}_fault") for key, (_value, fault) in numbers.items()),
         _decimals(pl.col("value")).alias("_dec"),
     ).join(_indicator_frame(ctx), on="indicator", how="left")
 
@@ -215,9 +228,9 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
     for src, parsed in (("value", "_value"), ("numerator", "_num"), ("denominator", "_den")):
         checks.add(
             df,
-            (pl.col(src) != "") & pl.col(parsed).is_null(),
+            pl.col(f"{parsed}_fault") != "",
             src,
-            lambda r, s=src: (f"不是数值: {r[s]!r}", f"not a number: {r[s]!r}"),
+            lambda r, s=src, p=parsed: fault_message(r[f"{p}_fault"], r[s]),
         )
     has_parts = pl.col("_num").is_not_null() & pl.col("_den").is_not_null()
     one_part = (pl.col("numerator") != "") ^ (pl.col("denominator") != "")
@@ -273,7 +286,26 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
             f"value {r['_value']:g} is outside the valid range [{_fmt(r['_lo'])}, {_fmt(r['_hi'])}] {r['_unit']}",
         ),
     )
-    df = _check_dimensions(df, dims, ctx, checks)
+    value = pl.col("_value").is_not_null()
+    checks.add(
+        df,
+        value & pl.col("_count") & (pl.col("_value") < 0),
+        "value",
+        lambda r: (
+            f"计数不能为负: {r['_value']:g} {r['_unit']}",
+            f"a count cannot be negative: {r['_value']:g} {r['_unit']}",
+        ),
+    )
+    checks.add(
+        df,
+        value & pl.col("_whole") & (pl.col("_value") != pl.col("_value").round(0)),
+        "value",
+        lambda r: (
+            f"计数须为整数: {r['_value']:g} {r['_unit']}",
+            f"a count must be a whole number: {r['_value']:g} {r['_unit']}",
+        ),
+    )
+    df = check_dimensions(df, dims, ctx.dimensions, checks)
     df = df.with_columns(
         pl.concat_str(
             [
@@ -295,8 +327,8 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
         lambda r: (f"重复：与第 {r['_first']} 行的键相同", f"duplicate key: same as row {r['_first']}"),
         extra={"_first": first_row},
     )
-    if ctx.previous is not None and ctx.previous.height:
-        _check_jumps(df, ctx, checks)
+    if ctx.previous is not None:
+        check_jumps(df, ctx.previous, ctx.jump_ratio, checks)
     clean = df.select(
         "indicator",
         "region",
@@ -308,8 +340,8 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
         pl.col("_den").alias("denominator"),
         pl.when(pl.col("note") == "").then(None).otherwise(pl.col("note")).alias("note"),
         "_row",
-    )
-    return ValidatedTable(clean, problems + checks.problems, skipped)
+    ).with_columns(sanitize.polars_unescape("note"))  # a note we exported quoted ('=…) reads as it was typed
+    return ValidatedTable(clean, checks.log.result(), skipped)
 
 
 def _fmt(value: float | None) -> str:
@@ -322,89 +354,3 @@ def _try_period(text: str) -> tuple[str | None, int | None]:
     except ValueError:
         return None, None
     return period.text, period.year
-
-
-def _check_dimensions(df: pl.DataFrame, dims: dict[str, int], ctx: ValidationContext, checks: _Checks) -> pl.DataFrame:
-    """Map dimension labels to codes and flag values the indicator does not declare or allow."""
-    for dim in dims:
-        spec = ctx.dimensions[dim]
-        mapping = {code: code for code in spec.values} | {label: code for code, label in spec.values.items()}
-        raw = pl.col(f"dim:{dim}")
-        mapped = raw.replace_strict(mapping, default=None) if mapping else raw
-        df = df.with_columns(pl.when(raw == "").then(pl.lit("")).otherwise(mapped).alias(f"_d:{dim}"))
-        declared = pl.col("_dims").str.split(",").list.contains(pl.lit(dim))
-        checks.add(
-            df,
-            (raw != "") & pl.col("_dims").is_not_null() & ~declared,
-            f"dim:{dim}",
-            lambda r, d=dim: (
-                f"指标 {r['indicator']} 未声明分组维度 {d}",
-                f"indicator {r['indicator']} does not declare the dimension {d}",
-            ),
-        )
-        allowed = "、".join(f"{c}({label})" for c, label in spec.values.items())
-        checks.add(
-            df,
-            (raw != "") & pl.col(f"_d:{dim}").is_null(),
-            f"dim:{dim}",
-            lambda r, d=dim, a=allowed: (
-                f"{d} 的取值 {r[f'dim:{d}']!r} 无效，应为 {a}",
-                f"invalid {d} value {r[f'dim:{d}']!r}; allowed: {a}",
-            ),
-        )
-    return df
-
-
-def _check_jumps(df: pl.DataFrame, ctx: ValidationContext, checks: _Checks) -> None:
-    """Warn where a value moved by more than ``jump_ratio`` against the previous period."""
-    assert ctx.previous is not None
-    prev_of = {p: previous_period(parse_period(p)).text for p in df["_period"].drop_nulls().unique().to_list()}
-    joined = df.with_columns(pl.col("_period").replace_strict(prev_of, default=None).alias("_prev_period")).join(
-        ctx.previous.rename({"period": "_prev_period", "value": "_prev"}),
-        on=["indicator", "region", "_prev_period", "disaggregation"],
-        how="left",
-    )
-    ratio = (pl.col("_value") / pl.col("_prev") - 1).abs()
-    checks.add(
-        joined,
-        pl.col("_prev").is_not_null() & (pl.col("_prev") != 0) & (ratio > ctx.jump_ratio),
-        "value",
-        lambda r: (
-            f"较上期 {r['_prev_period']} 的 {r['_prev']:g} 变动超过 {ctx.jump_ratio:.0%}，请核实",
-            f"changed by more than {ctx.jump_ratio:.0%} from {r['_prev']:g} in {r['_prev_period']}; please check",
-        ),
-        severity="warning",
-    )
-
-
-class _Checks:
-    """Collects located problems for the rows of a frame that fail a condition."""
-
-    def __init__(self, name: str, col_of: dict[str, int]) -> None:
-        self.name = name
-        self.col_of = col_of
-        self.problems: list[Problem] = []
-
-    def add(
-        self,
-        df: pl.DataFrame,
-        condition: pl.Expr,
-        column: str,
-        zh: str | object,
-        en: str | None = None,
-        *,
-        extra: dict[str, pl.Expr] | None = None,
-        severity: str = "error",
-    ) -> None:
-        """Record one problem per row where ``condition`` holds (messages may be a row → (zh, en) function)."""
-        if len(self.problems) >= MAX_PROBLEMS:
-            return
-        frame = df.with_columns(**(extra or {})) if extra else df
-        bad = frame.filter(condition.fill_null(False)).head(MAX_PROBLEMS - len(self.problems))
-        col = self.col_of.get(column, 1)
-        for row in bad.iter_rows(named=True):
-            if callable(zh):
-                msg_zh, msg_en = zh(row)
-            else:
-                msg_zh, msg_en = str(zh), str(en)
-            self.problems.append(Problem(self.name, row["_row"], col, msg_zh, msg_en, severity))

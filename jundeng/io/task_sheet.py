@@ -35,7 +35,16 @@ from pydantic import ValidationError
 
 from jundeng.domain.tasks import Light, Task, TaskStatus
 from jundeng.errors import Problem
-from jundeng.io.tables import INSTRUCTION_SHEETS, cell_text, csv_records, decode_file, open_workbook, table_kind
+from jundeng.io import sanitize
+from jundeng.io.tables import (
+    INSTRUCTION_SHEETS,
+    cell_text,
+    control_problem,
+    csv_records,
+    decode_file,
+    open_workbook,
+    table_kind,
+)
 from jundeng.io.task_fields import (
     BARE_CN_NUMBER,
     CLEAN_NUMBER,
@@ -124,7 +133,13 @@ def _read_workbook(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
                 if c0 < len(cells[r]) and not cells[r][c0]:
                     cells[r][c0] = value
         grids.append(_Grid(f"{name}[{sheet_name}]", [(i, row) for i, row in enumerate(cells, start=1)]))
-    return grids, []
+    return grids, _control_problems(grids)
+
+
+def _control_problems(grids: list[_Grid]) -> list[Problem]:
+    """Return one located problem per row holding a control character (NUL …) in any cell."""
+    found = (control_problem(grid.name, row, cells) for grid in grids for row, cells in grid.rows)
+    return [p for p in found if p is not None]
 
 
 def _read_csv(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
@@ -134,7 +149,7 @@ def _read_csv(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
     grid = _Grid(name)
     for start, row in csv_records(text, name, problems):
         grid.rows.append((start, [_text(cell) for cell in row]))
-    return [grid], problems
+    return [grid], problems + _control_problems([grid])
 
 
 def _header_key(text: str) -> str:
@@ -409,20 +424,22 @@ def write_task_sheet(path: str | Path, rows: Sequence[Mapping[str, Any]]) -> Non
         light_text = LIGHT_ZH.get(str(light), str(light)) if light is not None else ""
         percent = row.get("percent")
         sheet.append(
-            [
-                str(row.get("code") or ""),
-                str(row.get("title") or ""),
-                _units_text(row.get("lead_units")),
-                _units_text(row.get("responsible_units")),
-                _deadline_text(row),
-                target_text,
-                status_text,
-                None if percent is None else round(float(percent), 1),
-                light_text,
-                str(row.get("latest") or ""),
-                str(row.get("domain") or ""),
-                _units_text(row.get("tags")),
-            ]
+            sanitize.row(
+                [
+                    str(row.get("code") or ""),
+                    str(row.get("title") or ""),
+                    _units_text(row.get("lead_units")),
+                    _units_text(row.get("responsible_units")),
+                    _deadline_text(row),
+                    target_text,
+                    status_text,
+                    None if percent is None else round(float(percent), 1),
+                    light_text,
+                    str(row.get("latest") or ""),
+                    str(row.get("domain") or ""),
+                    _units_text(row.get("tags")),
+                ]
+            )
         )
         line = sheet.max_row
         for cell in sheet[line]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jundeng.domain.catalog import Domain, Indicator
 from jundeng.domain.regions import Region
+from jundeng.io import sanitize
 
 INSTRUCTIONS = "填报说明"
 
@@ -39,7 +40,8 @@ def write_template(
         lo, hi = ind.valid_range
         valid = "" if lo is None and hi is None else f"[{'' if lo is None else lo}, {'' if hi is None else hi}]"
         direction = "越高越好" if ind.direction.value == "higher" else "越低越好"
-        info.append([ind.code, ind.name, ind.unit, direction, ind.numerator, ind.denominator, valid, ind.definition])
+        row_values = [ind.code, ind.name, ind.unit, direction, ind.numerator, ind.denominator, valid, ind.definition]
+        info.append(sanitize.row(row_values))
     info.append([])
     info.append(["填写“数值”列（比率指标也可只填分子、分母）；不要修改其他列、不要合并单元格。"])
     info.append(["Fill in the value column (or numerator and denominator for ratios); keep the other columns."])
@@ -80,7 +82,7 @@ def write_template(
                 values: list[object] = [ind.code, ind.name, ind.unit, region.code, region.name, period, None]
                 values += [None, None] if ratio else []
                 values.append(None)
-                sheet.append(values)
+                sheet.append(sanitize.row(values))
                 sheet.cell(row=row, column=value_col).fill = fill
             validation.add(f"{_letter(value_col)}{first}:{_letter(value_col)}{row}")
             if ind.definition:

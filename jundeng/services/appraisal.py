@@ -111,7 +111,7 @@ def appraise(
     result.scorecard.insert(1, "name", result.scorecard["region"].map(names))
     if user is None:
         return result
-    with db.session() as session:
+    with db.session(write=True) as session:
         run_id = appraisal_repo.save_run(
             session,
             year=year,

@@ -24,7 +24,7 @@ def load_file(db: Database, *, source: str | Path, user: str) -> tuple[Path, Loa
     from jundeng.io.yaml_files import read_catalog
 
     path = Path(source) if Path(source).exists() else builtin_catalog(str(source))
-    with db.session() as session:
+    with db.session(write=True) as session:
         catalog = read_catalog(path, **catalog_repo.known_codes(session))
         return path, catalog_repo.load_catalog(session, catalog=catalog, user=user)
 
@@ -37,7 +37,7 @@ def load_text(db: Database, *, content: bytes, name: str, user: str, dry_run: bo
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(name, 1, 1, "文件须为 UTF-8 编码", "the file must be UTF-8")]) from exc
-    with db.session() as session:
+    with db.session(write=True) as session:
         catalog = parse_catalog(text, name, **catalog_repo.known_codes(session))
         if dry_run:
             return LoadSummary()
@@ -84,7 +84,7 @@ def published(db: Database) -> set[str]:
 
 def publish(db: Database, *, code: str, by: str, on: bool = True) -> None:
     """Publish an indicator on the public pages (or withdraw it); raise NotFoundError for an unknown code."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         if code not in {i.code for i in catalog_repo.indicators(session)}:
             raise NotFoundError(f"未知的指标代码：{code}", f"unknown indicator code: {code}")
         users_repo.publish(session, indicator=code, by=by, on=on)

@@ -53,7 +53,7 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
     say = progress or (lambda _msg: None)
     db.upgrade()
     regions = zhuhai_regions()
-    with db.session() as session:
+    with db.session(write=True) as session:
         say("区划 regions")
         regions_repo.load_regions(session, regions=regions, user=user)
         session.flush()

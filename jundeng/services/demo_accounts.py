@@ -21,7 +21,7 @@ PUBLISHED = ["SOC_DIBAO_STANDARD", "EDU_DISABLED_CHILD_ENROLMENT", "EMP_URBAN_RE
 
 def create_demo_accounts(db: Database, *, by: str) -> list[dict[str, str]]:
     """Create the demo accounts that do not exist yet and publish a few indicators; return the accounts."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         for account in ACCOUNTS:
             if users_repo.get_user(session, username=str(account["username"])) is None:
                 users_repo.create_user(session, password=DEMO_PASSWORD, by=by, **account)

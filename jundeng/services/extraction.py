@@ -48,7 +48,7 @@ def stage(db: Database, path: str | Path, *, user: str) -> tuple[str, int, bool]
     path = Path(path)
     text = read_document(path)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    with db.session() as session:
+    with db.session(write=True) as session:
         existing = candidates_repo.staged_ids(session, sha256=digest)
         if existing:
             return path.name, len(existing), False
@@ -77,7 +77,7 @@ def _open(session: Any, candidate: int) -> dict[str, Any]:
 
 def reject(db: Database, candidate: int, *, user: str) -> Decision:
     """Reject a staged candidate."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         _open(session, candidate)
         candidates_repo.decide(session, candidate=candidate, status="rejected", result=None, user=user)
     return Decision(candidate, "rejected", None)
@@ -94,7 +94,7 @@ def accept(
     edits: dict[str, Any] | None = None,
 ) -> Decision:
     """Accept a candidate (with optional edits) and import it into the catalogue or the ledger."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         row = _open(session, candidate)
         data = {**row["payload"], **(edits or {})}
         source = SourceRef(document=row["document"], clause=row["sentence"])

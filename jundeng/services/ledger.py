@@ -17,7 +17,7 @@ from jundeng.catalogs.demo_ledger import SOURCE as DEMO_SOURCE
 from jundeng.catalogs.demo_ledger import synthetic_reports as demo_reports
 from jundeng.domain.principal import Principal
 from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Share, Task, TaskStatus
-from jundeng.errors import ConflictError, HasProblems, InputError, JundengError, NotFoundError, Problem
+from jundeng.errors import HasProblems, InputError, JundengError, NotFoundError, Problem
 from jundeng.io.task_fields import parse_target
 from jundeng.io.task_sheet import read_task_sheet
 from jundeng.services.notify import Message
@@ -30,6 +30,9 @@ DEMO_TASKS = HERE / "zhuhai-2017-tasks.csv"
 DEMO_SHARES = HERE / "zhuhai-2017-shares.csv"
 LEDGER_DAY = "JUNDENG_LEDGER_DAY"  # the setting of the day the ledger is assessed on (default: today)
 SYNTHETIC_MARK = "synthetic"  # in the source of every synthetic demo value and progress report
+EVIDENCE_FILE_MB = "JUNDENG_EVIDENCE_FILE_MB"  # the setting of the largest evidence file (MB, default 20)
+EVIDENCE_TOTAL_MB = "JUNDENG_EVIDENCE_TOTAL_MB"  # the setting of the most evidence per report (MB, default 50)
+MB = 1024 * 1024
 
 
 def parse_day(text: str) -> date:
@@ -76,7 +79,7 @@ def import_task_sheet(
     if report.errors or dry_run:
         return report
     content = Path(path).read_bytes()
-    with db.session() as session:
+    with db.session(write=True) as session:
         batch = observations_repo.new_batch(
             session,
             kind="tasks",
@@ -114,7 +117,7 @@ def load_demo_ledger(db: Database, *, user: str) -> tuple[int, int]:
     if problems:
         raise InputError(problems)
     tasks = read_shares(DEMO_SHARES, tasks)
-    with db.session() as session:
+    with db.session(write=True) as session:
         written, _ = tasks_repo.save_tasks(session, tasks=tasks, user=user)
         if written == 0:
             return len(tasks), 0
@@ -183,12 +186,70 @@ def district_reports(db: Database, code: str) -> list[ProgressReport]:
 
 
 def add_progress(db: Database, report: ProgressReport, *, user: str, evidence: Sequence[Path] = ()) -> int:
-    """Store a progress report with its evidence files; raise NotFoundError for an unknown task."""
-    with db.session() as session:
+    """Store a progress report with its evidence files; raise NotFoundError for an unknown task.
+
+    Evidence is checked before anything is read: each must be a file (a directory is refused) within the size
+    limits (see :func:`evidence_limits`).
+    """
+    files = read_evidence(evidence)
+    with db.session(write=True) as session:
         if report.task not in {t.code for t in tasks_repo.current_tasks(session)}:
             raise NotFoundError(f"未知的任务代码 {report.task}", f"unknown task code: {report.task}")
-        files = [(p.name, p.read_bytes()) for p in evidence]
         return tasks_repo.add_report(session, report=report, user=user, evidence=files)
+
+
+def evidence_limits() -> tuple[int, int]:
+    """Return the evidence size limits in bytes, per file and per report (settings in MB; default 20 and 50)."""
+    limits = []
+    for name, default in ((EVIDENCE_FILE_MB, 20.0), (EVIDENCE_TOTAL_MB, 50.0)):
+        text = os.environ.get(name, "").strip()
+        try:
+            megabytes = float(text) if text else default
+        except ValueError:
+            megabytes = -1.0
+        if not megabytes > 0:
+            raise JundengError(
+                f"设置 {name} 应为正数（MB）：{text!r}", f"{name} must be a positive number of MB: {text!r}"
+            )
+        limits.append(int(megabytes * MB))
+    return limits[0], limits[1]
+
+
+def read_evidence(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
+    """Return (name, content) of each evidence file, refusing directories and files over the size limits."""
+    per_file, per_report = evidence_limits()
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            raise JundengError(
+                "佐证材料应为文件而不是目录，请逐个列出文件",
+                "evidence must be files, not a directory: list each file",
+                location=str(path),
+            )
+        if not path.is_file():
+            raise JundengError("佐证文件不存在或不可读", "no such evidence file", location=str(path))
+        size = path.stat().st_size
+        if size > per_file:
+            raise JundengError(
+                f"佐证文件过大：{size / MB:.1f} MB，单个文件上限 {per_file / MB:g} MB（{EVIDENCE_FILE_MB}）",
+                f"evidence file too large: {size / MB:.1f} MB, over {per_file / MB:g} MB per file ({EVIDENCE_FILE_MB})",
+                location=str(path),
+            )
+        total += size
+        if total > per_report:
+            raise JundengError(
+                f"佐证材料合计超过每份报告上限 {per_report / MB:g} MB（{EVIDENCE_TOTAL_MB}）",
+                f"the evidence files exceed {per_report / MB:g} MB per report together ({EVIDENCE_TOTAL_MB})",
+                location=str(path),
+            )
+    files = []
+    for path in paths:
+        with path.open("rb") as handle:  # at most the limit, should a file grow after it was measured
+            content = handle.read(per_file + 1)
+        if len(content) > per_file:
+            raise JundengError("佐证文件在读取时变大", "the evidence file grew while being read", location=str(path))
+        files.append((path.name, content))
+    return files
 
 
 def period_bulletin(db: Database, *, start: date, end: date, today: date | None = None) -> Bulletin:
@@ -247,29 +308,31 @@ def reminders(db: Database, *, today: date, days: int = 30) -> list[Message]:
 
 
 def review_report(db: Database, report_id: int, *, accept: bool, user: str, comment: str | None) -> ReviewStatus:
-    """Accept or return a submitted progress report (a returned one no longer counts); ConflictError if not pending."""
+    """Accept or return a submitted progress report (a returned one no longer counts).
+
+    Raise NotFoundError for an unknown report and ConflictError when it is no longer awaiting review; of two
+    decisions at the same moment exactly one applies.
+    """
     status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
     if not accept and not comment:
         raise JundengError("退回须说明原因", "a comment is required to return a report")
-    with db.session() as session:
+    with db.session(write=True) as session:
         if not tasks_repo.review_report(session, report_id=report_id, status=status, user=user, comment=comment):
-            raise ConflictError(
-                f"报告 {report_id} 不存在或已审核", f"report {report_id} is unknown or already reviewed"
-            )
+            raise NotFoundError(f"没有编号为 {report_id} 的进度报告", f"no progress report {report_id}")
     return status
 
 
 def issue_notice(db: Database, notice: Notice) -> int:
     """Record a supervision notice (督办) to a unit about a task; raise NotFoundError for an unknown task."""
-    with db.session() as session:
+    with db.session(write=True) as session:
         if notice.task not in {t.code for t in tasks_repo.current_tasks(session)}:
             raise NotFoundError(f"未知的任务代码 {notice.task}", f"unknown task code: {notice.task}")
         return tasks_repo.add_notice(session, notice=notice)
 
 
 def respond(db: Database, notice_id: int, *, response: str, user: str) -> None:
-    """Record a unit's response to a notice; raise NotFoundError when there is no such notice."""
-    with db.session() as session:
+    """Record a unit's response to a notice (answered once; ConflictError after); NotFoundError when unknown."""
+    with db.session(write=True) as session:
         if not tasks_repo.respond_notice(session, notice_id=notice_id, response=response, user=user):
             raise NotFoundError(f"没有编号为 {notice_id} 的督办", f"no notice {notice_id}")
 

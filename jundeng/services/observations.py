@@ -19,6 +19,7 @@ from jundeng.domain.observations import ObservationStatus
 from jundeng.domain.periods import parse_period, previous_period
 from jundeng.domain.principal import Principal
 from jundeng.errors import ConflictError, HasProblems, JundengError, Problem
+from jundeng.io.limits import Unlisted, cap_problems
 from jundeng.io.observations import ValidationContext, validate_table
 from jundeng.io.tables import Table, read_table_file
 from jundeng.store import catalog_repo, export, observations_repo, regions_repo
@@ -109,7 +110,11 @@ def import_files(
     progress: Progress | None = None,
     principal: Principal | None = None,
 ) -> ImportReport:
-    """Check, then (unless ``dry_run`` or any error) store ``paths`` in one go; out-of-scope rows are errors."""
+    """Check, then (unless ``dry_run`` or any error) store ``paths`` in one go; out-of-scope rows are errors.
+
+    The files are checked in a reading session and written in one write session (imports take turns there, so
+    a concurrent import of the same keys is either seen and revised, or reported as a ConflictError to retry).
+    """
     report = ImportReport(files=[str(p) for p in paths], dry_run=dry_run)
     note = progress or (lambda _stage, _done, _total: None)
     allowed = None
@@ -117,9 +122,9 @@ def import_files(
         from jundeng.services.scope import indicator_codes
 
         allowed = indicator_codes(db, principal)
+    accepted: list[tuple[Path, str, pl.DataFrame]] = []
     with db.session() as session:
         ctx = _context(session, jump_ratio=jump_ratio)
-        accepted: list[tuple[Path, str, pl.DataFrame]] = []
         for n, raw_path in enumerate(paths):
             path = Path(raw_path)
             note(f"读取 reading {path.name}", n, len(paths))
@@ -133,13 +138,16 @@ def import_files(
                 report.problems.extend(checked.problems)
                 if checked.frame.height:
                     accepted.append((path, table.name, checked.frame))
-        _duplicates_across_files(accepted, report)
-        if principal is not None and allowed is not None:
-            _outside_scope(accepted, principal, allowed, report)
-        report.problems.sort(key=lambda p: (p.file, p.row, p.column))
-        if report.errors or dry_run:
-            note("完成 done", len(paths), len(paths))
-            return report
+    _duplicates_across_files(accepted, report)
+    if principal is not None and allowed is not None:
+        _outside_scope(accepted, principal, allowed, report)
+    report.problems.sort(key=lambda p: (p.file, isinstance(p, Unlisted), p.row, p.column))
+    report.problems = cap_problems(report.problems)  # one list, however many files and rows were wrong
+    if report.errors or dry_run:
+        note("完成 done", len(paths), len(paths))
+        return report
+    digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path, _name, _frame in accepted}
+    with db.session(write=True) as session:
         for n, (path, _name, frame) in enumerate(accepted):
             note(f"写入 writing {path.name}", n, len(accepted))
             written = observations_repo.record(
@@ -147,14 +155,14 @@ def import_files(
                 frame=frame.drop("_row"),
                 kind="observations",
                 filename=path.name,
-                sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                sha256=digests[path],
                 user=user,
                 status=status,
                 source=source,
             )
             report.written += written
             report.unchanged += frame.height - written
-        note("完成 done", len(paths), len(paths))
+    note("完成 done", len(paths), len(paths))
     return report
 
 
@@ -198,7 +206,7 @@ def import_population(db: Database, path: str | Path, *, user: str, dry_run: boo
     report = ImportReport(files=[str(path)], dry_run=dry_run)
     tables, problems = read_table_file(path)
     report.problems.extend(problems)
-    with db.session() as session:
+    with db.session(write=not dry_run) as session:
         known = regions_repo.region_codes(session)
         rows = []
         for table in tables:
@@ -222,9 +230,21 @@ def selected(
 ) -> list[dict[str, Any]]:
     """Return the current values with ``status`` matching the filters (an empty filter matches all)."""
     with db.session() as session:
-        frame = observations_repo.observations(
-            session, indicators=indicators or None, periods=periods or None, statuses=[status.value]
-        )
+        return _selected(session, status=status, indicators=indicators, periods=periods, regions=regions)
+
+
+def _selected(
+    session: Session,
+    *,
+    status: ObservationStatus,
+    indicators: Sequence[str],
+    periods: Sequence[str],
+    regions: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Return the current values with ``status`` matching the filters, read in ``session``."""
+    frame = observations_repo.observations(
+        session, indicators=indicators or None, periods=periods or None, statuses=[status.value]
+    )
     if regions:
         frame = frame.filter(frame["region"].is_in(list(regions)))
     return list(frame.select(REVIEW_COLUMNS).iter_rows(named=True))
@@ -240,9 +260,14 @@ def decide(
     periods: Sequence[str] = (),
     regions: Sequence[str] = (),
 ) -> int:
-    """Approve or reject the submitted values matching the filters (audited); return how many changed."""
-    rows = selected(db, indicators=indicators, periods=periods, regions=regions)
-    with db.session() as session:
+    """Approve or reject the submitted values matching the filters (audited); return how many changed.
+
+    A value someone else decides at the same moment is theirs: it is neither changed again nor counted.
+    """
+    with db.session(write=True) as session:
+        rows = _selected(
+            session, status=ObservationStatus.SUBMITTED, indicators=indicators, periods=periods, regions=regions
+        )
         ids = [int(r["id"]) for r in rows]
         return observations_repo.set_status(session, ids=ids, status=status, user=user, comment=comment)
 
@@ -250,18 +275,24 @@ def decide(
 def review(
     db: Database, principal: Principal, *, obs_id: int, status: ObservationStatus, comment: str | None = None
 ) -> None:
-    """Approve or reject one submitted value in the principal's scope; refuse a rejection without a reason."""
+    """Approve or reject one submitted value in the principal's scope; refuse a rejection without a reason.
+
+    Of two decisions on the same value at the same moment exactly one applies; the other is a ConflictError.
+    """
     from jundeng.services.scope import revision
 
     if status is ObservationStatus.REJECTED and not comment:
         raise JundengError("退回须说明原因", "a reason is required")
     revision(db, principal, obs_id=obs_id)  # NotFoundError when absent or out of scope
-    with db.session() as session:
+    with db.session(write=True) as session:
         changed = observations_repo.set_status(
             session, ids=[obs_id], status=status, user=principal.username, comment=comment
         )
     if not changed:
-        raise ConflictError("该值不在待审核状态", "the value is not awaiting review")
+        raise ConflictError(
+            "该值已审核或不在待审核状态（可能刚由他人审核）",
+            "the value is not awaiting review: already decided, perhaps by someone else just now",
+        )
 
 
 def export_frames(

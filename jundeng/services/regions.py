@@ -17,7 +17,7 @@ def load(db: Database, *, path: str | Path | None = None, user: str) -> tuple[in
     from jundeng.catalogs import read_regions_csv, zhuhai_regions
 
     found = read_regions_csv(path) if path else zhuhai_regions()
-    with db.session() as session:
+    with db.session(write=True) as session:
         return regions_repo.load_regions(session, regions=found, user=user)
 
 

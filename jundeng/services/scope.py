@@ -75,8 +75,13 @@ def revision(db: Database, user: Principal, *, obs_id: int) -> Revision:
 
 
 def history(db: Database, user: Principal, *, obs_id: int) -> list[dict[str, Any]]:
-    """Return every revision of the value that revision ``obs_id`` belongs to (NotFoundError out of scope)."""
+    """Return the revisions of the value that revision ``obs_id`` belongs to which the principal may see, by
+    the rule of :func:`revision`: the public and viewers get the approved ones only (never a draft's value or
+    author); NotFoundError when ``obs_id`` itself is out of scope."""
     row = revision(db, user, obs_id=obs_id)
+    statuses = [ObservationStatus.APPROVED.value] if user.approved_only else None
     with db.session() as session:
-        frame = observations_repo.observations(session, indicators=[row.indicator], periods=[row.period], history=True)
+        frame = observations_repo.observations(
+            session, indicators=[row.indicator], periods=[row.period], statuses=statuses, history=True
+        )
     return records(frame.filter((frame["region"] == row.region) & (frame["disaggregation"] == row.disaggregation)))

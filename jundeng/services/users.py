@@ -1,15 +1,28 @@
-"""Accounts: sign in and out, the principal behind a session, listing and creating accounts."""
+"""Accounts: sign in (throttled) and out, the principal behind a session, listing and creating accounts.
+
+Signing in is throttled by :class:`~jundeng.domain.throttle.SignInThrottle` (failures per account and per
+client address). Its counters live in the memory of the process serving the database, one set per
+:class:`~jundeng.store.db.Database` object: ``jundeng serve`` runs one process, so they are exact there;
+behind several worker processes each keeps its own and the limits multiply by their number, and a restart
+forgets them (which at worst gives a guesser a few more free tries).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+import threading
+import weakref
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
 from jundeng.domain.principal import Principal
-from jundeng.store import regions_repo, users_repo
+from jundeng.domain.throttle import SignInThrottle, Wait
+from jundeng.domain.users import User
+from jundeng.errors import JundengError, TooManyRequestsError, UnauthorizedError
+from jundeng.store import catalog_repo, regions_repo, users_repo
 from jundeng.store.db import Database
 
 P = ParamSpec("P")
@@ -32,7 +45,98 @@ authenticate = _in_transaction(users_repo.authenticate)
 end_sessions = _in_transaction(users_repo.end_sessions)
 users = _in_transaction(users_repo.users)
 get = _in_transaction(users_repo.get_user)
-create = _in_transaction(users_repo.create_user)
+
+_throttles: weakref.WeakKeyDictionary[Database, SignInThrottle] = weakref.WeakKeyDictionary()
+_throttles_lock = threading.Lock()
+
+
+def throttle(db: Database) -> SignInThrottle:
+    """Return the sign-in throttle of ``db`` (one per database object, kept in this process's memory)."""
+    with _throttles_lock:
+        found = _throttles.get(db)
+        if found is None:
+            found = _throttles[db] = SignInThrottle()
+        return found
+
+
+def address_key(client: str) -> str:
+    """Return the key a client address is counted under: the address itself, its /64 network for IPv6."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def sign_in(db: Database, *, username: str, password: str, client: str) -> User:
+    """Return the account when the password is right; raise TooManyRequestsError (429) while a limit on
+    the account or on the ``client`` address lasts, UnauthorizedError (401) otherwise."""
+    limits, address = throttle(db), address_key(client)
+    wait = limits.attempt(username, address)
+    if wait is not None:
+        raise _too_many(wait)
+    try:
+        user = authenticate(db, username=username, password=password)
+    except BaseException:
+        limits.cancel(username, address)
+        raise
+    if user is None:
+        raise UnauthorizedError("用户名或密码错误", "wrong user name or password")
+    limits.succeeded(username, address)
+    return user
+
+
+def _too_many(wait: Wait) -> TooManyRequestsError:
+    """Return the 429 refusal for a sign-in while a limit on the account or on the address lasts."""
+    if wait.limit == "account":
+        zh, en = "该账户登录失败次数过多", "too many failed sign-ins to this account"
+    else:
+        zh, en = "此地址登录失败次数过多", "too many failed sign-ins from this address"
+    return TooManyRequestsError(
+        f"{zh}，请 {wait.seconds} 秒后再试", f"{en}; try again in {wait.seconds} s", retry_after=wait.seconds
+    )
+
+
+def create(
+    db: Database,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    region: str | None = None,
+    unit: str | None = None,
+    domains: Sequence[str] = (),
+    by: str,
+) -> User:
+    """Create an account (audited) after checking its fields: the password policy, a district's region and
+    a department's domains must exist (JundengError 422); a taken name is a ConflictError (409)."""
+    with db.session(write=True) as session:
+        known = catalog_repo.known_codes(session)
+        if role == "district" and not region:
+            raise JundengError("区县用户必须指定所属区划", "a district account needs its region")
+        if region and region not in known["known_regions"]:
+            raise JundengError(f"未知的区划代码 {region}", f"unknown region code: {region}")
+        if role == "department" and not domains:
+            raise JundengError("部门用户必须指定负责的领域", "a department account needs at least one domain")
+        unknown = sorted(set(domains) - known["known_domains"])
+        if unknown:
+            raise JundengError(f"未知的领域：{'、'.join(unknown)}", f"unknown domains: {', '.join(unknown)}")
+        return users_repo.create_user(
+            session,
+            username=username,
+            password=password,
+            role=role,
+            display_name=display_name,
+            region=region,
+            unit=unit,
+            domains=domains,
+            by=by,
+        )
 
 
 def principal(db: Database, *, username: str, epoch: int) -> Principal | None:

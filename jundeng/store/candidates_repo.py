@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from jundeng.errors import ConflictError
 from jundeng.store.models import AuditRow, CandidateRow, utcnow
 
 
@@ -62,10 +63,16 @@ def get(session: Session, *, candidate: int) -> dict[str, Any] | None:
 
 
 def decide(session: Session, *, candidate: int, status: str, result: str | None, user: str) -> None:
-    """Record the decision on a candidate and audit it."""
-    row = session.get(CandidateRow, candidate)
-    assert row is not None
-    row.status, row.result, row.decided_by, row.decided_at = status, result, user, utcnow()
+    """Record the decision on a staged candidate and audit it; ConflictError when it was decided meanwhile."""
+    moved = session.execute(
+        update(CandidateRow)
+        .where(CandidateRow.id == candidate, CandidateRow.status == "staged")
+        .values(status=status, result=result, decided_by=user, decided_at=utcnow())
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(
+            f"候选 {candidate} 已由他人处理", f"candidate {candidate} was already decided, perhaps by someone else"
+        )
     session.add(
         AuditRow(user=user, action=status, entity="extract_candidates", key=str(candidate), after={"result": result})
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -13,8 +14,13 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from jundeng.errors import ConflictError
+
 ENV_URL = "JUNDENG_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_S = 30.0  # how long an SQLite write waits for another one to finish before it gives up
+CLASH = ("另一用户同时写入了相同数据，请重试", "someone else wrote the same data at the same time; try again")
+BUSY = ("数据库正忙（另一写入尚未完成），请稍后重试", "the database is busy with another write; try again shortly")
 
 
 def default_sqlite_path() -> Path:
@@ -43,7 +49,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
+
+
+def unique_violation(exc: BaseException) -> bool:
+    """Return True when ``exc`` (SQLAlchemy's or the driver's own) reports a duplicate key."""
+    cause = getattr(exc, "orig", None) or exc
+    return getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause)
+
+
+def database_locked(exc: BaseException) -> bool:
+    """Return True when ``exc`` is SQLite giving up waiting for another writer."""
+    return "database is locked" in str(getattr(exc, "orig", None) or exc)
+
+
+def serialize(session: Session, name: str) -> None:
+    """Hold the lock ``name`` until the session's transaction ends, so that such writers take turns.
+
+    On PostgreSQL this is a transaction-scoped advisory lock; on SQLite a write session
+    (``Database.session(write=True)``) holds the database's one write lock already, so nothing is needed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def head_revision() -> str | None:
@@ -67,7 +96,8 @@ class Database:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
-        self.engine: Engine = create_engine(self.url)
+        sqlite = make_url(self.url).get_backend_name() == "sqlite"
+        self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_S} if sqlite else {})
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -78,10 +108,26 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """Yield a session in one transaction: committed on success, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """Yield a session in one transaction: committed on success, rolled back on any error.
+
+        ``write`` marks a transaction that reads and then writes what it read (an import, a review): on SQLite it
+        starts with ``BEGIN IMMEDIATE``, so that such transactions take turns (waiting up to BUSY_TIMEOUT_S) and
+        each reads what the one before it wrote; readers are never blocked (WAL). Other sessions keep the
+        driver's default: reads outside a transaction, ``BEGIN`` at the first write. A duplicate key written by a
+        concurrent writer, or SQLite giving up waiting, becomes a :class:`ConflictError` (409, try again).
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                if write and self.dialect == "sqlite":
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                yield session
+        except Exception as exc:
+            if unique_violation(exc):
+                raise ConflictError(*CLASH) from exc
+            if database_locked(exc):
+                raise ConflictError(*BUSY) from exc
+            raise
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply the Alembic migrations up to ``revision``."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from jundeng.domain.observations import parse_disaggregation_key
 from jundeng.errors import JundengError
+from jundeng.io import sanitize
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -93,10 +94,15 @@ def catalog_yaml(session: Session) -> str:
 
 
 def write_frames(frames: dict[str, pl.DataFrame], fmt: str, out: str | Path) -> list[Path]:
-    """Write tables as CSV/Parquet (one file, or one per table in directory ``out``) or XLSX sheets."""
+    """Write tables as CSV/Parquet (one file, or one per table in directory ``out``) or XLSX sheets.
+
+    CSV and XLSX cells go through :mod:`jundeng.io.sanitize` (no text runs as a formula); Parquet is data, kept exact.
+    """
     out = Path(out)
     if fmt not in FORMATS:
         raise JundengError(f"不支持的格式 {fmt!r}", f"unsupported format {fmt!r}: use {', '.join(FORMATS)}")
+    if fmt in ("csv", "xlsx"):
+        frames = {name: sanitize.polars_frame(frame) for name, frame in frames.items()}
     if fmt == "xlsx":
         _write_xlsx(frames, out)
         return [out]
@@ -130,4 +136,4 @@ def _write_xlsx(frames: dict[str, pl.DataFrame], out: Path) -> None:
 def _xlsx_cell(value: object) -> object:
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)  # type: ignore[attr-defined]
-    return value
+    return sanitize.cell(value)

@@ -15,9 +15,15 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from jundeng.domain.observations import ObservationStatus, Revision
+from jundeng.errors import ConflictError
+from jundeng.store.db import serialize, unique_violation
 from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow, utcnow
 
 KEY = ["indicator", "region", "period", "disaggregation"]
+IMPORT_CLASH = (
+    "另一导入同时写入了相同数据，请重试",
+    "another import wrote the same values at the same time; try again",
+)
 COPY_BLOCK = 100_000
 INSERT_COLUMNS = [
     "indicator",
@@ -158,7 +164,12 @@ def record(
     status: ObservationStatus,
     source: str | None,
 ) -> int:
-    """Store the rows of ``frame`` that change a current value as new revisions of one batch; return how many."""
+    """Store the rows of ``frame`` that change a current value as new revisions of one batch; return how many.
+
+    Imports take turns (PostgreSQL: an advisory lock; SQLite: the caller's write session), so each plans its
+    revisions on what the one before it wrote; a duplicate key written by anything else is a ConflictError.
+    """
+    serialize(session, "observations")
     current = current_values(
         session, indicators=frame["indicator"].unique().to_list(), periods=frame["period"].unique().to_list()
     )
@@ -166,7 +177,12 @@ def record(
     if not changes.height:
         return 0
     batch = new_batch(session, kind=kind, filename=filename, sha256=sha256, rows=changes.height, user=user)
-    return insert_revisions(session, rows=changes, user=user, status=status, source=source, batch=batch)
+    try:
+        return insert_revisions(session, rows=changes, user=user, status=status, source=source, batch=batch)
+    except Exception as exc:
+        if unique_violation(exc):
+            raise ConflictError(*IMPORT_CLASH, location=filename) from exc
+        raise
 
 
 def observations(
@@ -233,7 +249,14 @@ def set_status(
         if row is None or row.status not in allowed:
             continue
         before = row.status
-        session.execute(update(ObservationRow).where(ObservationRow.id == obs_id).values(status=status.value))
+        # Conditional on the status just read: of two decisions at the same moment only one changes the row.
+        moved = session.execute(
+            update(ObservationRow)
+            .where(ObservationRow.id == obs_id, ObservationRow.status == before)
+            .values(status=status.value)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            continue
         session.add(
             AuditRow(
                 user=user,

@@ -11,10 +11,12 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Task
+from jundeng.errors import ConflictError
+from jundeng.store.db import serialize
 from jundeng.store.models import AttachmentRow, AuditRow, NoticeRow, ProgressReportRow, TaskRow, utcnow
 
 
@@ -37,6 +39,7 @@ def task_history(session: Session, *, code: str) -> list[tuple[int, str, Task]]:
 
 def save_tasks(session: Session, *, tasks: Iterable[Task], user: str, batch: int | None = None) -> tuple[int, int]:
     """Store new tasks and changed ones as new revisions; return (written, unchanged)."""
+    serialize(session, "tasks")  # concurrent imports take turns, each numbering revisions after the last
     current = {t.code: t for t in current_tasks(session)}
     revisions = dict(session.execute(select(TaskRow.code, func.max(TaskRow.revision)).group_by(TaskRow.code)).all())
     written = unchanged = 0
@@ -129,12 +132,25 @@ def reports(session: Session, *, task: str | None = None, until: date | None = N
 
 
 def review_report(session: Session, *, report_id: int, status: ReviewStatus, user: str, comment: str | None) -> bool:
-    """Accept or return a submitted report (audited); return False when it is not awaiting review."""
+    """Accept or return a submitted report (audited); return False when there is no such report.
+
+    Raise ConflictError when it is not awaiting review, also when another reviewer decided it at the same moment:
+    the change is conditional on the report still being submitted, so only one of two decisions applies.
+    """
     row = session.get(ProgressReportRow, report_id)
-    if row is None or row.review != ReviewStatus.SUBMITTED.value:
+    if row is None:
         return False
     before = {"review": row.review, "review_comment": row.review_comment}
-    row.review, row.review_comment = status.value, comment
+    moved = session.execute(
+        update(ProgressReportRow)
+        .where(ProgressReportRow.id == report_id, ProgressReportRow.review == ReviewStatus.SUBMITTED.value)
+        .values(review=status.value, review_comment=comment)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(
+            f"报告 {report_id} 已审核（可能刚由他人审核）",
+            f"report {report_id} has already been decided, perhaps by someone else just now",
+        )
     session.add(
         AuditRow(
             user=user,
@@ -159,19 +175,31 @@ def add_notice(session: Session, *, notice: Notice) -> int:
 
 
 def respond_notice(session: Session, *, notice_id: int, response: str, user: str) -> bool:
-    """Record a unit's response to a notice (audited); return False when there is no such notice."""
+    """Record a unit's response to a notice (audited); return False when there is no such notice.
+
+    A notice is answered once: raise ConflictError when it already has a response, also one given at the same
+    moment by someone else (the change is conditional on there being no response yet).
+    """
     row = session.get(NoticeRow, notice_id)
     if row is None:
         return False
-    before = {"response": row.response}
-    row.response, row.responded_by, row.responded_at = response, user, utcnow()
+    moved = session.execute(
+        update(NoticeRow)
+        .where(NoticeRow.id == notice_id, NoticeRow.response.is_(None))
+        .values(response=response, responded_by=user, responded_at=utcnow())
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(
+            f"督办 {notice_id} 已有回复（可能刚由他人回复）",
+            f"notice {notice_id} has already been answered, perhaps by someone else just now",
+        )
     session.add(
         AuditRow(
             user=user,
             action="respond",
             entity="notices",
             key=str(notice_id),
-            before=before,
+            before={"response": None},
             after={"response": response},
         )
     )

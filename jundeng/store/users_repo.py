@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jundeng.domain import passwords
 from jundeng.domain.principal import ROLES
 from jundeng.domain.users import User
 from jundeng.errors import ConflictError, JundengError
@@ -44,11 +45,11 @@ def create_user(
     domains: Sequence[str] = (),
     by: str,
 ) -> User:
-    """Create an account with an argon2 password hash (audited); refuse a bad role, short password or taken name."""
+    """Create an account with an argon2 hash of its NFKC-normalised password (audited); refuse a bad role, a
+    password against :mod:`jundeng.domain.passwords` (422) or a taken name (409)."""
     if role not in ROLES:
         raise JundengError(f"未知的角色 {role!r}", f"unknown role {role!r}: {', '.join(ROLES)}")
-    if len(password) < 8:
-        raise JundengError("密码至少 8 位", "the password needs at least 8 characters")
+    password = passwords.check(password, username=username)
     if session.get(UserRow, username) is not None:
         raise ConflictError(f"用户已存在：{username}", f"the user exists: {username}")
     row = UserRow(
@@ -69,17 +70,30 @@ def create_user(
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
-    """Return the active user whose password matches, else None (constant work for unknown names)."""
+    """Return the active user whose password matches, else None (constant work for unknown names).
+
+    The password is compared NFKC-normalised, as it was hashed; a hash made before passwords were normalised
+    is also tried against the password as typed, and rehashed normalised when that matches."""
     row = session.get(UserRow, username)
-    try:
-        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return None
+    stored = row.password_hash if row else _DUMMY_HASH
+    typed = passwords.normalise(password)
+    if not _verify(stored, typed):
+        if typed == password or not _verify(stored, password):
+            return None
+        stored = ""  # a legacy hash of the unnormalised password: store the normalised one
     if row is None or not row.active:
         return None
-    if _hasher.check_needs_rehash(row.password_hash):
-        row.password_hash = _hasher.hash(password)
+    if not stored or _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(typed)
     return _user(row)
+
+
+def _verify(stored: str, password: str) -> bool:
+    """Return True when ``password`` matches the argon2 hash ``stored``."""
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def get_user(session: Session, *, username: str) -> User | None:

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from jundeng.domain.catalog import Indicator
 from jundeng.domain.observations import ObservationStatus, Revision
@@ -23,13 +23,14 @@ from jundeng.services import analysis, catalog, ledger, scope, users
 from jundeng.services import observations as observations_service
 from jundeng.services import regions as regions_service
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, allow
-from jundeng.web.deps import DB, User
-from jundeng.web.limits import limiter
+from jundeng.web.deps import DB, RowId, User, ValueId
+from jundeng.web.limits import client_address
 from jundeng.web.schemas import (
     Account,
     Created,
     Decided,
     Decision,
+    ErrorBody,
     GapTable,
     ImportResult,
     IndicatorDetail,
@@ -45,26 +46,19 @@ from jundeng.web.schemas import (
     SignedIn,
     Username,
 )
+from jundeng.web.uploads import read
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
-async def _upload(file: UploadFile, default: str) -> tuple[bytes, str]:
-    """Return the bytes and the bare file name of an upload (413 above MAX_UPLOAD)."""
-    content = await file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise HTTPException(413)
-    return content, Path(file.filename or default).name
-
-
-@router.post("/login", dependencies=[allow(*EVERYONE)])
-@limiter.limit("10/minute")
+@router.post(
+    "/login", dependencies=[allow(*EVERYONE)], responses={401: {"model": ErrorBody}, 429: {"model": ErrorBody}}
+)
 def login(request: Request, credentials: Login, db: DB) -> SignedIn:
-    """Sign in; sets the session cookie. Rate-limited per address."""
-    user = users.authenticate(db, username=credentials.username, password=credentials.password)
-    if user is None:
-        raise HTTPException(401, {"zh": "用户名或密码错误", "en": "wrong user name or password"})
+    """Sign in; sets the session cookie. Failures are throttled per account and per client address (429)."""
+    user = users.sign_in(
+        db, username=credentials.username, password=credentials.password, client=client_address(request)
+    )
     request.session.clear()
     request.session["user"] = user.username
     request.session["epoch"] = user.session_epoch
@@ -133,60 +127,63 @@ def observations(
 
 
 @router.get("/observations/{obs_id}", dependencies=[allow(*SIGNED_IN)])
-def observation(obs_id: int, user: User, db: DB) -> Revision:
+def observation(obs_id: ValueId, user: User, db: DB) -> Revision:
     """Return one stored revision (404 when out of scope, as if it did not exist)."""
     return scope.revision(db, user, obs_id=obs_id)
 
 
 @router.get("/observations/{obs_id}/history", dependencies=[allow(*SIGNED_IN)], response_model=list[dict[str, Any]])
-def history(obs_id: int, user: User, db: DB) -> list[dict[str, Any]]:
+def history(obs_id: ValueId, user: User, db: DB) -> list[dict[str, Any]]:
     """Return every revision of the value that revision ``obs_id`` belongs to."""
     return scope.history(db, user, obs_id=obs_id)
 
 
+# Imports are plain (not async) routes: FastAPI runs them in its thread pool, so that a long import never
+# holds up the event loop and the other requests (their size is bounded by web.uploads.BodyLimit).
 @router.post("/observations/import", dependencies=[allow(*WRITERS)])
-async def import_observations(
+def import_observations(
     user: User,
     db: DB,
     file: Annotated[UploadFile, File(description="CSV / XLSX / XLS")],
     dry_run: Annotated[bool, Form()] = False,
 ) -> ImportResult:
-    """Import a file of observations (all-or-nothing); errors come back located, nothing is written."""
-    content, name = await _upload(file, "upload.csv")
+    """Import a file of observations (all-or-nothing); errors come back located (the first 1000), nothing is
+    written."""
+    content, name = read(file, "upload.csv")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(content)
         report = observations_service.import_files(db, [path], user=user.username, dry_run=dry_run, principal=user)
-    return ImportResult(
+    return ImportResult.of(
         accepted=report.accepted,
         written=report.written,
         unchanged=report.unchanged,
-        errors=[str(p) for p in report.errors],
-        warnings=[str(p) for p in report.warnings],
+        errors=report.errors,
+        warnings=report.warnings,
     )
 
 
 @router.post("/catalog", dependencies=[allow(*OFFICE)])
-async def load_catalog_file(
+def load_catalog_file(
     user: User,
     db: DB,
     file: Annotated[UploadFile, File(description="catalogue YAML")],
     dry_run: Annotated[bool, Form()] = False,
 ) -> ImportResult:
     """Load a catalogue YAML file (domains, items, indicators, targets, units): all-or-nothing, audited."""
-    content, name = await _upload(file, "catalog.yaml")
+    content, name = read(file, "catalog.yaml")
     try:
         summary = catalog.load_text(db, content=content, name=name, user=user.username, dry_run=dry_run)
     except InputError as exc:  # located problems are the answer here, not a failure of the request
-        return ImportResult(accepted=False, written=0, unchanged=0, errors=[str(p) for p in exc.problems], warnings=[])
+        return ImportResult.of(accepted=False, written=0, unchanged=0, errors=exc.problems, warnings=[])
     written = sum(summary.inserted.values()) + sum(summary.updated.values())
-    return ImportResult(
+    return ImportResult.of(
         accepted=True, written=written, unchanged=sum(summary.unchanged.values()), errors=[], warnings=[]
     )
 
 
 @router.post("/observations/{obs_id}/approve", dependencies=[allow(*OFFICE)])
-def approve(obs_id: int, user: User, db: DB, decision: Decision | None = None) -> Decided:
+def approve(obs_id: ValueId, user: User, db: DB, decision: Decision | None = None) -> Decided:
     """Approve a submitted value (audited)."""
     status = ObservationStatus.APPROVED
     observations_service.review(db, user, obs_id=obs_id, status=status, comment=decision.comment if decision else None)
@@ -194,7 +191,7 @@ def approve(obs_id: int, user: User, db: DB, decision: Decision | None = None) -
 
 
 @router.post("/observations/{obs_id}/reject", dependencies=[allow(*OFFICE)])
-def reject(obs_id: int, user: User, db: DB, decision: Decision) -> Decided:
+def reject(obs_id: ValueId, user: User, db: DB, decision: Decision) -> Decided:
     """Return a submitted value to its reporter with a reason (audited)."""
     status = ObservationStatus.REJECTED
     observations_service.review(db, user, obs_id=obs_id, status=status, comment=decision.comment)
@@ -274,7 +271,7 @@ def report_progress(code: str, body: NewReport, user: User, db: DB) -> dict[str,
 
 
 @router.post("/reports/{report_id}/accept", dependencies=[allow(*OFFICE)], response_model=ReportReview)
-def accept_report(report_id: int, user: User, db: DB) -> dict[str, Any]:
+def accept_report(report_id: RowId, user: User, db: DB) -> dict[str, Any]:
     """Accept a submitted progress report."""
     return {
         "id": report_id,
@@ -283,7 +280,7 @@ def accept_report(report_id: int, user: User, db: DB) -> dict[str, Any]:
 
 
 @router.post("/reports/{report_id}/return", dependencies=[allow(*OFFICE)], response_model=ReportReview)
-def return_report(report_id: int, decision: Decision, user: User, db: DB) -> dict[str, Any]:
+def return_report(report_id: RowId, decision: Decision, user: User, db: DB) -> dict[str, Any]:
     """Return a submitted progress report with a comment (it no longer counts)."""
     review = ledger.review_report(db, report_id, accept=False, user=user.username, comment=decision.comment)
     return {"id": report_id, "review": review}

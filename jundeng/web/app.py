@@ -1,9 +1,11 @@
-"""The application factory: middleware (sessions, CSRF, security headers, rate limits), routers, errors."""
+"""The application factory: middleware (sessions, CSRF, security headers, body limits, rate limits), routers,
+errors and their documentation in the OpenAPI."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,21 @@ from jundeng.errors import JundengError
 from jundeng.store.db import Database
 from jundeng.web import api, errors, pages
 from jundeng.web.auth import policy_of, routes
-from jundeng.web.limits import limiter
+from jundeng.web.limits import ENV as PROXIES_ENV
+from jundeng.web.limits import limiter, parse_proxies, trust_proxies
+from jundeng.web.uploads import BodyLimit, upload_limit
 
 __all__ = ["STATIC", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
+
+
+class CSRF(CSRFMiddleware):
+    """The CSRF check, refusing with the app's bilingual error (JSON for the API) rather than plain text."""
+
+    def _get_error_response(self, request: Request) -> Response:
+        zh, en = "CSRF 校验失败，请刷新页面后重试", "CSRF token verification failed: reload the page and try again"
+        return errors.respond(request, 403, zh=zh, en=en)
 
 
 def _secret() -> str:
@@ -34,10 +46,16 @@ def _secret() -> str:
 
 
 def create_app(
-    url: str | None = None, *, secret_key: str | None = None, https: bool = False, ledger_day: date | None = None
+    url: str | None = None,
+    *,
+    secret_key: str | None = None,
+    https: bool = False,
+    ledger_day: date | None = None,
+    trusted_proxies: Sequence[str] | None = None,
 ) -> FastAPI:
     """Return the Jundeng web app on the database ``url`` (cookies marked Secure when ``https``); the ledger is
-    assessed on ``ledger_day`` unless a request asks for another day ($JUNDENG_LEDGER_DAY, else today)."""
+    assessed on ``ledger_day`` unless a request asks for another day ($JUNDENG_LEDGER_DAY, else today);
+    ``X-Forwarded-For`` is believed only from ``trusted_proxies`` ($JUNDENG_TRUSTED_PROXIES, else none)."""
     app = FastAPI(
         title="Jundeng 均等 API",
         version="1",
@@ -49,8 +67,11 @@ def create_app(
     app.state.db = Database(url)
     app.state.limiter = limiter
     app.state.ledger_day = ledger_day
+    trust_proxies(app, parse_proxies(os.environ.get(PROXIES_ENV) if trusted_proxies is None else trusted_proxies))
     key = secret_key or _secret()
     headers = Secure.with_default_headers()
+    # innermost: inside the session (which it reads), the CSRF check and the security headers
+    app.add_middleware(BodyLimit, upload=upload_limit())
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -61,9 +82,7 @@ def create_app(
         )
         return response
 
-    app.add_middleware(
-        CSRFMiddleware, secret=key, sensitive_cookies={"session"}, cookie_secure=https, cookie_samesite="strict"
-    )
+    app.add_middleware(CSRF, secret=key, sensitive_cookies={"session"}, cookie_secure=https, cookie_samesite="strict")
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,
@@ -82,6 +101,7 @@ def create_app(
     app.add_exception_handler(RateLimitExceeded, too_many)
     app.include_router(api.router)
     app.include_router(pages.router)
+    errors.document(app)
     unguarded = [r.path for r in routes(app) if policy_of(r) is None]
     if unguarded:
         raise RuntimeError(f"routes without a policy: {unguarded}")

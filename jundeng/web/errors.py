@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jundeng.errors import InputError, JundengError
+from jundeng.web.auth import policy_of, routes
+from jundeng.web.limits import limiter
+from jundeng.web.schemas import ErrorBody
 
 MESSAGES = {
     400: ("请求有误", "bad request"),
@@ -68,10 +71,59 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
 async def refusal(request: Request, exc: JundengError) -> Response:
     """Answer a refusal raised by a service with its status and its Chinese and English message."""
     detail = [str(p) for p in exc.problems] if isinstance(exc, InputError) else None
-    return respond(request, exc.status, detail=detail, zh=exc.zh, en=exc.en)
+    return respond(request, exc.status, detail=detail, zh=exc.zh, en=exc.en, headers=exc.headers)
 
 
 async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
     """Return 422 with the located validation errors."""
     errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
     return JSONResponse(body(422, errors), status_code=422)
+
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def statuses(route: Any, *, rate_limited: bool = False) -> list[int]:
+    """Return the error statuses an API route may answer, from its policy, its parameters and its method."""
+    found = {422}
+    dependant = route.dependant
+    if "public" not in (policy_of(route) or ()):
+        found |= {401, 403}
+    if dependant.path_params or dependant.query_params:
+        found.add(404)  # a code or an id that names nothing (or nothing in scope)
+    if set(route.methods) & UNSAFE:
+        found |= {400, 403, 413}  # a body that cannot be parsed; the CSRF check; the body limit (web.uploads)
+        if 401 in found:
+            found.add(409)  # a state transition or a creation that conflicts
+    if rate_limited:
+        found.add(429)
+    return sorted(found)
+
+
+def document(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI list every error status each API route answers, each with the error body."""
+    generate = app.openapi
+    ref = {"$ref": f"#/components/schemas/{ErrorBody.__name__}"}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+        components.update(error.pop("$defs", {}))
+        components[ErrorBody.__name__] = error
+        for name in ("HTTPValidationError", "ValidationError"):  # FastAPI's 422 body, which this app never sends
+            components.pop(name, None)
+        limited = set(getattr(limiter, "_route_limits", {}))  # slowapi's "module.function" of each limited route
+        for route in routes(app):
+            operations = schema["paths"].get(route.path_format, {})
+            throttled = f"{route.endpoint.__module__}.{route.endpoint.__name__}" in limited
+            for operation in (operations[m.lower()] for m in route.methods if m.lower() in operations):
+                for status in statuses(route, rate_limited=throttled):
+                    zh, en = MESSAGES[status]
+                    answer = {"description": f"{zh} / {en}", "content": {"application/json": {"schema": ref}}}
+                    operation["responses"][str(status)] = operation["responses"].get(str(status), {}) | answer
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

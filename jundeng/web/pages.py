@@ -8,8 +8,10 @@ when the figures it shows are synthetic, and downloads each of its tables with `
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -46,9 +48,27 @@ router.include_router(pages_admin.router)
 
 
 def safe_next(target: str | None) -> str:
-    """Return a local path to go to after signing in (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Return ``target`` when it is a path on this site to go to after signing in, else ``/``.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so ``/%09/evil`` (a tab) and
+    ``/\\evil`` lead to another site as ``//evil`` does: the target must start with one ``/`` followed by no
+    second slash or backslash, and contain no backslash, control, invisible or space character, also once its
+    %-escapes are decoded (repeatedly) and its compatibility characters normalised (``／`` is ``/``).
+    """
+    if not target or len(target) > 2000:
         return "/"
+    forms, text = [target], target
+    for _ in range(3):
+        text = unquote(text)
+        forms += [text, unicodedata.normalize("NFKC", text)]
+    for form in forms:
+        if not form.startswith("/") or form[1:2] in ("/", "\\") or "\\" in form:
+            return "/"
+        if any(ch.isspace() or unicodedata.category(ch)[0] in "CZ" for ch in form):
+            return "/"
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return "/"
     return target
 
 

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from jundeng.domain.attainment import AttainmentStatus
 from jundeng.domain.catalog import Indicator
 from jundeng.domain.tasks import Light, ReviewStatus, TaskStatus
+from jundeng.io import sanitize
 from jundeng.io.records import plain
 from jundeng.services import ledger
 from jundeng.services.ledger import SYNTHETIC_MARK as SYNTHETIC_MARK
@@ -35,7 +36,6 @@ from jundeng.web.i18n import language, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 APPRAISAL_ROLES = ("admin", "office", "viewer", "district")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def N_(text: str) -> str:  # noqa: N802 — the gettext convention for a msgid translated later
@@ -164,9 +164,9 @@ class Table:
             return None
 
     def export(self, _: Callable[[str], str]) -> tuple[list[str], list[list[Any]]]:
-        """Return the header and the rows for a download (raw numbers, labels translated)."""
+        """Return the header and the rows for a download (raw numbers, labels translated, text sanitised)."""
         columns = [c for c in self.columns if c.kind != "action"]
-        header = [_(c.label) for c in columns]
+        header = sanitize.row(_(c.label) for c in columns)
         rows = []
         for row in self.rows:
             out: list[Any] = []
@@ -174,9 +174,7 @@ class Table:
                 value = plain(row.get(c.key))
                 if c.kind in ("enum", "light", "list") or isinstance(value, bool | list | dict):
                     value = None if value is None else self.cell(c, row, _)
-                if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-                    value = "'" + value  # a spreadsheet must not run text someone typed as a formula
-                out.append(value)
+                out.append(sanitize.cell(value))  # a spreadsheet must not run text someone typed as a formula
             rows.append(out)
         return header, rows
 

@@ -4,9 +4,9 @@ and data collection (upload, the review queue, the revision history of a value).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from jundeng.domain.observations import ObservationStatus
@@ -18,7 +18,7 @@ from jundeng.services import regions as regions_
 from jundeng.services import scope
 from jundeng.store.db import Database
 from jundeng.web.auth import OFFICE, SIGNED_IN, WRITERS, allow
-from jundeng.web.deps import DB, User
+from jundeng.web.deps import DB, MAX_VALUE_ID, User
 from jundeng.web.pages_base import (
     INDICATOR,
     N_,
@@ -212,7 +212,9 @@ HISTORY_COLUMNS = [
 
 
 @router.get("/data", dependencies=[allow(*WRITERS)])
-def data_page(request: Request, user: User, db: DB, history: int | None = None) -> Response:
+def data_page(
+    request: Request, user: User, db: DB, history: Annotated[int | None, Query(ge=1, le=MAX_VALUE_ID)] = None
+) -> Response:
     """Upload a data file, review submitted values (office), follow the revisions of one value."""
     names = regions_.names(db)
     tables = [_queue(db, user, names)]

@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from jundeng.domain.catalog import Indicator, Target
+from jundeng.errors import Problem
+from jundeng.io.limits import cap_problems, current, total_problems
 
 T = TypeVar("T")
 
@@ -59,13 +61,48 @@ class IndicatorDetail(Indicator):
 
 
 class ImportResult(BaseModel):
-    """The outcome of an all-or-nothing file import: located errors and warnings, rows written and unchanged."""
+    """The outcome of an all-or-nothing file import: rows written and unchanged, and the located errors and
+    warnings: the first 1000 of each listed, then one line saying how many more (as every reader caps them,
+    :mod:`jundeng.io.limits`); the totals count every problem found, listed or not."""
 
     accepted: bool
     written: int
     unchanged: int
     errors: list[str]
     warnings: list[str]
+    errors_total: int
+    warnings_total: int
+
+    @classmethod
+    def of(
+        cls, *, accepted: bool, written: int, unchanged: int, errors: list[Problem], warnings: list[Problem]
+    ) -> ImportResult:
+        """Return the result of an import with its problems capped."""
+        listed = current().max_problems + 1  # a reader's own list passes whole: its cap and its closing line
+        return cls(
+            accepted=accepted,
+            written=written,
+            unchanged=unchanged,
+            errors=[str(p) for p in cap_problems(errors, listed)],
+            warnings=[str(p) for p in cap_problems(warnings, listed)],
+            errors_total=total_problems(errors),
+            warnings_total=total_problems(warnings),
+        )
+
+
+class ErrorDetail(BaseModel):
+    """A refusal: its HTTP status, the message in Chinese and in English, and details (located problems …)."""
+
+    status: int
+    zh: str
+    en: str
+    detail: Any = None
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer of the API (:func:`jundeng.web.errors.body`)."""
+
+    error: ErrorDetail
 
 
 class Decision(BaseModel):

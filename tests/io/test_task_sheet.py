@@ -384,3 +384,11 @@ def test_round_trip(tmp_path: Path) -> None:
     assert [sheet.cell(r, 9).value for r in (2, 3, 4)] == ["绿", "黄", "红"]
     assert [sheet.cell(r, 9).fill.fgColor.rgb for r in (2, 3, 4)] == ["0063BE7B", "00FFEB84", "00F8696B"]
     assert sheet.cell(len(rows) + 1, 9).value is None
+
+
+def test_a_control_character_in_a_task_sheet_is_refused_where_it_is(tmp_path: Path) -> None:
+    """A NUL in a task cell is a located error (it would poison exports and PostgreSQL), never stored."""
+    path = tmp_path / "tasks.csv"
+    path.write_text("序号,任务内容,牵头单位,完成时限\n1,建设\x00社区卫生服务中心,市卫健局,2017年底\n", encoding="utf-8")
+    _, problems = read_task_sheet(path)
+    assert any(p.row == 2 and p.column == 2 and "U+0000" in p.zh for p in problems), problems

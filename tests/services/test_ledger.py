@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from jundeng.cli import app
+from jundeng.domain.tasks import Notice, ProgressReport
+from jundeng.errors import ConflictError, JundengError, NotFoundError
 from jundeng.services import ledger
 from jundeng.store import tasks_repo
 from jundeng.store.db import Database
@@ -224,3 +226,50 @@ def test_report_review_and_supervision_notices(db: Database, tmp_path: Path) -> 
     notices = json.loads(runner.invoke(app, [*base, "tasks", "notices", "--format", "json"]).output)
     assert [(n["unit"], n["due"], n["response"]) for n in notices] == [("市教育局", "2017-10-15", "已开工")]
     assert runner.invoke(app, [*base, "tasks", "notice", "NOPE", "--unit", "x", "--request", "y"]).exit_code == 1
+
+
+def test_evidence_must_be_files_within_the_size_limits(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["--db", db.url, "--user", "office"]
+    assert ledger.import_task_sheet(db, messy_sheet(tmp_path / "t.xlsx"), user="office", year=2017).written == 3
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(b"\xff\xd8")
+    result = runner.invoke(app, [*base, "tasks", "report", "2017-001", "--percent", "5", "--evidence", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{folder}: 佐证材料应为文件而不是目录" in result.output and "not a directory" in result.output
+    monkeypatch.setenv(ledger.EVIDENCE_FILE_MB, "0.001")  # about 1 KB
+    monkeypatch.setenv(ledger.EVIDENCE_TOTAL_MB, "0.0015")
+    small, big = tmp_path / "small.pdf", tmp_path / "big.pdf"
+    small.write_bytes(b"x" * 900)
+    big.write_bytes(b"x" * 2000)
+    report = ProgressReport(task="2017-001", reporter="市教育局", as_of=DEMO_DAY, percent=5)
+    with pytest.raises(JundengError, match="per file") as too_big:
+        ledger.add_progress(db, report, user="edu", evidence=[big])
+    assert too_big.value.location == str(big) and "上限" in too_big.value.zh
+    with pytest.raises(JundengError, match="per report"):
+        ledger.add_progress(db, report, user="edu", evidence=[small, small])
+    assert ledger.add_progress(db, report, user="edu", evidence=[small])
+    monkeypatch.setenv(ledger.EVIDENCE_FILE_MB, "lots")
+    with pytest.raises(JundengError, match="JUNDENG_EVIDENCE_FILE_MB"):
+        ledger.add_progress(db, report, user="edu", evidence=[small])
+    with db.session() as session:
+        assert session.execute(select(AttachmentRow.filename)).scalars().all() == ["small.pdf"]
+
+
+def test_decisions_apply_once(db: Database, tmp_path: Path) -> None:
+    ledger.import_task_sheet(db, messy_sheet(tmp_path / "t.xlsx"), user="office", year=2017)
+    report_id = ledger.add_progress(
+        db, ProgressReport(task="2017-001", reporter="市教育局", as_of=DEMO_DAY, percent=5), user="edu"
+    )
+    assert ledger.review_report(db, report_id, accept=True, user="office", comment=None).value == "accepted"
+    with pytest.raises(ConflictError, match="already been decided"):
+        ledger.review_report(db, report_id, accept=False, user="office", comment="重报")
+    with pytest.raises(NotFoundError):
+        ledger.review_report(db, report_id + 1, accept=True, user="office", comment=None)
+    notice_id = ledger.issue_notice(db, Notice(task="2017-001", unit="市教育局", request="说明", issued_by="office"))
+    ledger.respond(db, notice_id, response="已开工", user="edu")
+    with pytest.raises(ConflictError, match="already been answered"):
+        ledger.respond(db, notice_id, response="已完成", user="edu")
+    assert [n.response for n in ledger.notice_list(db)] == ["已开工"]

@@ -11,7 +11,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from jundeng.catalogs import zhuhai_regions
-from jundeng.services.observations import import_files
+from jundeng.domain.observations import ObservationStatus
+from jundeng.domain.principal import Principal
+from jundeng.errors import ConflictError
+from jundeng.services.observations import decide, import_files, review, selected
 from jundeng.store.db import Database
 from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow
 
@@ -216,3 +219,18 @@ def test_same_key_in_two_files_is_a_duplicate(db: Database, tmp_path: Path) -> N
     report = import_files(db, [first, second], user="tester")
     assert [str(p).split(": ")[0] for p in report.errors] == ["b.csv:2:1"]
     assert "a.csv:2" in str(report.errors[0])
+
+
+def test_a_value_is_decided_once(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text(HEAD + GOOD, encoding="utf-8")
+    assert import_files(db, [path], user="clerk").written == 1
+    (pending,) = selected(db)
+    office = Principal(username="office", display_name="办公室", role="office")
+    review(db, office, obs_id=pending["id"], status=ObservationStatus.APPROVED)
+    with pytest.raises(ConflictError) as late:
+        review(db, office, obs_id=pending["id"], status=ObservationStatus.REJECTED, comment="有误")
+    assert "他人" in late.value.zh and "someone else" in late.value.en
+    assert decide(db, status=ObservationStatus.REJECTED, user="office", comment="有误") == 0
+    with db.session() as session:
+        assert session.execute(select(func.count()).where(AuditRow.action == "status")).scalar_one() == 1

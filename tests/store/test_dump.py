@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from jundeng.services.backup import dump, restore
+from jundeng.errors import JundengError
+from jundeng.services.backup import dump, restore, verify
 from jundeng.services.observations import import_files
 from jundeng.store import catalog_repo, export, observations_repo, regions_repo
 from jundeng.store.db import Database
@@ -105,3 +107,36 @@ def test_restore_refuses_a_database_that_is_not_empty(db: Database, tmp_path: Pa
     dump(db, out=archive)
     with pytest.raises(ValueError, match="not empty"):
         restore(db, archive=archive)
+
+
+def test_the_manifest_carries_row_counts_and_checksums(db: Database, tmp_path: Path) -> None:
+    import_files(db, [write(tmp_path / "in.csv", DATA)], user="alice")
+    archive = tmp_path / "d.zip"
+    counts = dump(db, out=archive)
+    with zipfile.ZipFile(archive) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        sums = {name: hashlib.sha256(zf.read(f"{name}.jsonl")).hexdigest() for name in manifest["tables"]}
+    assert manifest["format"] == "jundeng-dump/2" and manifest["rows"] == counts and manifest["sha256"] == sums
+    assert verify(archive) == counts and counts["observations"] == 6
+
+
+def test_a_damaged_archive_is_refused_before_the_database_is_even_created(db: Database, tmp_path: Path) -> None:
+    import_files(db, [write(tmp_path / "in.csv", DATA)], user="alice")
+    archive = tmp_path / "d.zip"
+    dump(db, out=archive)
+    with zipfile.ZipFile(archive) as zf:
+        files = {name: zf.read(name) for name in zf.namelist()}
+    files["observations.jsonl"] = files["observations.jsonl"].replace(b"4.125", b"5.125")
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    target = Database(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    try:
+        with pytest.raises(JundengError, match="SHA-256 of table observations does not match"):
+            restore(target, archive=damaged)
+        assert not target.is_initialized()
+        with pytest.raises(JundengError, match="not a Jundeng dump"):
+            restore(target, archive=write(tmp_path / "not.zip", "hello"))
+    finally:
+        target.dispose()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
+import polars as pl
 from sqlalchemy import select
 
 from jundeng.domain.observations import ObservationStatus
+from jundeng.errors import ConflictError
 from jundeng.services.observations import import_files
 from jundeng.store import observations_repo
 from jundeng.store.db import Database
@@ -14,6 +19,7 @@ from jundeng.store.models import AuditRow, ImportBatchRow
 from tests.conftest import write
 
 HEAD = "indicator,region,period,value,numerator,denominator,urban_rural\n"
+COMMON: dict[str, Any] = {"sha256": None, "user": "clerk", "status": ObservationStatus.SUBMITTED, "source": None}
 
 
 def test_correction_adds_a_revision_and_keeps_history(db: Database, tmp_path: Path) -> None:
@@ -88,3 +94,55 @@ def test_status_changes_follow_the_workflow_and_are_audited(db: Database, tmp_pa
         audit = session.execute(select(AuditRow).where(AuditRow.action == "status")).scalar_one()
     assert audit.after is not None
     assert (audit.user, audit.before, audit.after["status"]) == ("office", {"status": "submitted"}, "approved")
+
+
+def beds(regions: list[str], value: float) -> pl.DataFrame:
+    """Return checked BEDS rows for 2016 in ``regions``, as an import hands them to ``record``."""
+    n = len(regions)
+    return pl.DataFrame(
+        {
+            "indicator": ["BEDS"] * n,
+            "region": regions,
+            "period": ["2016"] * n,
+            "year": [2016] * n,
+            "disaggregation": [""] * n,
+            "value": [value] * n,
+            "numerator": [None] * n,
+            "denominator": [None] * n,
+            "note": [None] * n,
+        },
+        schema_overrides={"numerator": pl.Float64, "denominator": pl.Float64, "note": pl.String},
+    )
+
+
+def test_concurrent_records_of_the_same_keys_take_turns_or_conflict(db: Database) -> None:
+    """PostgreSQL: the second waits for the first and revises it. SQLite outside a write session: the second planned
+    on what it read before the first committed, and its duplicate keys are a located ConflictError, not a crash."""
+    regions = ["440402", "440403", "440404"]
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            with db.session() as session:
+                kept = observations_repo.record(
+                    session, frame=beds(regions, 5.0), kind="observations", filename="b.csv", **COMMON
+                )
+            outcome.append(kept)
+        except ConflictError as exc:
+            outcome.append(exc)
+
+    with db.session() as session:
+        observations_repo.record(session, frame=beds(regions, 4.0), kind="observations", filename="a.csv", **COMMON)
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)  # the second has read the values (none yet) and waits for the first to commit
+    thread.join(timeout=60)
+    with db.session() as session:
+        revisions = sorted(observations_repo.observations(session, history=True)["revision"].to_list())
+    if db.dialect == "postgresql":
+        assert outcome == [3] and revisions == [1, 1, 1, 2, 2, 2]
+    else:
+        (error,) = outcome
+        assert isinstance(error, ConflictError) and error.location == "b.csv" and error.status == 409
+        assert (error.zh, error.en) == observations_repo.IMPORT_CLASH
+        assert revisions == [1, 1, 1]

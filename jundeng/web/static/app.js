@@ -137,7 +137,7 @@
       var summary = t("accepted") + " " + r.accepted + " · " + t("written") + " " + r.written + " · " +
         t("unchanged") + " " + r.unchanged;
       if (r.errors && r.errors.length) {
-        summary = t("nothing_written") + " " + t("errors") + " " + r.errors.length;
+        summary = t("nothing_written") + " " + t("errors") + " " + (r.errors_total || r.errors.length);
       } else if (payload.get("dry_run")) {
         summary += " · " + t("dry_run");
       }
@@ -197,6 +197,7 @@
 
   /* The choropleth of the districts on their real boundaries, for the indicator chosen in #map-indicator. */
   function districtMap(el, instances) {
+    var encode = window.echarts.format.encodeHTML;
     var config = JSON.parse(el.getAttribute("data-map"));
     var select = document.getElementById("map-indicator");
     var chart = window.echarts.init(el);
@@ -211,8 +212,10 @@
       var low = Math.min.apply(null, values);
       var high = Math.max.apply(null, values);
       chart.setOption({
+        /* ECharts puts the formatter's string into the page as HTML: escape every text in it */
         tooltip: { trigger: "item", formatter: function (p) {
-          return p.name + ": " + (p.value === undefined || isNaN(p.value) ? "—" : p.value) + " " + chosen.unit;
+          var value = p.value === undefined || isNaN(p.value) ? "—" : String(p.value);
+          return encode(p.name + ": " + value + " " + (chosen.unit || ""));
         } },
         visualMap: { min: low, max: high === low ? low + 1 : high, calculable: true, left: 10, bottom: 10,
           inRange: { color: ["#f7fbff", "#6baed6", "#08306b"] } },
