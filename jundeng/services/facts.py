@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from jundeng.appraise.attainment import attainment, cascade_targets, rollup
-from jundeng.domain.catalog import Domain, Indicator, Target
+from jundeng.domain.catalog import Catalog, Domain, Indicator, Target
 from jundeng.domain.principal import Principal
 from jundeng.domain.regions import LEVELS, ancestry
 from jundeng.measure import MeasureError
@@ -38,7 +39,7 @@ TARGET_COLUMNS = [
 
 @dataclass(frozen=True)
 class Facts:
-    """What a principal may see, loaded once per request."""
+    """What a principal may see (shared by every request of the same scope while the data stay the same)."""
 
     observations: pd.DataFrame  # approved current values in scope, with region columns and population
     regions: pd.DataFrame  # every region: code, name, level, parent, functional_zone, district, town
@@ -63,10 +64,56 @@ def _with_ancestors(regions: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([regions, extra], axis=1)
 
 
-def load(db: Database, user: Principal) -> Facts:
-    """Return the approved values, regions, indicators and targets in ``user``'s scope."""
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per database object and version
+class _Base:
+    """Everything :func:`load` narrows to a scope: every approved current value with its region columns and
+    population, the regions and the catalogue, as of one data version."""
+
+    version: tuple[int, int]
+    observations: pd.DataFrame
+    regions: pd.DataFrame
+    catalog: Catalog
+    fingerprint: str
+
+
+_BASES: weakref.WeakKeyDictionary[Database, _Base] = weakref.WeakKeyDictionary()
+_BASE_LOCK = threading.Lock()
+_SCOPED: OrderedDict[tuple[Any, ...], Facts] = OrderedDict()
+SCOPED_SIZE = 16  # scopes kept for the newest data version (each holds a filtered copy of the values)
+
+
+def _newer_or_same(have: tuple[int, int], want: tuple[int, int]) -> bool:
+    return all(h >= w for h, w in zip(have, want, strict=True))
+
+
+def _base(db: Database) -> _Base:
+    """Return the approved values as of the database's data version: read once per version and shared.
+
+    A page costs two index look-ups while nothing changed; after a write, one request reloads while the
+    others answer from the previous version (or wait for it when there is none): never one full read per
+    request, and whoever asks after a reload has finished sees their own writes.
+    """
     with db.session() as session:
-        codes = codes_in(session, user)
+        version = observations_repo.data_version(session)
+    found = _BASES.get(db)
+    if found is not None and _newer_or_same(found.version, version):
+        return found
+    if not _BASE_LOCK.acquire(blocking=found is None):
+        assert found is not None
+        return found
+    try:
+        found = _BASES.get(db)
+        if found is not None and _newer_or_same(found.version, version):
+            return found
+        base = _BASES[db] = _read_base(db)
+        return base
+    finally:
+        _BASE_LOCK.release()
+
+
+def _read_base(db: Database) -> _Base:
+    with db.session() as session:
+        version = observations_repo.data_version(session)
         catalog = catalog_repo.read_catalog(session)
         regions = pd.DataFrame(
             [(r.code, r.name, r.level.value, r.parent, r.functional_zone) for r in regions_repo.regions(session)],
@@ -85,22 +132,46 @@ def load(db: Database, user: Principal) -> Facts:
     pop["population"] = pop["population"].astype("float64")
     ids = obs["id"].to_numpy(dtype=np.int64) if len(obs) else np.zeros(0, dtype=np.int64)
     stamp = json.dumps([int(ids.size), int(ids.sum()), [t.model_dump(mode="json") for t in catalog.targets]])
-    fingerprint = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    obs = obs[obs["indicator"].isin(codes)]
-    if user.role == "district":
-        obs = obs[obs["region"].map(user.sees_region).astype(bool)]
     columns = ["code", "name", "level", "functional_zone", "district", "town"]
     obs = obs.merge(regions[columns].rename(columns={"code": "region"}), on="region", how="left")
     obs = obs.merge(pop, on=["region", "year"], how="left")
-    return Facts(
+    fingerprint = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    return _Base(version, obs, regions, catalog, fingerprint)
+
+
+def load(db: Database, user: Principal) -> Facts:
+    """Return the approved values, regions, indicators and targets in ``user``'s scope (shared per data
+    version and scope: callers copy before they change anything)."""
+    base = _base(db)
+    with db.session() as session:
+        codes = codes_in(session, user)
+    region = user.region if user.role == "district" else None
+    key = (base, tuple(sorted(codes)), region)
+    with _LOCK:
+        found = _SCOPED.get(key)
+        if found is not None:
+            _SCOPED.move_to_end(key)
+            return found
+    obs = base.observations[base.observations["indicator"].isin(codes)]
+    if region is not None:
+        obs = obs[obs["region"].map(user.sees_region).astype(bool)]
+    facts = Facts(
         observations=obs.reset_index(drop=True),
-        regions=regions,
-        indicators={i.code: i for i in catalog.indicators if i.code in codes},
-        domains={d.code: d for d in catalog.domains},
-        targets=[t for t in catalog.targets if t.indicator in codes],
-        fingerprint=fingerprint,
-        scope=(db.url, fingerprint, tuple(sorted(codes)), user.region if user.role == "district" else None),
+        regions=base.regions,
+        indicators={i.code: i for i in base.catalog.indicators if i.code in codes},
+        domains={d.code: d for d in base.catalog.domains},
+        targets=[t for t in base.catalog.targets if t.indicator in codes],
+        fingerprint=base.fingerprint,
+        scope=(db.url, base.fingerprint, tuple(sorted(codes)), region),
     )
+    with _LOCK:
+        current = {id(b) for b in _BASES.values()}
+        for stale in [k for k in _SCOPED if id(k[0]) not in current]:  # scopes of superseded versions
+            del _SCOPED[stale]
+        _SCOPED[key] = facts
+        while len(_SCOPED) > SCOPED_SIZE:
+            _SCOPED.popitem(last=False)
+    return facts
 
 
 def synthetic(facts: Facts, frame: pd.DataFrame | None = None) -> bool:
@@ -188,19 +259,53 @@ def appraisal(db: Database, facts: Facts, *, year: int, with_uncertainty: bool) 
 
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_LATEST: OrderedDict[tuple[Any, ...], Any] = OrderedDict()  # newest value of each family (key less fingerprint)
+_RUNNING: dict[tuple[Any, ...], threading.Event] = {}
 _LOCK = threading.Lock()
 T = TypeVar("T")
 
 
+_REFRESH = threading.Semaphore(1)  # recomputations of a value whose older version can be answered meanwhile
+
+
 def cached(key: tuple[Any, ...], compute: Callable[[], T], size: int = 64) -> T:
-    """Return the value cached under ``key``, computing it once (least recently used values go first)."""
+    """Return the value cached under ``key`` = (database, data fingerprint, what…), computing it once.
+
+    A missing value is computed by one request while the others wait for it (never twenty copies of one
+    Monte Carlo). Once the data move on, the newest finished value of the same family (the key less its
+    fingerprint) is answered at once whenever a newer one is already being computed, or while another
+    family is being recomputed: recomputation takes one thread at most, so a stream of approvals cannot
+    starve the readers, and a request that finds the server idle gets the newest data. Least recently used
+    values go first.
+    """
+    family = (key[0], *key[2:])
+    while True:
+        with _LOCK:
+            if key in _CACHE:
+                _CACHE.move_to_end(key)
+                return cast(T, _CACHE[key])
+            stale = family in _LATEST
+            running = _RUNNING.get(family)
+            if running is None:
+                if stale and not _REFRESH.acquire(blocking=False):
+                    return cast(T, _LATEST[family])  # another recomputation is running: answer the last value
+                running = _RUNNING[family] = threading.Event()
+                break
+            if stale:
+                return cast(T, _LATEST[family])
+        running.wait()
+    try:
+        value = compute()
+    finally:
+        with _LOCK:
+            del _RUNNING[family]
+        if stale:
+            _REFRESH.release()
+        running.set()
     with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return cast(T, _CACHE[key])
-    value = compute()
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > size:
-            _CACHE.popitem(last=False)
+        _CACHE[key] = _LATEST[family] = value
+        _LATEST.move_to_end(family)
+        for lru in (_CACHE, _LATEST):
+            while len(lru) > size:
+                lru.popitem(last=False)
     return value
