@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,18 @@ class JundengError(ValueError):
         self.zh, self.en, self.location = zh, en, location
         prefix = f"{location}: " if location else ""
         super().__init__(f"{prefix}{zh} / {en}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with every attribute (a refusal raised in a worker process reaches the server intact)."""
+        return (_rebuild, (type(self), dict(self.__dict__), self.args))
+
+
+def _rebuild(cls: type[JundengError], state: dict[str, Any], args: tuple[Any, ...]) -> JundengError:
+    """Return the refusal :meth:`JundengError.__reduce__` took apart."""
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    error.args = args
+    return error
 
 
 class NotFoundError(JundengError):

@@ -57,13 +57,12 @@ def demo(
         + ", ".join(f"{a['username']} ({a['role']})" for a in city.accounts)
     )
     if serve:
-        import uvicorn
-
+        from jundeng.cli.web import run_server
         from jundeng.web.app import create_app
 
         console.print(f"[bold]网页 Web: http://127.0.0.1:{port}/[/]  (Ctrl+C 停止 / to stop)")
         app = create_app(db.url, ledger_day=demo_city.DEMO_TODAY)  # the demo ledger's day, as printed above
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+        run_server(app, host="127.0.0.1", port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from jundeng.cli.common import FORMAT, console, emit, open_db, settings
@@ -26,8 +28,6 @@ def serve(
     ),
 ) -> None:
     """Serve the web application (uvicorn); the client address is the peer's unless it is a trusted proxy."""
-    import uvicorn
-
     from jundeng.services.ledger import parse_day
     from jundeng.web.app import create_app
 
@@ -35,8 +35,19 @@ def serve(
     day = parse_day(ledger_day) if ledger_day else None
     app = create_app(db.url, https=https, ledger_day=day, trusted_proxies=trusted_proxy)
     console.print(f"均等 Jundeng · http://{host}:{port}/ · {db.url}")
+    run_server(app, host=host, port=port, log_level="info")
+
+
+def run_server(app: Any, *, host: str, port: int, log_level: str) -> None:
+    """Serve ``app`` with uvicorn until interrupted (``jundeng serve`` and ``jundeng demo``)."""
+    import gc
+
+    import uvicorn
+
+    gc.collect()
+    gc.freeze()  # what start-up built leaves the collector: collections during a request stay short
     # the app reads X-Forwarded-For itself (jundeng.web.limits): uvicorn must pass the real peer on
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
 
 
 @users_app.command("add")

@@ -19,7 +19,7 @@ from jundeng.domain.regions import Region
 from jundeng.domain.tasks import Notice, ProgressReport
 from jundeng.errors import ForbiddenError, InputError, JundengError, NotFoundError
 from jundeng.io.records import records
-from jundeng.services import analysis, catalog, ledger, scope, users
+from jundeng.services import analysis, catalog, ledger, scope, users, workers
 from jundeng.services import observations as observations_service
 from jundeng.services import regions as regions_service
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, allow
@@ -139,7 +139,8 @@ def history(obs_id: ValueId, user: User, db: DB) -> list[dict[str, Any]]:
 
 
 # Imports are plain (not async) routes: FastAPI runs them in its thread pool, so that a long import never
-# holds up the event loop and the other requests (their size is bounded by web.uploads.BodyLimit).
+# holds up the event loop (their size is bounded by web.uploads.BodyLimit); an observation file is parsed and
+# written in a worker process (services.workers), so it never holds up the other requests either.
 @router.post("/observations/import", dependencies=[allow(*WRITERS)])
 def import_observations(
     user: User,
@@ -153,7 +154,7 @@ def import_observations(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(content)
-        report = observations_service.import_files(db, [path], user=user.username, dry_run=dry_run, principal=user)
+        report = workers.import_files(db, [path], user=user.username, dry_run=dry_run, principal=user)
     return ImportResult.of(
         accepted=report.accepted,
         written=report.written,
