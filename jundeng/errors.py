@@ -98,6 +98,12 @@ class TooManyRequestsError(JundengError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
+class UnavailableError(TooManyRequestsError):
+    """The server is too busy to answer now (every database connection in use); try again after ``retry_after``."""
+
+    status = 503
+
+
 class ForbiddenError(JundengError):
     """The caller's role or scope does not allow the request."""
 

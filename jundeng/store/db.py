@@ -12,15 +12,22 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from jundeng.errors import ConflictError
+from jundeng.errors import ConflictError, UnavailableError
 
 ENV_URL = "JUNDENG_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
+POOL_SIZE, POOL_OVERFLOW = 10, 40  # connections kept, and opened beyond them when every kept one is busy
 BUSY_TIMEOUT_S = 30.0  # how long an SQLite write waits for another one to finish before it gives up
+RETRY_AFTER_S = 5  # what a request refused for a busy pool is told to wait
 CLASH = ("另一用户同时写入了相同数据，请重试", "someone else wrote the same data at the same time; try again")
 BUSY = ("数据库正忙（另一写入尚未完成），请稍后重试", "the database is busy with another write; try again shortly")
+CROWDED = (
+    "服务器繁忙（数据库连接均在使用中），请稍后重试",
+    "the server is busy (every database connection is in use); try again shortly",
+)
 
 
 def default_sqlite_path() -> Path:
@@ -97,7 +104,13 @@ class Database:
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
         sqlite = make_url(self.url).get_backend_name() == "sqlite"
-        self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_S} if sqlite else {})
+        self.engine: Engine = create_engine(
+            self.url,
+            connect_args={"timeout": BUSY_TIMEOUT_S} if sqlite else {},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,  # at least the web server's 40 worker threads, each may hold one
+            pool_timeout=BUSY_TIMEOUT_S,
+        )
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -127,6 +140,8 @@ class Database:
                 raise ConflictError(*CLASH) from exc
             if database_locked(exc):
                 raise ConflictError(*BUSY) from exc
+            if isinstance(exc, PoolTimeout):
+                raise UnavailableError(*CROWDED, retry_after=RETRY_AFTER_S) from exc
             raise
 
     def upgrade(self, revision: str = "head") -> None:

@@ -27,6 +27,7 @@ MESSAGES = {
     413: ("文件过大", "file too large"),
     422: ("输入无效", "invalid input"),
     429: ("请求过于频繁，请稍后再试", "too many requests, try again later"),
+    503: ("服务器繁忙，请稍后再试", "the server is busy, try again later"),
 }
 
 
