@@ -24,6 +24,7 @@ import httpx2
 import pytest
 
 from jundeng.services.demo_accounts import DEMO_PASSWORD
+from jundeng.store.db import Database
 from tests.conftest import DIALECTS, Templates, fresh_database
 
 LEDGER_DAY = "2017-09-30"  # the demo ledger's day (jundeng.services.demo.DEMO_TODAY)
@@ -135,3 +136,11 @@ def live_server(
             yield server
     finally:
         drop()
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(mini_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """One SQLite copy of the mini database per module, for refusals and dry runs (they write nothing)."""
+    db, drop = fresh_database("sqlite", mini_templates, tmp_path_factory.mktemp("mini"))
+    yield db
+    drop()

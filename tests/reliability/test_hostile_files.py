@@ -8,7 +8,7 @@ also reads the worst of them in a child process under an address-space limit).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,19 +19,11 @@ from jundeng.io.limits import total_problems
 from jundeng.services.observations import ImportReport, import_files, import_population
 from jundeng.store.db import Database
 from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow
-from tests.conftest import Templates, fresh_database, write
+from tests.conftest import write
 from tests.io.test_tables import corner_xlsx, data_row, inline, row_xml, sheet_xml, write_xlsx, xls
 
 HEAD = "indicator,region,period,value,note\n"
 LAUGHS = '<!DOCTYPE z [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-
-
-@pytest.fixture(scope="module")
-def sqlite_db(mini_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """One SQLite copy of the mini database for the refusals (they write nothing, which each test checks)."""
-    db, drop = fresh_database("sqlite", mini_templates, tmp_path_factory.mktemp("hostile"))
-    yield db
-    drop()
 
 
 def snapshot(db: Database) -> tuple[int, ...]:

@@ -3,24 +3,15 @@ counts, impossible populations and years are refused where they stand; standard 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jundeng.services.observations import import_files, import_population, table
 from jundeng.store.db import Database
-from tests.conftest import Templates, fresh_database, write
+from tests.conftest import write
 
 HEAD = "indicator,region,period,value\n"
-
-
-@pytest.fixture(scope="module")
-def sqlite_db(mini_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """One SQLite copy of the mini database for the dry runs."""
-    db, drop = fresh_database("sqlite", mini_templates, tmp_path_factory.mktemp("values"))
-    yield db
-    drop()
 
 
 # (a row of the file, the column of the error, what it says); DOCTORS counts people (unit 人), BEDS does not
