@@ -66,13 +66,13 @@ def open_db(ctx: typer.Context, *, create: bool = False) -> Database:
     elif not db.is_initialized():
         errors.print(
             f"[red]数据库尚未初始化，请先运行 jundeng init / the database is not initialized: "
-            f"run `jundeng init` first[/] ({db.url})"
+            f"run `jundeng init` first[/] ({db.shown_url})"
         )
         raise typer.Exit(2)
     elif not db.is_current():
         errors.print(
             f"[red]数据库结构版本 {db.current_revision()} 旧于 {db.head_revision()}，请运行 jundeng init 升级 / "
-            f"the database schema is older than this Jundeng: run `jundeng init` to upgrade[/] ({db.url})"
+            f"the database schema is older than this Jundeng: run `jundeng init` to upgrade[/] ({db.shown_url})"
         )
         raise typer.Exit(2)
     return db

@@ -24,7 +24,7 @@ def demo(
     with console.status("载入演示数据 loading the demo…") as status:
         city = demo_city.build(db, user=settings(ctx).who, progress=lambda m: status.update(f"{m}…"))
     summary, lights, tasks, reports = city.summary, city.lights, city.tasks, city.reports
-    console.print(f"[bold]演示数据库 Demo database[/]: {db.url}")
+    console.print(f"[bold]演示数据库 Demo database[/]: {db.shown_url}")
     console.print(
         f"区划 regions {summary.regions} · 指标 indicators {summary.indicators} · 目标 targets {summary.targets} · "
         f"服务项目 service items {summary.items}"

@@ -26,6 +26,12 @@ def serve(
         help="可信反向代理的地址或网段，仅信任其 X-Forwarded-For（可重复，默认无）"
         " / address or network of a reverse proxy whose X-Forwarded-For is believed (repeatable; none by default)",
     ),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="工作进程数（多核服务器可设为核数；每个进程各有缓存与登录限流计数）"
+        " / worker processes (up to the cores; each keeps its own caches and sign-in counters)",
+    ),
 ) -> None:
     """Serve the web application (uvicorn); the client address is the peer's unless it is a trusted proxy."""
     from jundeng.services.ledger import parse_day
@@ -33,8 +39,31 @@ def serve(
 
     db = open_db(ctx)
     day = parse_day(ledger_day) if ledger_day else None
+    console.print(f"均等 Jundeng · http://{host}:{port}/ · {db.shown_url} · {workers} worker(s)")
+    if workers > 1:  # each worker process builds the app from the environment (one secret key for them all)
+        import os
+        import secrets
+
+        import uvicorn
+
+        os.environ.update(
+            JUNDENG_DATABASE_URL=db.url,
+            JUNDENG_SECRET_KEY=os.environ.get("JUNDENG_SECRET_KEY") or secrets.token_urlsafe(32),
+            JUNDENG_HTTPS="1" if https else "",
+            JUNDENG_LEDGER_DAY=day.isoformat() if day else "",
+            JUNDENG_TRUSTED_PROXIES=",".join(trusted_proxy),
+        )
+        uvicorn.run(
+            "jundeng.web.app:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,  # the app reads X-Forwarded-For itself (jundeng.web.limits)
+        )
+        return
     app = create_app(db.url, https=https, ledger_day=day, trusted_proxies=trusted_proxy)
-    console.print(f"均等 Jundeng · http://{host}:{port}/ · {db.url}")
     run_server(app, host=host, port=port, log_level="info")
 
 

@@ -116,6 +116,11 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
+    def shown_url(self) -> str:
+        """Return the URL to show a person or a log: the password, if any, masked."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
     def dialect(self) -> str:
         """Return the SQLAlchemy dialect name (``sqlite`` or ``postgresql``)."""
         return self.engine.dialect.name

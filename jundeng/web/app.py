@@ -28,7 +28,7 @@ from jundeng.web.limits import ENV as PROXIES_ENV
 from jundeng.web.limits import limiter, parse_proxies, trust_proxies
 from jundeng.web.uploads import BodyLimit, upload_limit
 
-__all__ = ["STATIC", "create_app"]
+__all__ = ["STATIC", "app_from_environment", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -107,4 +107,16 @@ def create_app(
         raise RuntimeError(f"routes without a policy: {unguarded}")
     if STATIC.exists():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Return the app configured by the environment: what each worker of ``jundeng serve --workers N`` builds
+    ($JUNDENG_DATABASE_URL, $JUNDENG_SECRET_KEY shared by all, $JUNDENG_HTTPS, $JUNDENG_LEDGER_DAY,
+    $JUNDENG_TRUSTED_PROXIES)."""
+    import gc
+
+    app = create_app(https=os.environ.get("JUNDENG_HTTPS") == "1")
+    gc.collect()
+    gc.freeze()  # what start-up built leaves the collector (see jundeng.cli.web.run_server)
     return app

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,14 +71,22 @@ def jundeng_command() -> str:
 
 @contextmanager
 def serve(
-    db_url: str, log: Path, *, ledger_day: str = LEDGER_DAY, address_space: int | None = MAX_ADDRESS_SPACE
+    db_url: str,
+    log: Path,
+    *,
+    ledger_day: str = LEDGER_DAY,
+    address_space: int | None = MAX_ADDRESS_SPACE,
+    options: Sequence[str] = (),
+    secret_key: str | None = "live-server-test",
 ) -> Iterator[LiveServer]:
-    """Run ``jundeng serve`` on ``db_url`` on a free port until the block ends; yield it once it answers.
-    Its address space is capped at ``address_space`` bytes (None: no cap)."""
+    """Run ``jundeng serve [options]`` on ``db_url`` on a free port until the block ends; yield it once it
+    answers. Its address space is capped at ``address_space`` bytes (None: no cap); ``secret_key`` None
+    leaves the server to make its own."""
     port = free_port()
     argv = [jundeng_command(), "--db", db_url, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    argv += ["--ledger-day", ledger_day]
-    env = {**os.environ, "JUNDENG_SECRET_KEY": "live-server-test"}
+    argv += ["--ledger-day", ledger_day, *options]
+    env = {k: v for k, v in os.environ.items() if k != "JUNDENG_SECRET_KEY"}
+    env |= {"JUNDENG_SECRET_KEY": secret_key} if secret_key is not None else {}
     with log.open("wb") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
     server = LiveServer(f"http://127.0.0.1:{port}", db_url, process, log)

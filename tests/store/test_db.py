@@ -27,3 +27,9 @@ def test_a_request_that_finds_every_connection_busy_is_told_to_retry(
         assert caught.value.status == 503 and caught.value.headers == {"Retry-After": "5"}
     finally:
         db.dispose()
+
+
+def test_the_url_shown_to_people_hides_the_password() -> None:
+    db = Database("postgresql://clerk:s3cret@127.0.0.1:5432/jundeng")
+    assert "s3cret" not in db.shown_url and "clerk" in db.shown_url and "s3cret" in db.url
+    db.dispose()
