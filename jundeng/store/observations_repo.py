@@ -276,11 +276,15 @@ def watermark(session: Session) -> int:
     return int(session.execute(select(func.max(ObservationRow.id))).scalar_one() or 0)
 
 
+NOT_DATA = ("progress_reports", "notices", "users", "publications", "extract_candidates")  # audited, not data
+
+
 def data_version(session: Session) -> tuple[int, int]:
-    """Return (newest observation id, newest audit entry id): it changes with every import, review decision
-    and catalogue, region or population change (each is audited), so what is derived from it can be cached."""
+    """Return (newest observation id, newest audit entry about data): it changes with every import, review
+    decision and catalogue, region or population change (each is audited), so what is derived from the data
+    can be cached under it."""
     newest = select(func.max(ObservationRow.id)).scalar_subquery()
-    audited = select(func.max(AuditRow.id)).scalar_subquery()
+    audited = select(func.max(AuditRow.id)).where(AuditRow.entity.not_in(NOT_DATA)).scalar_subquery()
     found = session.execute(select(newest, audited)).one()
     return int(found[0] or 0), int(found[1] or 0)
 

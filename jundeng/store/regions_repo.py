@@ -68,13 +68,14 @@ def subtree_codes(session: Session, *, root: str) -> set[str]:
 
 def load_population(session: Session, *, rows: Iterable[Population], user: str, source: str) -> int:
     """Insert or replace population figures by (region, year, group); return the number written."""
-    count = 0
+    count = inserted = 0
     for pop in rows:
         key = {"region": pop.region, "year": pop.year, "group": pop.group}
         row = session.get(PopulationRow, key)
         values = {"registered": pop.registered, "resident": pop.resident, "source": source}
         if row is None:
             session.add(PopulationRow(**key, **values))
+            inserted += 1
         else:
             before = {k: getattr(row, k) for k in values}
             if before != values:
@@ -91,6 +92,9 @@ def load_population(session: Session, *, rows: Iterable[Population], user: str, 
                 for k, v in values.items():
                     setattr(row, k, v)
         count += 1
+    if inserted:
+        after = {"rows": inserted, "source": source}
+        session.add(AuditRow(user=user, action="insert", entity="population", key="*", after=after))
     return count
 
 

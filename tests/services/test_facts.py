@@ -12,7 +12,7 @@ import pytest
 from jundeng.domain.observations import ObservationStatus
 from jundeng.domain.principal import PUBLIC, Principal
 from jundeng.services import catalog, facts, regions
-from jundeng.services.observations import decide, import_files
+from jundeng.services.observations import decide, import_files, import_population
 from jundeng.store.db import Database
 
 OFFICE = Principal(username="office", display_name="办公室", role="office")
@@ -151,3 +151,13 @@ def test_the_last_value_is_answered_while_another_recomputation_runs() -> None:
         release.set()
         other.join()
     assert facts.cached(new, lambda: "new") == "new"  # idle: the newest data
+
+
+def test_new_population_figures_reach_the_facts(data: Database, tmp_path: Path) -> None:
+    """A population import that only adds rows is audited, so the shared facts are read again."""
+    before = facts.load(data, OFFICE)
+    path = tmp_path / "pop.csv"
+    path.write_text("区划代码,年份,常住人口,户籍人口\n440402001,2016,52000,41000\n", encoding="utf-8")
+    assert not import_population(data, path, user="clerk").errors
+    after = facts.load(data, OFFICE).observations.set_index(["indicator", "region"])["population"]
+    assert after[("BEDS", "440402001")] == 52000
