@@ -274,11 +274,12 @@ def main() -> None:
     parser.add_argument("--scale", choices=["demo", "1e6"], default="demo")
     parser.add_argument("--url", help="a running server on a demo site (nothing is built or started)")
     parser.add_argument("--pg", default=PG_ADMIN, help="PostgreSQL maintenance database URL")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (jundeng serve --workers)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))  # the live-server helpers the reliability tests use
     print(
         f"{args.readers} readers, {args.writers} writers, {args.duration:.0f} s, think {args.think} s, "
-        f"{args.dialect}, scale {args.scale}"
+        f"{args.dialect}, scale {args.scale}, {args.workers} server worker(s)"
     )
     if args.url:
         summarize(run(args.url, args), args.scale)
@@ -286,7 +287,8 @@ def main() -> None:
     from tests.reliability.conftest import serve
 
     with demo_database(args.dialect, args.scale, args.pg) as url, tempfile.TemporaryDirectory() as tmp:
-        with serve(url, Path(tmp) / "server.log", address_space=None) as server:
+        options = ["--workers", str(args.workers)]
+        with serve(url, Path(tmp) / "server.log", address_space=None, options=options) as server:
             results = run(server.url, args)
             peak = server.memory_kb("VmHWM")
         summarize(results, args.scale)
