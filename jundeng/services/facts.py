@@ -14,8 +14,7 @@ import json
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -267,31 +266,17 @@ T = TypeVar("T")
 
 
 _REFRESH = threading.Semaphore(1)  # recomputations of a value whose older version can be answered meanwhile
-_serving = 0  # requests the front end is answering now (see :func:`serving`)
-
-
-@contextmanager
-def serving() -> Iterator[None]:
-    """Count a request while the front end answers it: with others in flight, recomputations run behind them."""
-    global _serving
-    with _LOCK:
-        _serving += 1
-    try:
-        yield
-    finally:
-        with _LOCK:
-            _serving -= 1
 
 
 def cached(key: tuple[Any, ...], compute: Callable[[], T], size: int = 64) -> T:
     """Return the value cached under ``key`` = (database, data fingerprint, what…), computing it once.
 
     A missing value is computed by one request while the others wait for it (never twenty copies of one
-    Monte Carlo). Once the data move on (the fingerprint changes), what a request gets depends on the load:
-    on an idle server it waits for the newest value, so whoever approved a value sees it on the next page;
-    on a busy one (other requests in flight, or a recomputation running) it gets the newest finished value of
-    the same family (the key less its fingerprint) at once, and one background thread recomputes, so a
-    stream of approvals cannot starve the readers. Least recently used values go first.
+    Monte Carlo). Once the data move on, the newest finished value of the same family (the key less its
+    fingerprint) is answered at once whenever a newer one is already being computed, or while another
+    family is being recomputed: recomputation takes one thread at most, so a stream of approvals cannot
+    starve the readers, and a request that finds the server idle gets the newest data. Least recently used
+    values go first.
     """
     family = (key[0], *key[2:])
     while True:
@@ -305,26 +290,10 @@ def cached(key: tuple[Any, ...], compute: Callable[[], T], size: int = 64) -> T:
                 if stale and not _REFRESH.acquire(blocking=False):
                     return cast(T, _LATEST[family])  # another recomputation is running: answer the last value
                 running = _RUNNING[family] = threading.Event()
-                if stale and _serving > 1:  # others are waiting for answers: refresh behind them
-                    args = (key, family, compute, running, stale, size)
-                    threading.Thread(target=_refresh, args=args, daemon=True).start()
-                    return cast(T, _LATEST[family])
                 break
             if stale:
                 return cast(T, _LATEST[family])
         running.wait()
-    return _compute(key, family, compute, running, stale, size)
-
-
-def _compute(
-    key: tuple[Any, ...],
-    family: tuple[Any, ...],
-    compute: Callable[[], T],
-    running: threading.Event,
-    stale: bool,
-    size: int,
-) -> T:
-    """Compute and store the value of ``key``, then let the requests waiting for its family go on."""
     try:
         value = compute()
     finally:
@@ -340,9 +309,3 @@ def _compute(
             while len(lru) > size:
                 lru.popitem(last=False)
     return value
-
-
-def _refresh(*args: Any) -> None:
-    """Recompute in the background; a failure is left to the next request, which computes and reports it."""
-    with suppress(Exception):
-        _compute(*args)

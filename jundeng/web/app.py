@@ -21,7 +21,6 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette_csrf.middleware import CSRFMiddleware
 
 from jundeng.errors import JundengError
-from jundeng.services import facts
 from jundeng.store.db import Database
 from jundeng.web import api, errors, pages
 from jundeng.web.auth import policy_of, routes
@@ -76,8 +75,7 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
-        with facts.serving():  # the cached figures know when others wait (jundeng.services.facts.cached)
-            response: Response = await call_next(request)
+        response: Response = await call_next(request)
         headers.set_headers(response)
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'"

@@ -161,24 +161,3 @@ def test_new_population_figures_reach_the_facts(data: Database, tmp_path: Path) 
     assert not import_population(data, path, user="clerk").errors
     after = facts.load(data, OFFICE).observations.set_index(["indicator", "region"])["population"]
     assert after[("BEDS", "440402001")] == 52000
-
-
-def test_a_busy_server_answers_the_last_value_and_refreshes_it_behind() -> None:
-    """With other requests in flight the page is not held up by a recomputation; the new value follows."""
-    family = object()
-    assert facts.cached(("test_facts", "fingerprint-1", family), lambda: "old") == "old"
-    done = threading.Event()
-
-    def compute() -> str:
-        done.set()
-        return "new"
-
-    new = ("test_facts", "fingerprint-2", family)
-    with facts.serving(), facts.serving():  # this request and another one
-        assert facts.cached(new, compute) == "old"
-    assert done.wait(5)
-    for _ in range(100):  # the background thread stores the value right after computing it
-        if facts.cached(new, lambda: "recomputed") == "new":
-            break
-        time.sleep(0.01)
-    assert facts.cached(new, lambda: "recomputed") == "new"
