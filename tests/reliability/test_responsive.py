@@ -10,6 +10,7 @@ import threading
 import time
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2
@@ -19,6 +20,7 @@ from jundeng.services.observations import export_frames
 from jundeng.store.db import Database
 from tests.conftest import Templates
 from tests.reliability.conftest import LiveServer, sign_in
+from tests.reliability.test_hostile_files import CASES
 
 pytestmark = pytest.mark.slow
 
@@ -141,6 +143,9 @@ def test_reads_answer_within_200_ms_while_an_import_runs(live_server: LiveServer
     )
 
 
+HOSTILE = [case for case in CASES if case[0].endswith((".xlsx", ".xls"))]
+
+
 def test_a_sparse_corner_xlsx_neither_stops_the_server_nor_exhausts_its_memory(live_server: LiveServer) -> None:
     client = sign_in(live_server.url, "office", timeout=120)
     upload = {"file": ("corner.xlsx", sparse_corner_xlsx(), "application/octet-stream")}
@@ -160,4 +165,28 @@ def test_a_sparse_corner_xlsx_neither_stops_the_server_nor_exhausts_its_memory(l
     start = time.perf_counter()
     assert reader.get("/api/v1/me").status_code == 200
     assert time.perf_counter() - start < 1.0
+    reader.close()
+
+
+@pytest.mark.parametrize(("name", "build", "where", "expected"), HOSTILE, ids=[c[0] for c in HOSTILE])
+def test_hostile_workbooks_are_refused_by_the_running_server(
+    live_server: LiveServer, tmp_path: Path, name: str, build: Callable[[Path], Path], where: str, expected: str
+) -> None:
+    """Sparse corners, a zip bomb, entities: located refusals over HTTP; the server stays quick and small."""
+    client = sign_in(live_server.url, "office", timeout=120)
+    try:
+        response = client.post(
+            "/api/v1/observations/import", files={"file": (name, build(tmp_path / name).read_bytes())}
+        )
+    finally:
+        client.close()
+    assert live_server.alive(), live_server.log_tail()
+    assert response.status_code == 200, response.text[:500]
+    result = response.json()
+    assert not result["accepted"] and result["errors"][0].startswith(where), result["errors"][:3]
+    assert expected in " ".join(result["errors"])
+    assert live_server.memory_kb("VmHWM") < MAX_RSS_KB
+    reader = sign_in(live_server.url, None)
+    start = time.perf_counter()
+    assert reader.get("/api/v1/me").status_code == 200 and time.perf_counter() - start < READ_BUDGET_S
     reader.close()
