@@ -17,7 +17,6 @@ BUILTIN = {
     "zhuhai": HERE / "zhuhai.yaml",
 }
 ZHUHAI_REGIONS = HERE / "zhuhai" / "regions.csv"
-ZHUHAI_GEOJSON = HERE / "zhuhai" / "districts.geojson"
 DEMO_PROFILE = HERE / "demo-profile.yaml"
 APPRAISAL_METHOD = HERE / "appraisal-zhuhai.yaml"
 

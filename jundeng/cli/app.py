@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from jundeng.cli import appraise, catalog, data, dbcmd, demo, extract, measure, review, tasks, web
+from jundeng.cli import appraise, catalog, city, data, dbcmd, demo, extract, measure, review, tasks, web
 from jundeng.cli.common import Settings, console, errors, open_db, print_problems
 
 
@@ -62,6 +62,7 @@ def init(ctx: typer.Context) -> None:
 
 
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(city.app, name="city")
 app.add_typer(catalog.regions_app, name="regions")
 app.add_typer(catalog.population_app, name="population")
 app.add_typer(dbcmd.app, name="db")

@@ -353,6 +353,14 @@ def template(
         for i in catalog.indicators
         if (not domains or i.domain in domains) and (not indicators or i.code in indicators)
     ]
-    if not chosen or not regions:
-        raise JundengError("没有匹配的指标或区划", "no matching indicators or regions")
+    if not chosen:
+        raise JundengError(
+            "目录中没有匹配的指标：请先载入含指标的目录（jundeng catalog load FILE.yaml）",
+            "no matching indicators in the catalogue: load one that has indicators (jundeng catalog load FILE.yaml)",
+        )
+    if not regions:
+        where = f"（{under} 之下）" if under else ""
+        raise JundengError(
+            f"没有 {level} 级区划{where}", f"no regions of level {level}" + (f" under {under}" if under else "")
+        )
     return write_template(out, indicators=chosen, domains=catalog.domains, regions=regions, period=period)

@@ -6,8 +6,10 @@ Kept free of pandas, polars and numpy so that ``jundeng regions list`` starts fa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jundeng.domain.regions import Population, Region
+from jundeng.errors import NotFoundError
 from jundeng.store import regions_repo
 from jundeng.store.db import Database
 
@@ -42,3 +44,30 @@ def population(db: Database) -> list[Population]:
     """Return every stored population figure, ordered by region, year and group."""
     with db.session() as session:
         return regions_repo.population(session)
+
+
+def boundaries(db: Database, *, city: str | None = None, region: str | None = None) -> dict[str, Any]:
+    """Return the county-level boundaries (GeoJSON, WGS84) of ``city``, else of the city ``region`` lies in
+    (a district user's), else of the first stored city that has them; NotFoundError when none ship (the map is
+    then left out, never another city's)."""
+    import json
+
+    from jundeng.catalogs import divisions
+
+    with db.session() as session:
+        stored = regions_repo.regions(session)
+    parents = {r.code: r.parent for r in stored}
+    cities = [r.code for r in stored if r.level.value == "city"]
+    node = region
+    while node is not None and node not in cities:
+        node = parents.get(node)
+    candidates = [city] if city is not None else [node] if node is not None else cities
+    for code in candidates:
+        try:
+            path = divisions.boundaries(code)
+        except NotFoundError:
+            path = None
+        if path is not None:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return data
+    raise NotFoundError("没有该市的内置边界", "no built-in boundaries for this city")

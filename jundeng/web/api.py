@@ -100,14 +100,10 @@ def regions(db: DB, level: str | None = None, under: str | None = None) -> list[
 
 
 @router.get("/geo/districts", dependencies=[allow(*EVERYONE)])
-def district_boundaries() -> dict[str, Any]:
-    """Return the demo city's district boundaries (GeoJSON, WGS84) for the choropleth maps."""
-    import json
-
-    from jundeng.catalogs import ZHUHAI_GEOJSON
-
-    data: dict[str, Any] = json.loads(ZHUHAI_GEOJSON.read_text(encoding="utf-8"))
-    return data
+def district_boundaries(user: User, db: DB, city: str | None = None) -> dict[str, Any]:
+    """Return a city's county-level boundaries (GeoJSON, WGS84) for the choropleth maps: ``city``, else the
+    user's own city, else the stored city that has them (404 when none ship)."""
+    return regions_service.boundaries(db, city=city, region=user.region)
 
 
 @router.get("/observations", dependencies=[allow(*EVERYONE)], response_model=Page[dict[str, Any]])

@@ -1,0 +1,66 @@
+"""The national divisions shipped with the package: the tree of any province, city or county."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from jundeng.catalogs import divisions
+from jundeng.errors import NotFoundError
+
+
+def levels(code: str) -> Counter[str]:
+    return Counter(r.level.value for r in divisions.tree(code))
+
+
+def test_the_seed_cities_have_their_published_counts() -> None:
+    assert levels("420800") == {"city": 1, "district": 5, "town": 84, "village": 1625}  # 荆门市
+    assert levels("4407") == {"city": 1, "district": 7, "town": 82, "village": 1348}  # 江门市
+    assert levels("440400") == {"city": 1, "district": 3, "town": 31, "village": 345}  # 珠海市
+
+
+def test_a_county_can_be_the_top_of_a_programme() -> None:
+    found = divisions.tree("420881")
+    top = found[0]
+    assert (top.code, top.name, top.level.value, top.parent) == ("420881", "钟祥市", "district", None)
+    assert Counter(r.level.value for r in found) == {"district": 1, "town": 31, "village": 574}
+    assert {r.parent for r in found if r.level.value == "town"} == {"420881"}
+
+
+def test_a_province_holds_its_cities() -> None:
+    found = divisions.tree("44")
+    assert found[0].code == "440000" and found[0].name == "广东省"
+    cities = [r for r in found if r.level.value == "city"]
+    assert len(cities) == 21 and {r.parent for r in cities} == {"440000"}
+
+
+def test_every_region_hangs_under_its_parent_and_villages_have_a_type() -> None:
+    found = divisions.tree("440700")
+    codes = {r.code for r in found}
+    assert all(r.parent in codes for r in found[1:])
+    kinds = Counter(r.urban_rural.value for r in found if r.level.value == "village")
+    assert kinds["rural"] > 0 and kinds["urban"] > 0
+
+
+def test_a_name_may_be_given_and_boundaries_are_found_where_they_ship() -> None:
+    assert divisions.tree("420800", name="荆门市（试点）")[0].name == "荆门市（试点）"
+    found = divisions.boundaries("420800")
+    assert found is not None and found.name == "jingmen-420800.geojson"
+    assert divisions.boundaries("4201") is None and divisions.boundaries("420881") is None
+
+
+@pytest.mark.parametrize("code", ["4", "abc", "4208001", "420000", "9999", "429999"])
+def test_a_wrong_code_is_refused_in_both_languages(code: str) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        divisions.tree(code)
+    assert caught.value.zh and caught.value.en
+
+
+@pytest.mark.parametrize("code", ["4419", "44"])
+def test_a_city_without_counties_has_its_towns_under_itself_and_codes_are_unique(code: str) -> None:
+    """东莞市 has no county level (its one area has the city's own code): no region appears twice."""
+    found = divisions.tree(code)
+    assert len({r.code for r in found}) == len(found)
+    dongguan_towns = [r for r in found if r.level.value == "town" and r.code.startswith("4419")]
+    assert len(dongguan_towns) == 36 and {r.parent for r in dongguan_towns} == {"441900"}
