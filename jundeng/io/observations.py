@@ -16,6 +16,7 @@ from jundeng.domain.catalog import Dimension, Indicator
 from jundeng.domain.periods import parse_period
 from jundeng.errors import HasProblems, Problem
 from jundeng.io import sanitize
+from jundeng.io.encodings import header_text
 from jundeng.io.numbers import count_rule, fault_message, number_expr
 from jundeng.io.row_checks import RowChecks, check_dimensions, check_jumps
 from jundeng.io.tables import Table
@@ -71,7 +72,7 @@ def _map_header(table: Table, ctx: ValidationContext) -> tuple[dict[str, int], d
     dims: dict[str, int] = {}
     problems: list[Problem] = []
     for idx, raw in enumerate(table.header):
-        name = raw.strip().lstrip("\ufeff")
+        name = header_text(raw)
         key = ALIASES.get(name, name.lower())
         if key in REQUIRED or key in OPTIONAL:
             target = fields

@@ -14,6 +14,7 @@ from datetime import date
 
 from jundeng.domain.regions import Population
 from jundeng.errors import Problem
+from jundeng.io.encodings import header_text
 from jundeng.io.limits import ProblemLog
 from jundeng.io.numbers import fault_message, parse_number
 from jundeng.io.tables import Table
@@ -36,7 +37,7 @@ def validate_population(table: Table, regions: Collection[str]) -> tuple[list[Po
     problems: list[Problem] = []
     index: dict[str, int] = {}
     for col, raw in enumerate(table.header, start=1):
-        key = ALIASES.get(raw.strip(), raw.strip().lower())
+        key = ALIASES.get(header_text(raw), raw.strip().lower())
         if key not in COLUMNS:
             problems.append(Problem(table.name, 1, col, f"未知的列 {raw!r}", f"unknown column {raw!r}"))
         else:

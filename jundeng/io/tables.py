@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from jundeng.errors import Problem
+from jundeng.io.encodings import decode_bytes
 from jundeng.io.limits import Deadline, Limits, ProblemLog, RefusalError, current, size_problem
 from jundeng.io.sheet_scan import SheetScan, column_letters
 from jundeng.io.xls_scan import scan_xls
@@ -33,7 +34,6 @@ INSTRUCTION_SHEETS = {"说明", "填报说明", "readme", "instructions"}
 # C0 control characters other than tab, line feed and carriage return: PostgreSQL refuses NUL in text
 # and XLSX (XML 1.0) cannot hold any of them, so a value carrying one could be stored but never exported.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_UTF8_WIDE = re.compile(rb"[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 @dataclass
@@ -44,65 +44,6 @@ class Table:
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
-
-
-def decode_bytes(data: bytes, name: str) -> tuple[str, list[Problem]]:
-    """Return the text of a CSV file in UTF-8 (with or without BOM) or GBK/GB18030, or a located problem.
-
-    A file that is not UTF-8 but holds lines that are (Chinese written in UTF-8 next to GBK, as when two
-    files are pasted together) is refused at its first byte that is not UTF-8, not read as GBK mojibake.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as utf8_error:
-        offset = utf8_error.start
-        row = data.count(b"\n", 0, offset) + 1
-        col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-        utf8_line = _utf8_line(data)
-        if utf8_line:
-            return "", [
-                Problem(
-                    name,
-                    row,
-                    col,
-                    f"文件混用了两种编码：第 {utf8_line} 行是 UTF-8，此处却不是（GBK？）：请整体另存为 UTF-8",
-                    f"the file mixes encodings: line {utf8_line} is UTF-8 but this byte is not (GBK?): "
-                    "save the whole file as UTF-8",
-                )
-            ]
-        try:
-            return data.decode("gb18030"), []
-        except UnicodeDecodeError:
-            return "", [
-                Problem(
-                    name,
-                    row,
-                    col,
-                    "文件编码无法识别：须为 UTF-8 或 GBK",
-                    "unreadable encoding: the file must be UTF-8 or GBK",
-                )
-            ]
-
-
-def _utf8_line(data: bytes) -> int:
-    """Return the first line that is valid UTF-8 with a character from U+0800 up (Chinese), else 0.
-
-    GBK text rarely forms such a line by chance: its two-byte characters would have to chain into
-    three-byte UTF-8 sequences across a whole line.
-    """
-    if not _UTF8_WIDE.search(data):
-        return 0
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if line.isascii() or not _UTF8_WIDE.search(line):
-            continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        return number
-    return 0
 
 
 def control_problem(where: str, row: int, cells: list[str], first_column: int = 1) -> Problem | None:

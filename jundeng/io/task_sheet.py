@@ -36,6 +36,7 @@ from pydantic import ValidationError
 from jundeng.domain.tasks import Light, Task, TaskStatus
 from jundeng.errors import Problem
 from jundeng.io import sanitize
+from jundeng.io.encodings import header_text
 from jundeng.io.tables import (
     INSTRUCTION_SHEETS,
     cell_text,
@@ -153,7 +154,7 @@ def _read_csv(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:
 
 
 def _header_key(text: str) -> str:
-    key = re.sub(r"\s+", "", text).strip("*＊")
+    key = re.sub(r"\s+", "", header_text(text)).strip("*＊")
     return re.sub(r"[（(][^）)]*[）)]$", "", key)
 
 

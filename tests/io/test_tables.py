@@ -19,9 +19,10 @@ import pytest
 import xlwt
 
 from jundeng.errors import JundengError, Problem
+from jundeng.io.encodings import decode_bytes
 from jundeng.io.limits import Limits, ProblemLog, Unlisted, cap_problems, total_problems
 from jundeng.io.sheet_scan import SheetScan, SheetScanner, column_index, column_letters
-from jundeng.io.tables import decode_bytes, read_table_file
+from jundeng.io.tables import read_table_file
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
