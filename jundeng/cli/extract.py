@@ -64,7 +64,11 @@ def extract(
     reject: int | None = typer.Option(None, "--reject", help="review: 拒绝候选编号 / reject candidate ID"),
     code: str | None = typer.Option(None, help="review: 指标/项目/任务代码 / code for the accepted item"),
     domain: str | None = typer.Option(None, help="review: 领域代码 / domain code (targets, standards)"),
-    region: str | None = typer.Option(None, help="review: 目标适用区划 / region of a target (default: the city)"),
+    region: str | None = typer.Option(
+        None,
+        help="review: 目标适用区划（库中有多个城市时必填）"
+        " / region of a target (needed when the database holds several programmes)",
+    ),
     status: str = typer.Option("staged", help="review: staged | accepted | rejected | all"),
 ) -> None:
     """Propose the targets, tasks, standards and baselines of policy documents, with their source spans.

@@ -109,8 +109,13 @@ def accept(
             known = catalog_repo.known_codes(session)
             if domain not in known["known_domains"]:
                 raise ReviewError(f"未知的领域代码 {domain!r}", f"unknown domain code {domain!r}")
-            cities = regions_repo.regions(session, level="city")
-            scope = region or (cities[0].code if cities else None)
+            tops = [r.code for r in regions_repo.regions(session) if r.parent is None]  # one per programme
+            if region is None and len(tops) > 1:
+                raise ReviewError(
+                    f"本库有 {len(tops)} 个城市或区县（{'、'.join(tops)}）：请指明目标或标准适用的区划",
+                    f"this database holds {len(tops)} programmes ({', '.join(tops)}): say which region it is for",
+                )
+            scope = region or (tops[0] if tops else None)
             if kind == "target" and scope is None:
                 raise ReviewError("须给出目标适用的区划", "the target needs a region")
             catalog = _catalog_entry(kind, data, code, domain, scope, source, known["known_indicators"])

@@ -59,3 +59,20 @@ def test_the_corpus_work_plan_stages_its_standards_and_tasks(db: Database) -> No
     values = {(c["kind"], c["value"], c["unit"]) for c in extraction.staged(db)}
     assert ("standard", 690, "元/人/月") in values
     assert ("task", 12, "所") in values and ("task", 2700, "套") in values
+
+
+def test_with_two_programmes_an_accepted_target_asks_for_its_region(db: Database, tmp_path: Path) -> None:
+    """It used to be filed under the first city by code, silently (issue 12)."""
+    from jundeng.services import city
+
+    city.init(db, code="420881", user="office")  # 钟祥市 beside 珠海市
+    doc = tmp_path / "plan.txt"
+    doc.write_text(PLAN, encoding="utf-8")
+    extraction.stage(db, doc, user="office")
+    target = next(c for c in extraction.staged(db) if c["kind"] == "target")
+    with pytest.raises(extraction.ReviewError, match="2 programmes"):
+        extraction.accept(db, target["id"], user="office", code="EDU_GER3", domain="edu")
+    extraction.accept(db, target["id"], user="office", code="EDU_GER3", domain="edu", region="420881")
+    with db.session() as session:
+        goal = next(t for t in catalog_repo.targets(session) if t.indicator == "EDU_GER3")
+    assert goal.region == "420881"
