@@ -83,8 +83,8 @@ def appraise(
         frame = pd.concat([frame, _gap_rows(session, method, year, level, mark, statuses)], ignore_index=True)
         if not frame["value"].notna().any():
             raise MeasureError(f"{year} 年在 {level} 层级没有可用数据", f"no data for {year} at level {level}")
-        cities = regions_repo.regions(session, level="city")
-        names = {r.code: r.name for r in regions_repo.regions(session, level=level)}
+        stored = regions_repo.regions(session)
+        names = {r.code: r.name for r in stored if r.level.value == level}
         previous_frame = appraisal_repo.appraisal_frame(
             session, year=year - 1, codes=codes, level=level, as_of=mark, statuses=statuses
         )
@@ -95,7 +95,7 @@ def appraise(
         targets = appraisal_repo.targets_frame(session)
         meta = appraisal_repo.indicators_frame(session)
     additive = set(meta.loc[meta["additive"], "code"])
-    goals = cascade_targets(targets, regions, cities=[c.code for c in cities], additive=additive)
+    goals = cascade_targets(targets, regions, parents={r.code: r.parent for r in stored}, additive=additive)
     result = evaluate(
         frame,
         previous_frame,

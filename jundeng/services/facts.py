@@ -215,14 +215,17 @@ def indicator_meta(facts: Facts) -> pd.DataFrame:
 
 
 def targets_at(facts: Facts, region: str | None) -> pd.DataFrame:
-    """Return the targets as stored, or those of ``region``: its own, else the city's (not for counts)."""
+    """Return the targets as stored, or those of ``region``: its own, else its nearest ancestor's (not for
+    counts)."""
     rows = [t.model_dump(mode="json", exclude={"source"}) for t in facts.targets]
     frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
     if region is None or frame.empty:
         return frame
-    cities = facts.regions.loc[facts.regions["level"] == "city", "code"]
+    parents = dict(
+        zip(facts.regions["code"], facts.regions["parent"].where(facts.regions["parent"].notna(), None), strict=True)
+    )
     additive = [c for c, i in facts.indicators.items() if i.is_additive]
-    return cascade_targets(frame, [region], cities=cities, additive=additive)
+    return cascade_targets(frame, [region], parents=parents, additive=additive)
 
 
 def attained(facts: Facts, year: int, region: str | None = None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jundeng.appraise.attainment import COLUMNS, STATUS_ZH, Thresholds, attainment, rollup
+from jundeng.appraise.attainment import COLUMNS, STATUS_ZH, Thresholds, attainment, cascade_targets, rollup
 from jundeng.measure._inputs import MeasureError
 
 NAN = math.nan
@@ -354,3 +354,24 @@ def test_band_targets_are_met_inside(low: float, width: float, inside: int) -> N
     assert appraise(case)["status"] == "achieved"
     point = Case("p", "=", low + 1, 2030, NB, {2024: (low + 1) * 1.004}, "", {})
     assert appraise(point)["status"] == "achieved"
+
+
+def test_targets_cascade_only_down_their_own_subtree() -> None:
+    """Two cities in one database: a city's targets never reach the other city's districts (issue 12)."""
+    parents = {"420000": None, "420800": "420000", "420802": "420800", "440700": None, "440703": "440700"}
+    targets = pd.DataFrame(
+        [
+            {"indicator": "GER", "region": "420800", "year": 2020, "value": 95.0},  # 荆门市
+            {"indicator": "GER", "region": "420000", "year": 2020, "value": 90.0},  # 湖北省
+            {"indicator": "BEDS", "region": "420000", "year": 2020, "value": 5.0},
+            {"indicator": "GER", "region": "440703", "year": 2020, "value": 99.0},  # 蓬江区's own
+            {"indicator": "SCHOOLS", "region": "420800", "year": 2020, "value": 12.0},  # a count
+        ]
+    )
+    goals = cascade_targets(targets, ["420802", "440703"], parents=parents, additive=["SCHOOLS"])
+    got = {(r.region, r.indicator): r.value for r in goals.itertuples()}
+    assert got == {
+        ("420802", "GER"): 95.0,  # the nearest ancestor's (the city's, not the province's)
+        ("420802", "BEDS"): 5.0,  # the province's, where the city set none
+        ("440703", "GER"): 99.0,  # its own; nothing from Hubei
+    }
