@@ -64,6 +64,9 @@ def appraise_command(
     year: int = typer.Option(..., help="考评年度 / appraisal year"),
     method: Path | None = typer.Option(None, help="方法文件 YAML / methodology file (default: the demo method)"),
     level: str = typer.Option("district", help="district | town | village"),
+    under: str | None = typer.Option(
+        None, help="只考评此区划之下（库中有多个城市时必填）/ only under this region (needed with several programmes)"
+    ),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
     data: Path | None = typer.Option(None, help="数据文件（不用数据库）/ data file instead of the database"),
     targets: Path | None = typer.Option(None, help="目标文件（与 --data 同用）/ targets file, with --data"),
@@ -95,6 +98,7 @@ def appraise_command(
             statuses=status,
             with_uncertainty=not no_uncertainty,
             user=settings(ctx).who if save else None,
+            under=under,
         )
     _show(result, fmt)
 

@@ -22,5 +22,6 @@ class AppraisalRun(BaseModel):
     data_watermark: int
     statuses: list[str] = Field(default_factory=list)
     results: dict[str, Any] = Field(default_factory=dict)
+    under: str | None = None  # the subtree ranked (None: the database's only programme)
     created_by: str
     created_at: datetime | None = None

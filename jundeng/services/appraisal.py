@@ -17,6 +17,7 @@ from jundeng.appraise.scorecard import scorecard, scorecard_records
 from jundeng.appraise.uncertainty import Uncertainty, monte_carlo
 from jundeng.catalogs import APPRAISAL_METHOD
 from jundeng.domain.appraisal import AppraisalRun
+from jundeng.domain.regions import Region
 from jundeng.errors import JundengError, NotFoundError
 from jundeng.measure import MeasureError
 from jundeng.measure.report import within_group_gaps
@@ -71,25 +72,30 @@ def appraise(
     as_of: int | None = None,
     with_uncertainty: bool = True,
     user: str | None = None,
+    under: str | None = None,
 ) -> Appraisal:
-    """Appraise the regions of ``level`` in ``year``; store the run when ``user`` is given."""
+    """Appraise the regions of ``level`` in ``year`` within the programme ``under`` (needed when the database
+    holds several: their units are never ranked together); store the run when ``user`` is given."""
     method = method or default_method()
     codes = [i.code for i in method.indicators if i.gap_of is None]
     with db.session() as session:
+        stored = regions_repo.regions(session)
+        keep = _programme(session, stored, under)
         mark = as_of if as_of is not None else observations_repo.watermark(session)
         frame = appraisal_repo.appraisal_frame(
             session, year=year, codes=codes, level=level, as_of=mark, statuses=statuses
         )
         frame = pd.concat([frame, _gap_rows(session, method, year, level, mark, statuses)], ignore_index=True)
+        frame = frame[frame["region"].isin(keep)]
         if not frame["value"].notna().any():
             raise MeasureError(f"{year} 年在 {level} 层级没有可用数据", f"no data for {year} at level {level}")
-        stored = regions_repo.regions(session)
         names = {r.code: r.name for r in stored if r.level.value == level}
         previous_frame = appraisal_repo.appraisal_frame(
             session, year=year - 1, codes=codes, level=level, as_of=mark, statuses=statuses
         )
         previous_gaps = _gap_rows(session, method, year - 1, level, mark, statuses)
         previous_frame = pd.concat([previous_frame, previous_gaps], ignore_index=True)
+        previous_frame = previous_frame[previous_frame["region"].isin(keep)]
         regions = sorted(frame["region"].unique())
         history = appraisal_repo.history(session, until=year, as_of=mark, statuses=statuses, regions=regions)
         targets = appraisal_repo.targets_frame(session)
@@ -123,8 +129,25 @@ def appraise(
             statuses=statuses,
             results=result.results(),
             user=user,
+            under=under,
         )
     return dataclasses.replace(result, run_id=run_id)
+
+
+def _programme(session: Any, stored: Sequence[Region], under: str | None) -> set[str]:
+    """Return the codes of the subtree an appraisal ranks: ``under``'s, else the only programme's; MeasureError
+    when the database holds several programmes and none is chosen (or ``under`` is unknown)."""
+    if under is None:
+        tops = [r.code for r in stored if r.parent is None]
+        if len(tops) > 1:
+            raise MeasureError(
+                f"本库有 {len(tops)} 个城市或区县（{'、'.join(tops)}）：请用 --under 指明考评哪一个",
+                f"this database holds {len(tops)} programmes ({', '.join(tops)}): choose one with --under",
+            )
+        return {r.code for r in stored}
+    if under not in {r.code for r in stored}:
+        raise MeasureError(f"未知的区划代码 {under}", f"unknown region code: {under}")
+    return set(regions_repo.subtree_codes(session, root=under))
 
 
 def _gap_rows(session: Any, method: Method, year: int, level: str, mark: int, statuses: Sequence[str]) -> pd.DataFrame:
@@ -229,7 +252,13 @@ def reproduce(db: Database, run_id: int) -> Appraisal:
     stored = run(db, run_id)
     method = parse_method(stored.method_yaml, f"run {run_id}")
     return appraise(
-        db, year=stored.year, method=method, level=stored.level, statuses=stored.statuses, as_of=stored.data_watermark
+        db,
+        year=stored.year,
+        method=method,
+        level=stored.level,
+        statuses=stored.statuses,
+        as_of=stored.data_watermark,
+        under=stored.under,
     )
 
 

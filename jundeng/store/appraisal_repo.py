@@ -118,8 +118,9 @@ def save_run(
     statuses: Sequence[str],
     results: dict[str, Any],
     user: str,
+    under: str | None = None,
 ) -> int:
-    """Store an appraisal run with its method and data watermark; return its id."""
+    """Store an appraisal run with its method, data watermark and subtree; return its id."""
     row = AppraisalRunRow(
         year=year,
         level=level,
@@ -129,6 +130,7 @@ def save_run(
         data_watermark=watermark,
         statuses=list(statuses),
         results=results,
+        under=under,
         created_by=user,
     )
     session.add(row)
@@ -147,6 +149,7 @@ def _run(row: AppraisalRunRow) -> AppraisalRun:
         data_watermark=row.data_watermark,
         statuses=list(row.statuses or []),
         results=dict(row.results or {}),
+        under=row.under,
         created_by=row.created_by,
         created_at=row.created_at,
     )

@@ -225,6 +225,7 @@ class AppraisalRunRow(SerialKey, Authored, Base):
     data_watermark: Mapped[int] = mapped_column(BigInteger)
     statuses: Mapped[list[str]] = mapped_column(JSON)
     results: Mapped[dict[str, Any]] = mapped_column(JSON)
+    under: Mapped[str | None] = mapped_column(String(32))  # the subtree ranked (None: the only programme)
 
 
 class TaskRow(SerialKey, Authored, Base):

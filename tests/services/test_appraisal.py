@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from jundeng.cli import app
 from jundeng.domain.observations import ObservationStatus
+from jundeng.measure import MeasureError
 from jundeng.services.appraisal import appraise, default_method, reproduce, same_scores
 from jundeng.services.observations import import_files
 from jundeng.store import appraisal_repo
@@ -135,3 +136,28 @@ def test_gap_indicators_score_the_inequality_inside_each_district(demo_db: Datab
     best = cv_rows.idxmin()  # the most equal district gets the full score on this indicator
     score = gaps[(gaps["indicator"] == "GAP_DISABLED_ENROLMENT_CV") & (gaps["region"] == best)]["score"].item()
     assert score == pytest.approx(100.0)
+
+
+@pytest.fixture
+def two_programmes(demo_templates: Templates, tmp_path: Path) -> Iterator[Database]:
+    """A copy of the demo city (珠海) with a second programme beside it (钟祥市, a county)."""
+    from jundeng.services import city
+
+    db, drop = fresh_database("sqlite", demo_templates, tmp_path)
+    city.init(db, code="420881", user="office")
+    yield db
+    drop()
+
+
+def test_two_programmes_are_never_ranked_together(two_programmes: Database) -> None:
+    """Without --under the appraisal refuses to mix cities; with it, it ranks that city's units only and the
+    stored run reproduces on the same subtree."""
+    with pytest.raises(MeasureError, match="choose one with --under"):
+        appraise(two_programmes, year=2017, with_uncertainty=False)
+    result = appraise(two_programmes, year=2017, with_uncertainty=False, under="440400", user="office")
+    assert set(result.scorecard["region"]) == {"440402", "440403", "440404"}
+    assert result.run_id is not None
+    again = reproduce(two_programmes, result.run_id)
+    assert same_scores(result.scorecard, again.scorecard)
+    with pytest.raises(MeasureError, match="unknown region code"):
+        appraise(two_programmes, year=2017, with_uncertainty=False, under="999999")
