@@ -81,6 +81,10 @@ class ConflictError(JundengError):
     status = 409
 
 
+class ScopeError(JundengError):
+    """The request must say which programme (subtree) it is about: the database holds several."""
+
+
 class UnauthorizedError(JundengError):
     """The caller could not be identified (wrong user name or password)."""
 

@@ -102,6 +102,9 @@ def gaps(
     period: str = typer.Option(..., help="期间 / period"),
     by: list[str] = typer.Option(["district"], help=f"分组 / grouping: {', '.join(BY_CHOICES)} (repeatable)"),
     level: str | None = typer.Option(None, help="区划层级 / region level (default: lowest with data)"),
+    under: str | None = typer.Option(
+        None, help="只比较此区划之下（库中有多个城市时必填）/ only under this region (needed with several programmes)"
+    ),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
     bootstrap: int = typer.Option(0, help="自助法重复次数 / bootstrap replications"),
     fmt: str = FORMAT_CSV,
@@ -114,7 +117,14 @@ def gaps(
         errors.print(f"[red]未知的分组 / unknown grouping {bad}: {', '.join(BY_CHOICES)}[/]")
         raise typer.Exit(2)
     table = gap_table(
-        open_db(ctx), indicator=indicator, period=period, by=by, level=level, statuses=status, bootstrap=bootstrap
+        open_db(ctx),
+        indicator=indicator,
+        period=period,
+        by=by,
+        level=level,
+        statuses=status,
+        bootstrap=bootstrap,
+        under=under,
     )
     if not table.weighted:
         errors.print("[yellow]部分区划缺人口数据，改用等权 / population missing for some regions: equal weights[/]")

@@ -19,7 +19,7 @@ from jundeng.measure.convergence import period_to_years
 from jundeng.measure.report import GapReport, gap_report
 from jundeng.services.facts import Facts, cached, lowest_level, totals
 from jundeng.services.scope import codes_in
-from jundeng.store import catalog_repo
+from jundeng.store import catalog_repo, regions_repo
 from jundeng.store.db import Database
 from jundeng.store.frames import indicator_frame, indicator_panel
 
@@ -48,9 +48,15 @@ def gap_table(
     statuses: Sequence[str] = ("approved",),
     bootstrap: int = 0,
     principal: Principal | None = None,
+    under: str | None = None,
 ) -> GapTable:
-    """Return the gap table of ``indicator`` in ``period``, population-weighted, grouped by each usable ``by``."""
+    """Return the gap table of ``indicator`` in ``period``, population-weighted, grouped by each usable ``by``,
+    within the programme ``under`` (a district principal's own by default; needed when the database holds
+    several programmes: their units are never compared together)."""
+    if under is None and principal is not None and principal.role == "district":
+        under = principal.region
     with db.session() as session:
+        keep = regions_repo.programme_codes(session, under=under)
         if principal is not None and indicator not in codes_in(session, principal):
             raise NotFoundError(f"未知的指标代码 {indicator}", f"unknown indicator code: {indicator}")
         found = [i for i in catalog_repo.indicators(session) if i.code == indicator]
@@ -58,6 +64,7 @@ def gap_table(
             raise NotFoundError(f"未知的指标代码 {indicator}", f"unknown indicator code: {indicator}")
         frame = indicator_frame(session, indicator=indicator, period=period, level=level, statuses=statuses)
     frame = frame[frame["disaggregation"] == ""] if "disaggregation" in frame else frame
+    frame = frame[frame["region"].isin(keep)]
     if principal is not None and principal.role == "district":
         frame = frame[frame["region"].map(principal.sees_region).astype(bool)]
     if frame.empty:

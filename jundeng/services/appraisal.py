@@ -17,7 +17,6 @@ from jundeng.appraise.scorecard import scorecard, scorecard_records
 from jundeng.appraise.uncertainty import Uncertainty, monte_carlo
 from jundeng.catalogs import APPRAISAL_METHOD
 from jundeng.domain.appraisal import AppraisalRun
-from jundeng.domain.regions import Region
 from jundeng.errors import JundengError, NotFoundError
 from jundeng.measure import MeasureError
 from jundeng.measure.report import within_group_gaps
@@ -80,7 +79,7 @@ def appraise(
     codes = [i.code for i in method.indicators if i.gap_of is None]
     with db.session() as session:
         stored = regions_repo.regions(session)
-        keep = _programme(session, stored, under)
+        keep = regions_repo.programme_codes(session, under=under)
         mark = as_of if as_of is not None else observations_repo.watermark(session)
         frame = appraisal_repo.appraisal_frame(
             session, year=year, codes=codes, level=level, as_of=mark, statuses=statuses
@@ -132,22 +131,6 @@ def appraise(
             under=under,
         )
     return dataclasses.replace(result, run_id=run_id)
-
-
-def _programme(session: Any, stored: Sequence[Region], under: str | None) -> set[str]:
-    """Return the codes of the subtree an appraisal ranks: ``under``'s, else the only programme's; MeasureError
-    when the database holds several programmes and none is chosen (or ``under`` is unknown)."""
-    if under is None:
-        tops = [r.code for r in stored if r.parent is None]
-        if len(tops) > 1:
-            raise MeasureError(
-                f"本库有 {len(tops)} 个城市或区县（{'、'.join(tops)}）：请用 --under 指明考评哪一个",
-                f"this database holds {len(tops)} programmes ({', '.join(tops)}): choose one with --under",
-            )
-        return {r.code for r in stored}
-    if under not in {r.code for r in stored}:
-        raise MeasureError(f"未知的区划代码 {under}", f"unknown region code: {under}")
-    return set(regions_repo.subtree_codes(session, root=under))
 
 
 def _gap_rows(session: Any, method: Method, year: int, level: str, mark: int, statuses: Sequence[str]) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from jundeng.appraise.attainment import attainment, cascade_targets, rollup
 from jundeng.domain.catalog import Catalog, Domain, Indicator, Target
 from jundeng.domain.principal import Principal
 from jundeng.domain.regions import LEVELS, ancestry
+from jundeng.errors import ScopeError
 from jundeng.measure import MeasureError
 from jundeng.services.appraisal import Appraisal, appraise
 from jundeng.services.ledger import SYNTHETIC_MARK
@@ -255,7 +256,7 @@ def appraisal(db: Database, facts: Facts, *, year: int, with_uncertainty: bool) 
     def compute() -> Appraisal | None:
         try:
             return appraise(db, year=year, with_uncertainty=with_uncertainty)
-        except MeasureError:
+        except (MeasureError, ScopeError):  # no data, or several programmes (the pages do not choose one yet)
             return None
 
     return cached((db.url, facts.fingerprint, "appraisal", year, with_uncertainty), compute)

@@ -66,7 +66,7 @@ def indicator_frame(
         columns=["region", "resident", "registered"],
     )
     frame = frame.merge(pop, on="region", how="left")
-    frame["population"] = frame["resident"].fillna(frame["registered"])
+    frame["population"] = frame["resident"].astype("float64").fillna(frame["registered"].astype("float64"))
     names = dict(zip(regions["code"], regions["name"], strict=True))
     frame = frame.merge(_ancestors(regions).rename(columns={"code": "region"}), on="region", how="left")
     frame["district_name"] = frame["district"].map(names)

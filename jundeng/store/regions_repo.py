@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jundeng.domain.regions import Population, Region
+from jundeng.errors import NotFoundError, ScopeError
 from jundeng.store.models import AuditRow, PopulationRow, RegionRow
 
 
@@ -104,3 +105,19 @@ def population(session: Session) -> list[Population]:
         select(PopulationRow).order_by(PopulationRow.region, PopulationRow.year, PopulationRow.group)
     ).scalars()
     return [Population.model_validate(r, from_attributes=True) for r in rows]
+
+
+def programme_codes(session: Session, *, under: str | None) -> set[str]:
+    """Return the region codes a question is about: ``under``'s subtree, else every region when the database
+    holds one programme; ScopeError when it holds several and none is chosen, NotFoundError for an unknown code."""
+    tops = list(session.execute(select(RegionRow.code).where(RegionRow.parent.is_(None))).scalars())
+    if under is None:
+        if len(tops) > 1:
+            raise ScopeError(
+                f"本库有 {len(tops)} 个城市或区县（{'、'.join(tops)}）：请用 --under 指明哪一个",
+                f"this database holds {len(tops)} programmes ({', '.join(tops)}): choose one with --under",
+            )
+        return region_codes(session)
+    if session.get(RegionRow, under) is None:
+        raise NotFoundError(f"未知的区划代码 {under}", f"unknown region code: {under}")
+    return subtree_codes(session, root=under)

@@ -202,9 +202,11 @@ def gaps(
     indicator: str,
     period: str,
     by: Annotated[list[str], Query()] = ["district"],  # noqa: B006
+    under: str | None = None,
 ) -> dict[str, Any]:
-    """Return the gap table of an indicator in a period (approved values, population-weighted)."""
-    table = analysis.gap_table(db, indicator=indicator, period=period, by=by, principal=user)
+    """Return the gap table of an indicator in a period (approved values, population-weighted), within the
+    programme ``under`` (needed when the database holds several)."""
+    table = analysis.gap_table(db, indicator=indicator, period=period, by=by, principal=user, under=under)
     return {
         "indicator": indicator,
         "period": period,

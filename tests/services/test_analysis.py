@@ -90,3 +90,26 @@ def test_a_district_table_covers_only_its_towns(data: Database) -> None:
     got = table.report.summary.set_index("measure")["value"]
     want = expected.summary.set_index("measure")["value"]
     np.testing.assert_allclose(got.to_numpy(dtype=float), want.reindex(got.index).to_numpy(dtype=float), rtol=1e-9)
+
+
+def test_two_programmes_are_never_compared_together(data: Database, tmp_path: Path) -> None:
+    """With a second programme in the database, a gap table says which one it is about (issue 12)."""
+    from jundeng.errors import ScopeError
+    from jundeng.services import city
+
+    city.init(data, code="420881", user="office")  # 钟祥市 beside 珠海市
+    values = tmp_path / "zx.csv"
+    values.write_text("indicator,region,period,value\nBEDS,420881100,2016,9.0\nBEDS,420881101,2016,1.0\n", "utf-8")
+    assert import_files(data, [values], user="clerk", status=ObservationStatus.APPROVED).written == 2
+    with pytest.raises(ScopeError, match="choose one with --under"):
+        analysis.gap_table(data, indicator="BEDS", period="2016")
+    zhuhai = analysis.gap_table(data, indicator="BEDS", period="2016", under="440400")
+    assert set(zhuhai.values["region"]) == set(TOWNS)
+    zhongxiang = analysis.gap_table(data, indicator="BEDS", period="2016", under="420881")
+    assert set(zhongxiang.values["region"]) == {"420881100", "420881101"}
+    district = Principal(
+        username="xz", display_name="香洲区", role="district", region="440402",
+        regions=regions.subtree(data, root="440402"),
+    )  # fmt: skip
+    own = analysis.gap_table(data, indicator="BEDS", period="2016", principal=district)
+    assert set(own.values["region"]) == {t for t in TOWNS if t.startswith("440402")}

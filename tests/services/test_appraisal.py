@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from jundeng.cli import app
 from jundeng.domain.observations import ObservationStatus
-from jundeng.measure import MeasureError
+from jundeng.errors import NotFoundError, ScopeError
 from jundeng.services.appraisal import appraise, default_method, reproduce, same_scores
 from jundeng.services.observations import import_files
 from jundeng.store import appraisal_repo
@@ -152,12 +152,12 @@ def two_programmes(demo_templates: Templates, tmp_path: Path) -> Iterator[Databa
 def test_two_programmes_are_never_ranked_together(two_programmes: Database) -> None:
     """Without --under the appraisal refuses to mix cities; with it, it ranks that city's units only and the
     stored run reproduces on the same subtree."""
-    with pytest.raises(MeasureError, match="choose one with --under"):
+    with pytest.raises(ScopeError, match="choose one with --under"):
         appraise(two_programmes, year=2017, with_uncertainty=False)
     result = appraise(two_programmes, year=2017, with_uncertainty=False, under="440400", user="office")
     assert set(result.scorecard["region"]) == {"440402", "440403", "440404"}
     assert result.run_id is not None
     again = reproduce(two_programmes, result.run_id)
     assert same_scores(result.scorecard, again.scorecard)
-    with pytest.raises(MeasureError, match="unknown region code"):
+    with pytest.raises(NotFoundError, match="unknown region code"):
         appraise(two_programmes, year=2017, with_uncertainty=False, under="999999")
