@@ -107,6 +107,9 @@ def attainment_command(
     ctx: typer.Context,
     year: int = typer.Option(..., help="评估年度 / year"),
     by: str | None = typer.Option(None, help="汇总 / roll up by: domain | region | lead_unit"),
+    under: str | None = typer.Option(
+        None, help="只含此区划之下的目标（库中有多个城市时必填）/ only targets under this region (several programmes)"
+    ),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
     fmt: str = FORMAT_CSV,
 ) -> None:
@@ -118,7 +121,7 @@ def attainment_command(
     if by and by not in ATTAINMENT_COLUMNS:
         errors.print(f"[red]未知的汇总字段 / unknown roll-up {by!r}: domain | region | lead_unit[/]")
         raise typer.Exit(2)
-    table = target_attainment(open_db(ctx), year=year, statuses=status, by=by)
+    table = target_attainment(open_db(ctx), year=year, statuses=status, by=by, under=under)
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(table), nl=False)
         return

@@ -260,12 +260,20 @@ def same_scores(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def target_attainment(
-    db: Database, *, year: int, statuses: Sequence[str] = ("approved",), by: str | None = None
+    db: Database,
+    *,
+    year: int,
+    statuses: Sequence[str] = ("approved",),
+    by: str | None = None,
+    under: str | None = None,
 ) -> pd.DataFrame:
-    """Return the attainment of every stored target in ``year`` (each judged on its own region's values),
-    or its roll-up by a column (domain, region, lead_unit)."""
+    """Return the attainment of every stored target of the programme ``under`` (needed when the database holds
+    several) in ``year``, each judged on its own region's values, or its roll-up by a column (domain, region,
+    lead_unit)."""
     with db.session() as session:
+        keep = regions_repo.programme_codes(session, under=under)
         targets = appraisal_repo.targets_frame(session)
+        targets = targets[targets["region"].isin(keep)]
         regions = sorted(set(targets["region"]))
         history = appraisal_repo.history(session, until=year, statuses=statuses, regions=regions)
         meta = appraisal_repo.indicators_frame(session)

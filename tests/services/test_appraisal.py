@@ -161,3 +161,13 @@ def test_two_programmes_are_never_ranked_together(two_programmes: Database) -> N
     assert same_scores(result.scorecard, again.scorecard)
     with pytest.raises(NotFoundError, match="unknown region code"):
         appraise(two_programmes, year=2017, with_uncertainty=False, under="999999")
+
+
+def test_attainment_of_one_programme_only(two_programmes: Database) -> None:
+    """The attainment table of a city never lists the other programme's targets; unchosen it refuses."""
+    from jundeng.services.appraisal import target_attainment
+
+    with pytest.raises(ScopeError):
+        target_attainment(two_programmes, year=2017)
+    zhuhai = target_attainment(two_programmes, year=2017, under="440400")
+    assert len(zhuhai) > 0 and all(str(r).startswith("4404") for r in zhuhai["region"])
