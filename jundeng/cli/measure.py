@@ -137,6 +137,9 @@ def trend(
     indicator: str = typer.Option(..., help="指标代码 / indicator code"),
     measure_name: str = typer.Option("cv", "--measure", help="cv | gini | theil | sd_log"),
     level: str | None = typer.Option(None, help="区划层级 / region level"),
+    under: str | None = typer.Option(
+        None, help="只含此区划之下（库中有多个城市时必填）/ only under this region (needed with several programmes)"
+    ),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
     fmt: str = FORMAT,
 ) -> None:
@@ -144,7 +147,7 @@ def trend(
     from jundeng.services.analysis import convergence
 
     level_used, rows = convergence(
-        open_db(ctx), indicator=indicator, measure=measure_name, level=level, statuses=status
+        open_db(ctx), indicator=indicator, measure=measure_name, level=level, statuses=status, under=under
     )
     emit(rows, fmt, ["measure", "value", "detail"], f"{indicator} 收敛 Convergence · {level_used}")
 

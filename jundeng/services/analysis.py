@@ -212,10 +212,14 @@ def convergence(
     measure: str = "cv",
     level: str | None = None,
     statuses: Sequence[str] = ("approved",),
+    under: str | None = None,
 ) -> tuple[str, list[dict[str, object]]]:
-    """Return the level used and the σ-convergence rows per period with the trend, and β first → last."""
+    """Return the level used and the σ-convergence rows per period with the trend, and β first → last, within
+    the programme ``under`` (needed when the database holds several)."""
     with db.session() as session:
+        keep = regions_repo.programme_codes(session, under=under)
         panel = indicator_panel(session, indicator=indicator, level=level, statuses=statuses)
+    panel = panel[panel["region"].isin(keep)]
     if panel.empty or panel["period"].nunique() < 2:
         raise NotFoundError(f"{indicator} 至少需要两个期间的数据", "needs data for at least two periods")
     return str(panel["level"].iloc[0]), convergence_rows(panel, measure)

@@ -113,3 +113,7 @@ def test_two_programmes_are_never_compared_together(data: Database, tmp_path: Pa
     )  # fmt: skip
     own = analysis.gap_table(data, indicator="BEDS", period="2016", principal=district)
     assert set(own.values["region"]) == {t for t in TOWNS if t.startswith("440402")}
+    with pytest.raises(ScopeError):
+        analysis.convergence(data, indicator="BEDS")
+    with pytest.raises(NotFoundError, match="two periods"):  # one programme chosen; it has one period
+        analysis.convergence(data, indicator="BEDS", under="440400")
