@@ -95,12 +95,12 @@ def pandas_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def pandas_csv(frame: pd.DataFrame) -> str:
-    """Return ``frame`` as CSV text (no index), every text cell through :func:`csv_cell`: the CLI's CSV."""
-    out = frame.copy()
+    """Return ``frame`` as CSV text (no index) through :func:`pandas_frame`, line breaks inside a cell as ``\\n``
+    (see :func:`csv_cell`): the CLI's CSV."""
+    out = pandas_frame(frame)
     for name in out.columns:
         if _text_dtype(out[name].dtype):
-            out[name] = out[name].astype(object).map(csv_cell)
-    out.columns = [cell(c) for c in out.columns]
+            out[name] = out[name].map(csv_cell)
     return str(out.to_csv(index=False))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 
 from jundeng.services.demo_accounts import DEMO_PASSWORD
 from jundeng.store.db import Database
-from tests.conftest import DIALECTS, Templates, fresh_database
+from tests.conftest import DIALECTS, Templates, free_port, fresh_database
 
 LEDGER_DAY = "2017-09-30"  # the demo ledger's day (jundeng.services.demo.DEMO_TODAY)
 MAX_ADDRESS_SPACE = 8 * 1024**3
@@ -55,13 +54,6 @@ class LiveServer:
     def log_tail(self, chars: int = 3000) -> str:
         """Return the end of the server's output (for failure messages)."""
         return self.log.read_text(errors="replace")[-chars:]
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def jundeng_command() -> str:

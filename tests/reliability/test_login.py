@@ -4,8 +4,6 @@ sends nobody to another site after signing in."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -27,7 +25,7 @@ from jundeng.store.db import Database
 from jundeng.web.app import create_app
 from jundeng.web.limits import client_address, parse_proxies, trust_proxies
 from jundeng.web.pages import safe_next
-from tests.conftest import Templates, fresh_database
+from tests.conftest import Templates, fresh_database, uvicorn_thread
 
 PASSWORD = "tidal-basin-42"
 LOGIN = "/api/v1/login"
@@ -189,16 +187,8 @@ def test_jundeng_serve_ignores_forwarded_for_from_an_untrusted_peer(url: str, mo
     assert result.exit_code == 0, result.output
     options = {k: v for k, v in captured.items() if k not in ("app", "host", "port", "log_level")}
     config = uvicorn.Config(captured["app"], host="127.0.0.1", port=0, log_level="warning", lifespan="off", **options)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        with uvicorn_thread(config) as port, httpx2.Client(base_url=f"http://127.0.0.1:{port}") as client:
             codes = [
                 client.post(
                     LOGIN,
@@ -208,8 +198,6 @@ def test_jundeng_serve_ignores_forwarded_for_from_an_untrusted_peer(url: str, mo
                 for i in range(31)
             ]
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         captured["app"].state.db.dispose()
     assert codes == [401] * 30 + [429]
 

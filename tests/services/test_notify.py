@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import Message as EmailMessage
@@ -22,6 +21,7 @@ from jundeng.services.notify import (
     address,
     read_contacts,
 )
+from tests.conftest import free_port
 
 MESSAGES = [
     Message("市教育局", "督办提醒 / reminder", "新建12所中小学：进度 40%，已落后 / 40%, behind"),
@@ -38,12 +38,6 @@ class Inbox:
             (list(envelope.rcpt_tos), message_from_bytes(envelope.original_content, policy=policy.default))
         )
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

@@ -4,9 +4,6 @@ the indicator chart, the district map renders, and the pages switch to English."
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ import uvicorn
 from jundeng.services.demo_accounts import DEMO_PASSWORD
 from jundeng.web.app import STATIC, create_app
 from jundeng.web.limits import limiter
-from tests.conftest import Templates, fresh_database
+from tests.conftest import Templates, free_port, fresh_database, uvicorn_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 ECHARTS = STATIC / "vendor" / "echarts.min.js"
@@ -41,30 +38,15 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(site_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a fresh copy of the demo site, served by uvicorn in a thread on 127.0.0.1."""
     db, drop = fresh_database("sqlite", site_templates, tmp_path_factory.mktemp("e2e"))
     app = create_app(db.url, secret_key="e2e-test")
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    limiter.reset()
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", ws="none")
+    with uvicorn_thread(config) as port:
+        limiter.reset()
+        yield f"http://127.0.0.1:{port}"
     app.state.db.dispose()
     drop()
 
