@@ -32,13 +32,15 @@ class Jundeng:
         """Return the indicators of the catalogue."""
         return pd.DataFrame([i.model_dump(mode="json") for i in catalog.indicators(self.db)])
 
-    def targets(self) -> pd.DataFrame:
-        """Return the targets with baselines and source clauses."""
-        return observations.export_frames(self.db, what="targets")["targets"].to_pandas()
+    def targets(self, under: str | None = None) -> pd.DataFrame:
+        """Return the targets with baselines and source clauses, of the programme ``under`` (needed when the
+        database holds several)."""
+        return observations.export_frames(self.db, what="targets", under=under)["targets"].to_pandas()
 
-    def regions(self) -> pd.DataFrame:
-        """Return the administrative tree (one row per region)."""
-        return observations.export_frames(self.db, what="regions")["regions"].to_pandas()
+    def regions(self, under: str | None = None) -> pd.DataFrame:
+        """Return the administrative tree (one row per region) of the programme ``under`` (needed when the
+        database holds several)."""
+        return observations.export_frames(self.db, what="regions", under=under)["regions"].to_pandas()
 
     def population(self) -> pd.DataFrame:
         """Return registered and resident population by region, year and group."""

@@ -44,6 +44,13 @@ actual_year) and, when both are positive, compound rate (target/actual)^(1/(targ
 (Eurostat's required growth rate); both are 0 once met. ``binding_missed`` flags binding (约束性) targets
 whose year has come without being met (never for ``no_data``).
 
+Targets over a period (``kind``): a ``cumulative`` target (十三五期间新增就业20万人: start_year 2016, year 2020)
+is judged on the running sum Σ_{t=start}^{y} v(t), with baseline 0 in start_year − 1, so expected progress is
+the share of the period's years that have passed and the pace is the sum still to go per remaining year; an
+``average`` target on the running mean of the period's values, and is ``on_track`` rather than ``achieved``
+until its period is over. Years of the period without a value are listed in ``missing_years`` (the running sum
+then understates). ``derived`` says the actual was rolled up from the level below (:mod:`jundeng.domain.rollup`).
+
 References: United Nations Statistics Division (2023) *SDG Progress Chart 2023: Technical note*; Eurostat
 (2023) *Sustainable development in the European Union — Monitoring report*, annex "Methodology";
 UN ESCAP (2024) *Asia and the Pacific SDG Progress Report*, methodological note (anticipated progress).
@@ -52,7 +59,7 @@ UN ESCAP (2024) *Asia and the Pacific SDG Progress Report*, methodological note 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +77,7 @@ COLUMNS = [
     "indicator", "region", "target_year", "comparator", "target", "direction", "baseline_year", "baseline_value",
     "baseline_source", "actual", "actual_year", "met", "status", "status_zh", "expected_progress", "actual_progress",
     "progress_ratio", "distance_to_target", "required_annual_rate", "required_cagr", "projection", "projected_met",
-    "binding", "binding_missed", "domain", "lead_unit",
+    "binding", "binding_missed", "domain", "lead_unit", "kind", "start_year", "missing_years", "derived",
 ]  # fmt: skip
 
 
@@ -174,6 +181,33 @@ def _history(observations: pd.DataFrame, year: int) -> dict[tuple[str, str], tup
         (str(k[0]), str(k[1])): (g["year"].to_numpy(dtype=np.float64), g["value"].to_numpy(dtype=np.float64))
         for k, g in obs.groupby(["indicator", "region"], sort=False)
     }
+
+
+def _period_history(
+    hist: tuple[FloatArray, FloatArray] | None, kind: str, start: int, end: int
+) -> tuple[tuple[FloatArray, FloatArray] | None, list[int]]:
+    """Return the running sum (cumulative) or running mean (average) of the values of years start..end, and the
+    years of the period up to the last value that have none."""
+    if hist is None:
+        return None, []
+    years, values = hist
+    keep = (years >= start) & (years <= end)
+    if not keep.any():
+        return None, []
+    years, values = years[keep], values[keep]
+    missing = sorted(set(range(start, int(years[-1]) + 1)) - {int(y) for y in years})
+    running = np.cumsum(values)
+    if kind == "average":
+        running = running / np.arange(1, len(values) + 1)
+    return (years, running), missing
+
+
+def _derived(observations: pd.DataFrame, year: int) -> set[tuple[str, str, int]]:
+    """Return the (indicator, region, year) keys whose value was rolled up rather than reported."""
+    if "derived" not in observations.columns:
+        return set()
+    rows = observations[observations["derived"].eq(True) & (observations["year"] <= year)]
+    return set(zip(rows["indicator"].astype(str), rows["region"].astype(str), rows["year"].astype(int), strict=True))
 
 
 def _goals(targets: pd.DataFrame, th: Thresholds) -> list[_Goal]:
@@ -328,11 +362,33 @@ def attainment(
     if (b_years > target_years).any():
         raise MeasureError("有目标的基期年份晚于目标年份", "a target's baseline_year is after its target year")
     meta = _meta(indicators, targets["indicator"])
+    kinds = targets["kind"].fillna("value").astype(str) if "kind" in targets else pd.Series("value", targets.index)
+    unknown = sorted(set(kinds) - {"value", "cumulative", "average"})
+    if unknown:
+        raise MeasureError(f"未知的目标类型：{', '.join(unknown)}", f"unknown target kinds: {', '.join(unknown)}")
+    starts = _numeric(targets, "start_year", "目标", "targets")
+    if (np.isnan(starts) & (kinds != "value").to_numpy()).any():
+        raise MeasureError("累计或平均目标须给出起始年份", "a cumulative or average target needs start_year")
+    derived = _derived(observations, int(year))
     rows = []
     for i, goal in enumerate(goals):
         key = (str(targets["indicator"].iat[i]), str(targets["region"].iat[i]))
         ty = float(target_years[i])
-        row = _appraise(goal, ty, int(year), (float(b_years[i]), float(b_values[i])), history.get(key), thresholds)
+        kind, hist, base = str(kinds.iat[i]), history.get(key), (float(b_years[i]), float(b_values[i]))
+        missing: list[int] = []
+        if kind != "value":
+            hist, missing = _period_history(hist, kind, int(starts[i]), int(ty))
+            if kind == "cumulative":
+                base = (float(starts[i]) - 1, 0.0)
+        row = _appraise(goal, ty, int(year), base, hist, thresholds)
+        if kind == "average" and row["status"] == AttainmentStatus.ACHIEVED.value and ty > year:
+            row["status"] = AttainmentStatus.ON_TRACK.value
+        row["kind"] = kind
+        row["start_year"] = None if kind == "value" else int(starts[i])
+        row["missing_years"] = ",".join(str(y) for y in missing)
+        if hist is not None:
+            first = int(starts[i]) if kind != "value" else int(hist[0][-1])
+            row["derived"] = any((*key, y) in derived for y in range(first, int(hist[0][-1]) + 1))
         direction = meta["direction"].iat[i]
         binding = bool(meta["binding"].iat[i])
         row["indicator"], row["region"] = targets["indicator"].iat[i], targets["region"].iat[i]
@@ -345,9 +401,10 @@ def attainment(
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["status_zh"] = out["status"].map(STATUS_ZH)
-    for col in ("met", "projected_met", "binding", "binding_missed"):
+    for col in ("met", "projected_met", "binding", "binding_missed", "derived"):
         out[col] = out[col].eq(True)
-    for col in ("baseline_year", "actual_year"):
+    out["missing_years"] = out["missing_years"].fillna("")
+    for col in ("baseline_year", "actual_year", "start_year"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
     floats = [
         "baseline_value",
@@ -379,32 +436,3 @@ def rollup(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     out["on_track_rate"] = (out["achieved"] + out["on_track"]) / denominator
     order = ["targets", "with_data", *STATUSES, "attainment_rate", "on_track_rate", "binding_missed"]
     return out[[*keys, *order]]
-
-
-def cascade_targets(
-    targets: pd.DataFrame,
-    regions: Iterable[str],
-    *,
-    parents: Mapping[str, str | None],
-    additive: Iterable[str] = (),
-) -> pd.DataFrame:
-    """Return the targets of each of ``regions``: its own, else the nearest ancestor's applied to it.
-
-    A target cascades only down its own region's subtree (``parents`` maps each region to its parent), so a
-    city's targets never reach another city's districts. Targets on additive indicators (counts such as
-    新建12所学校) are not applied to each region: the city meets them with the sum of its districts.
-    """
-    regions = list(regions)
-    additive = set(additive)
-    own = targets[targets["region"].isin(regions)]
-    inherited = targets[~targets["indicator"].isin(additive)]
-    by_region = {code: part for code, part in inherited.groupby("region")}
-    parts = [own]
-    for region in regions:
-        node = parents.get(region)
-        while node is not None:  # nearest ancestor first: drop_duplicates keeps the first
-            if node in by_region:
-                parts.append(by_region[node].assign(region=region))
-            node = parents.get(node)
-    merged = pd.concat(parts, ignore_index=True)
-    return merged.drop_duplicates(["indicator", "region", "year"], keep="first").reset_index(drop=True)

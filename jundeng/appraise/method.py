@@ -110,6 +110,7 @@ class Method(_Model):
     allow_inconsistent_ahp: bool = False
     aggregation: Aggregation = "arithmetic"
     uncertainty: Uncertainty = Uncertainty()
+    zones: bool = False  # functional zones are appraised, ranked among themselves (``--level zone``)
 
     @model_validator(mode="after")
     def _consistent(self) -> Method:

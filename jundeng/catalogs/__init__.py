@@ -19,6 +19,7 @@ BUILTIN = {
 ZHUHAI_REGIONS = HERE / "zhuhai" / "regions.csv"
 DEMO_PROFILE = HERE / "demo-profile.yaml"
 APPRAISAL_METHOD = HERE / "appraisal-zhuhai.yaml"
+NATIONAL_METHOD = HERE / "appraisal-national.yaml"  # default method for the national catalogue
 
 
 def builtin_catalog(name: str) -> Path:

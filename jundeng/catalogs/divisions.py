@@ -21,6 +21,7 @@ from jundeng.errors import NotFoundError
 HERE = Path(__file__).parent
 DIVISIONS = HERE / "divisions"
 GEO = HERE / "geo"
+ZONES = HERE / "zones"
 
 
 def _rows(name: str, prefix: str = "") -> Iterator[dict[str, str]]:
@@ -110,4 +111,10 @@ def boundaries(code: str) -> Path | None:
     return next(iter(sorted(GEO.glob(f"*-{_region_code(top)}.geojson"))), None)
 
 
-__all__ = ["boundaries", "top_code", "tree"]
+def zones_file(code: str) -> Path | None:
+    """Return the functional zones file shipped for the programme ``code`` (``zones/NAME-CODE.yaml``), or None."""
+    top, _level = top_code(code)
+    return next(iter(sorted(ZONES.glob(f"*-{_region_code(top)}.yaml"))), None)
+
+
+__all__ = ["boundaries", "top_code", "tree", "zones_file"]

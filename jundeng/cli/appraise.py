@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from jundeng.cli.common import FORMAT_CSV, console, emit, errors, open_db, settings
+from jundeng.cli.common import FORMAT, FORMAT_CSV, console, emit, errors, open_db, settings
 from jundeng.io import sanitize
 
 if TYPE_CHECKING:
@@ -59,10 +59,21 @@ def _show(result: Appraisal, fmt: str) -> None:
         )
 
 
+appraise_app = typer.Typer(
+    invoke_without_command=True,
+    help="绩效考评 / the yearly appraisal, and each programme's appraisal methods (jundeng appraise method …).",
+)
+method_app = typer.Typer(help="考评方法 / appraisal methods of a programme: upload, validate, list, choose.")
+appraise_app.add_typer(method_app, name="method")
+
+
+@appraise_app.callback()
 def appraise_command(
     ctx: typer.Context,
-    year: int = typer.Option(..., help="考评年度 / appraisal year"),
-    method: Path | None = typer.Option(None, help="方法文件 YAML / methodology file (default: the demo method)"),
+    year: int | None = typer.Option(None, help="考评年度（必填）/ appraisal year (required)"),
+    method: Path | None = typer.Option(
+        None, help="方法文件 YAML / methodology file (default: the programme's chosen method, else the demo method)"
+    ),
     level: str = typer.Option("district", help="district | town | village"),
     under: str | None = typer.Option(
         None, help="只考评此区划之下（库中有多个城市时必填）/ only under this region (needed with several programmes)"
@@ -80,11 +91,18 @@ def appraise_command(
     from jundeng.io.frames import read_frame
     from jundeng.services.appraisal import appraise, appraise_files, default_method, reproduced
 
-    chosen = read_method(method) if method else default_method()
+    if ctx.invoked_subcommand is not None:
+        return
+    if year is None:
+        errors.print("[red]缺少 --year / missing option --year[/]")
+        raise typer.Exit(2)
+    chosen = read_method(method) if method else None
     if data is not None:
         frame = read_frame(data)
         goals = read_frame(targets) if targets else None
-        result = appraise_files(frame, goals, year=year, method=chosen, with_uncertainty=not no_uncertainty)
+        result = appraise_files(
+            frame, goals, year=year, method=chosen or default_method(), with_uncertainty=not no_uncertainty
+        )
     elif reproduce_run is not None:
         result, same = reproduced(open_db(ctx), reproduce_run)
         verdict = ("一致", "matches") if same else ("不一致", "DIFFERS from")
@@ -101,6 +119,58 @@ def appraise_command(
             under=under,
         )
     _show(result, fmt)
+
+
+UNDER = typer.Option(None, "--under", help="城市或区县（库中有多个时必填）/ the programme (needed with several)")
+
+
+@method_app.command("validate")
+def method_validate(ctx: typer.Context, file: Path = typer.Argument(..., help="方法文件 YAML / method file")) -> None:
+    """Check a method file against the catalogue; print located errors (file:line:column), store nothing."""
+    from jundeng.services import methods
+
+    found = methods.validate_file(open_db(ctx), file)
+    console.print(
+        f"方法有效 / valid: {found.name} (version {found.version}, {len(found.indicators)} 个指标 indicators)"
+    )
+
+
+@method_app.command("upload")
+def method_upload(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="方法文件 YAML / method file"),
+    under: str | None = UNDER,
+    choose: bool = typer.Option(False, "--choose", help="同时选用 / also choose it"),
+) -> None:
+    """Validate and store a method for the programme (every upload kept); nothing is stored on an error."""
+    from jundeng.services import methods
+
+    stored = methods.upload(
+        open_db(ctx), content=file.read_bytes(), name=str(file), user=settings(ctx).who, under=under, choose=choose
+    )
+    state = "，已选用 / chosen" if stored.chosen else ""
+    console.print(f"已保存方法 stored method {stored.id} ({stored.version}) · {stored.programme}{state}")
+
+
+@method_app.command("list")
+def method_list(ctx: typer.Context, under: str | None = UNDER, fmt: str = FORMAT) -> None:
+    """List the programme's stored methods, newest first; the chosen one is marked."""
+    from jundeng.services import methods
+
+    rows = [
+        {k: getattr(m, k) for k in ("id", "programme", "name", "version", "chosen", "created_by", "created_at")}
+        for m in methods.methods(open_db(ctx), under=under)
+    ]
+    emit(rows, fmt, ["id", "name", "version", "chosen", "created_by", "created_at"], "考评方法 Appraisal methods")
+
+
+@method_app.command("choose")
+def method_choose(ctx: typer.Context, method_id: int = typer.Argument(..., help="方法编号 / method id")) -> None:
+    """Make a stored method its programme's chosen one (used by appraisals that name no method)."""
+    from jundeng.services import methods
+
+    stored = methods.choose(open_db(ctx), method_id=method_id, user=settings(ctx).who)
+    console.print(f"已选用方法 chose method {stored.id} ({stored.version}) · {stored.programme}")
 
 
 def attainment_command(
@@ -155,5 +225,5 @@ def attainment_command(
 
 def register(app: typer.Typer) -> None:
     """Add the appraisal commands to the root app."""
-    app.command("appraise")(appraise_command)
+    app.add_typer(appraise_app, name="appraise")
     app.command("attainment")(attainment_command)

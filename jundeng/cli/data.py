@@ -65,8 +65,11 @@ def export_(
     out: Path = typer.Option(..., "--out", help="输出文件或目录 / output file or directory"),
     with_meta: bool = typer.Option(False, "--with-meta", help="附加状态、来源、版本、作者 / add metadata columns"),
     history: bool = typer.Option(False, "--history", help="导出全部历史版本 / every revision"),
+    under: str | None = typer.Option(
+        None, help="只导出此区划之下（库中有多个城市时必填）/ only under this region (needed with several programmes)"
+    ),
 ) -> None:
-    """Export observations, targets, the catalogue or regions."""
+    """Export observations, targets, the catalogue or regions (of one programme: --under)."""
     if what not in EXPORTS:
         errors.print(f"[red]未知的导出对象 / unknown export {what!r}: {', '.join(EXPORTS)}[/]")
         raise typer.Exit(2)
@@ -77,10 +80,10 @@ def export_(
 
     db = open_db(ctx)
     if what == "catalog" and fmt == "yaml":
-        out.write_text(observations.catalog_yaml(db), encoding="utf-8")
+        out.write_text(observations.catalog_yaml(db, under=under), encoding="utf-8")
         console.print(f"→ {out}")
         return
-    frames = observations.export_frames(db, what=what, with_meta=with_meta, history=history)
+    frames = observations.export_frames(db, what=what, with_meta=with_meta, history=history, under=under)
     written = observations.write_frames(frames, fmt, out)
     rows = sum(f.height for f in frames.values())
     console.print(f"已导出 exported {rows} 行 rows → {', '.join(str(p) for p in written)}")

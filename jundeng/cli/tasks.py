@@ -29,6 +29,11 @@ def _today(text: str | None) -> date:
     return ledger_day(_date(text) if text else None)
 
 
+UNDER = typer.Option(
+    None,
+    "--under",
+    help="只含此区划之下的任务（库中有多个城市时必填）/ only the tasks under this region (several programmes)",
+)
 TODAY = typer.Option(
     None,
     "--today",
@@ -44,11 +49,20 @@ def import_(
     year: int | None = typer.Option(None, help="年度（用于“年内”等）/ year for 年内 and codes"),
     plan: str | None = typer.Option(None, help="所属规划代码 / plan code"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只校验 / validate only"),
+    under: str | None = typer.Option(
+        None,
+        "--under",
+        help="任务所属的城市或区县（库中有多个时必填）/ the programme the tasks belong to (needed with several)",
+    ),
 ) -> None:
-    """Import the division-of-tasks spreadsheet; all-or-nothing; changed tasks become new revisions."""
+    """Import the division-of-tasks spreadsheet; all-or-nothing; changed tasks become new revisions.
+
+    Tasks addressed to 各县、市、区人民政府 (各区政府 …) are decomposed to every county of the programme."""
     from jundeng.services import ledger
 
-    result = ledger.import_task_sheet(open_db(ctx), file, user=settings(ctx).who, year=year, plan=plan, dry_run=dry_run)
+    result = ledger.import_task_sheet(
+        open_db(ctx), file, user=settings(ctx).who, year=year, plan=plan, dry_run=dry_run, under=under
+    )
     print_problems(result.problems)
     if result.errors:
         errors.print(f"[red]已拒绝：{len(result.errors)} 处错误，未作任何修改 / rejected, nothing changed[/]")
@@ -66,6 +80,7 @@ def list_(
     district: str | None = typer.Option(None, help="分解到的区划代码 / district code"),
     status: str | None = typer.Option(None, help="not_started | in_progress | completed | overdue | suspended"),
     light: str | None = typer.Option(None, help="red | yellow | green"),
+    under: str | None = UNDER,
     today: str | None = TODAY,
     fmt: str = FORMAT,
 ) -> None:
@@ -73,7 +88,9 @@ def list_(
     from jundeng.io.records import records
     from jundeng.services import ledger
 
-    table = ledger.ledger(open_db(ctx), today=_today(today), unit=unit, district=district, status=status, light=light)
+    table = ledger.ledger(
+        open_db(ctx), today=_today(today), unit=unit, district=district, status=status, light=light, under=under
+    )
     rows = records(table.drop(columns=["districts"], errors="ignore"))
     for row in rows:
         if fmt == "table":
@@ -195,6 +212,7 @@ def bulletin(
     today: str | None = TODAY,
     fmt: str = typer.Option("table", "--format", help="table | json | xlsx"),
     out: Path | None = typer.Option(None, "--out", help="xlsx 输出文件 / output for xlsx"),
+    under: str | None = UNDER,
 ) -> None:
     """The periodic bulletin (定期通报) per unit: completed, on track, behind, overdue, with the reasons."""
     from jundeng.io.records import records
@@ -205,7 +223,8 @@ def bulletin(
     except ValueError as exc:  # a usage error: exit 2
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    result = ledger.period_bulletin(open_db(ctx), start=start, end=end, today=_today(today) if today else None)
+    day = _today(today) if today else None
+    result = ledger.period_bulletin(open_db(ctx), start=start, end=end, today=day, under=under)
     if fmt == "json":
         typer.echo(json.dumps(result.to_records(), ensure_ascii=False, indent=2, default=str))
     elif fmt == "xlsx":
@@ -229,12 +248,13 @@ def remind(
     smtp_host: str = typer.Option("localhost", envvar="JUNDENG_SMTP_HOST"),
     smtp_port: int = typer.Option(25, envvar="JUNDENG_SMTP_PORT"),
     sender: str = typer.Option("jundeng@localhost", envvar="JUNDENG_SMTP_SENDER"),
+    under: str | None = UNDER,
 ) -> None:
     """Send each unit the list of its overdue tasks and those due soon."""
     from jundeng.services import ledger
     from jundeng.services.notify import ConsoleNotifier, FileNotifier, Notifier, SmtpNotifier, address, read_contacts
 
-    messages = ledger.reminders(open_db(ctx), today=_today(today), days=days)
+    messages = ledger.reminders(open_db(ctx), today=_today(today), days=days, under=under)
     if contacts:
         messages = address(messages, read_contacts(contacts))
     notifier: Notifier
@@ -256,11 +276,12 @@ def export(
     ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="输出 XLSX / output file"),
     today: str | None = TODAY,
+    under: str | None = UNDER,
 ) -> None:
     """Export the ledger to the division-of-tasks layout with status, progress, light and latest progress."""
     from jundeng.io.task_sheet import write_task_sheet
     from jundeng.services import ledger
 
-    rows = ledger.export_rows(open_db(ctx), today=_today(today))
+    rows = ledger.export_rows(open_db(ctx), today=_today(today), under=under)
     write_task_sheet(out, rows)
     console.print(f"已导出 exported {len(rows)} 项任务 tasks → {out}")

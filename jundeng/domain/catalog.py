@@ -46,6 +46,23 @@ class Comparator(StrEnum):
     RANGE = "range"
 
 
+class Aggregation(StrEnum):
+    """How a region's value is derived from the regions one level below when it is not reported."""
+
+    SUM = "sum"  # counts: 人, 套, 所 …
+    MEAN = "mean"  # population-weighted mean of the children's values (resident population)
+    RATIO = "ratio"  # k · Σ numerator / Σ denominator
+    NONE = "none"  # never derived
+
+
+class TargetKind(StrEnum):
+    """What a target judges: the value in its year, the sum over its period, or the period's average."""
+
+    VALUE = "value"
+    CUMULATIVE = "cumulative"
+    AVERAGE = "average"
+
+
 class SourceRef(_Model):
     """Where a figure comes from: a document and the clause quoted from it."""
 
@@ -160,7 +177,14 @@ class Indicator(_Model):
     definition: str | None = None
     disaggregations: list[Code] = Field(default_factory=list)
     items: list[Code] = Field(default_factory=list)
+    aggregation: Aggregation | None = None
     source: SourceRef | None = None
+
+    @field_validator("aggregation", mode="before")
+    @classmethod
+    def _aggregation_alias(cls, value: object) -> object:
+        aliases = {"weighted_mean": "mean", "population_weighted_mean": "mean", "sum_ratio": "ratio"}
+        return aliases.get(value, value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _ratio_parts(self) -> Self:
@@ -168,7 +192,22 @@ class Indicator(_Model):
             raise JundengError("分子与分母须同时给出", "numerator and denominator go together")
         if self.valid_min is not None and self.valid_max is not None and self.valid_min > self.valid_max:
             raise JundengError("有效范围下限大于上限", "valid_min > valid_max")
+        if self.aggregation is Aggregation.RATIO and not self.is_ratio:
+            raise JundengError(
+                "汇总方式 ratio 须给出分子与分母", "aggregation 'ratio' needs a numerator and a denominator"
+            )
         return self
+
+    @property
+    def rollup(self) -> Aggregation:
+        """Return how this indicator is derived from the level below: as declared, else ``ratio`` for a
+        numerator/denominator indicator, ``sum`` for a count, ``none`` otherwise (a rate without its parts
+        cannot be averaged without saying how)."""
+        if self.aggregation is not None:
+            return self.aggregation
+        if self.is_ratio:
+            return Aggregation.RATIO
+        return Aggregation.SUM if self.is_additive else Aggregation.NONE
 
     @property
     def is_ratio(self) -> bool:
@@ -221,6 +260,8 @@ class Target(_Model):
     high: float | None = None
     baseline_year: int | None = None
     baseline_value: float | None = None
+    kind: TargetKind = TargetKind.VALUE
+    start_year: int | None = Field(default=None, ge=1949, le=2100)
     source: SourceRef | None = None
 
     @model_validator(mode="after")
@@ -234,7 +275,18 @@ class Target(_Model):
             raise JundengError("基期年份与基期值须同时给出", "baseline_year and baseline_value go together")
         if self.baseline_year is not None and self.baseline_year > self.year:
             raise JundengError("基期年份晚于目标年份", "baseline_year after the target year")
+        if self.kind is not TargetKind.VALUE and self.start_year is None:
+            raise JundengError(
+                "累计或平均目标须给出起始年份 start_year", "a cumulative or average target needs start_year"
+            )
+        if self.start_year is not None and self.start_year > self.year:
+            raise JundengError("起始年份晚于目标年份", "start_year after the target year")
         return self
+
+    @property
+    def first_year(self) -> int:
+        """Return the first year the target counts (its ``start_year``; the target year for a value target)."""
+        return self.year if self.kind is TargetKind.VALUE or self.start_year is None else self.start_year
 
 
 class Unit(_Model):

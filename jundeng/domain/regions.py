@@ -79,3 +79,33 @@ def urban_rural_from_name(name: str) -> UrbanRural:
     if "居委会" in name or "社区" in name or "居民委员会" in name:
         return UrbanRural.URBAN
     return UrbanRural.MIXED
+
+
+ZONE_CODE = r"^\d{2,6}-[A-Za-z0-9]{1,12}$"
+
+
+class Zone(BaseModel):
+    """A functional zone (开发区, 新区, 管理区): an overlay on the tree. Its member towns and villages keep their
+    county as parent, so that counting by county counts each person once; the zone is compared in its own view."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(pattern=ZONE_CODE, max_length=32)
+    name: str = Field(min_length=1)
+    parent: str
+    towns: list[str] = Field(default_factory=list)
+    villages: list[str] = Field(default_factory=list)
+
+
+class ZoneFile(BaseModel):
+    """A zones file: ``zones:`` and the list of zones (see ``docs/zones-format.md``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    zones: list[Zone] = Field(default_factory=list)
+
+
+def zone_level(parent_level: RegionLevel) -> RegionLevel:
+    """Return the level a zone is shown at: one below its parent (a city's zone sits beside its counties)."""
+    order = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.TOWN, RegionLevel.VILLAGE]
+    return order[min(order.index(parent_level) + 1, len(order) - 1)]

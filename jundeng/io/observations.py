@@ -4,6 +4,11 @@ Columns: ``indicator, region, period, value`` (指标代码, 区划代码, 期�
 ``numerator, denominator, note`` (分子, 分母, 备注) are optional, one column per declared
 disaggregation dimension may follow (code or Chinese name), and the informational columns that
 templates carry (指标名称, 单位, 区划名称 …) are ignored. Any other column is an error.
+
+A file in traditional script reads like its simplified twin: headers (指標代碼) and every text cell (備註,
+dimension labels, 6萬套) are read in simplified script. A value may carry a magnitude and the indicator's
+unit (6万套 → 60000 套); a unit that is not the indicator's is a located error (see
+:func:`~jundeng.io.numbers.read_quantity`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from jundeng.domain.periods import parse_period
 from jundeng.errors import HasProblems, Problem
 from jundeng.io import sanitize
 from jundeng.io.encodings import header_text
-from jundeng.io.numbers import count_rule, fault_message, number_expr
+from jundeng.io.numbers import count_rule, fault_message, number_expr, read_quantity
 from jundeng.io.row_checks import RowChecks, check_dimensions, check_jumps
 from jundeng.io.tables import Table
 
@@ -163,6 +168,7 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
         if opt not in df.columns:
             df = df.with_columns(pl.lit("").alias(opt))
     df = df.with_columns(pl.col(c).str.strip_chars() for c in df.columns if c != "_row")
+    df = _simplified(df, [c for c in df.columns if c != "_row"])
     blank = (pl.col("value") == "") & (pl.col("numerator") == "") & (pl.col("denominator") == "")
     skipped = df.filter(blank).height
     df = df.filter(~blank)
@@ -173,6 +179,8 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
             empty, [Problem(table.name, table.row_numbers[0], col_of["value"], zh, en, "warning")], skipped
         )
     checks = RowChecks(table.name, col_of)
+    df = _quantities(df, ctx)
+    checks.add(df, pl.col("_unit_zh").is_not_null(), "value", lambda r: (r["_unit_zh"], r["_unit_en"]))
 
     periods = {p: _try_period(p) for p in df["period"].unique().to_list()}
     numbers = {
@@ -343,6 +351,41 @@ def validate_table(table: Table, ctx: ValidationContext) -> ValidatedTable:
         "_row",
     ).with_columns(sanitize.polars_unescape("note"))  # a note we exported quoted ('=…) reads as it was typed
     return ValidatedTable(clean, checks.log.result(), skipped)
+
+
+def _simplified(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Return ``df`` with the text cells of ``columns`` in simplified script (only non-ASCII cells are converted)."""
+    from jundeng.extract.normalize import to_simplified
+
+    for column in columns:
+        odd = df[column].filter(df[column].str.contains(r"[^\x00-\x7f]")).unique().to_list()
+        if odd:
+            df = df.with_columns(pl.col(column).replace({text: to_simplified(text) for text in odd}))
+    return df
+
+
+def _quantities(df: pl.DataFrame, ctx: ValidationContext) -> pl.DataFrame:
+    """Return ``df`` with values written with a magnitude or unit (6万套) as plain numbers of the indicator's unit;
+    a value whose unit is not the indicator's is blanked and explained in ``_unit_zh`` / ``_unit_en``."""
+    from jundeng.extract.normalize import to_simplified
+
+    found: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
+    odd = df.filter(pl.col("value").str.contains(r"[^0-9.,，eE+\-\s]")).select("indicator", "value").unique()
+    for code, text in odd.iter_rows():
+        indicator = ctx.indicators.get(code)
+        read = read_quantity(text, to_simplified(indicator.unit)) if indicator is not None else None
+        if read is not None:
+            found[f"{code}\x1f{text}"] = read
+    if not found:
+        return df.with_columns(pl.lit(None, pl.String).alias("_unit_zh"), pl.lit(None, pl.String).alias("_unit_en"))
+    key = pl.concat_str([pl.col("indicator"), pl.col("value")], separator="\x1f")
+    values = {k: v or "" for k, (v, _fault) in found.items()}
+    faults = [{k: f[n] for k, (_v, f) in found.items() if f} for n in (0, 1)]
+    return df.with_columns(
+        pl.when(key.is_in(list(values))).then(key.replace(values)).otherwise(pl.col("value")).alias("value"),
+        key.replace_strict(faults[0], default=None, return_dtype=pl.String).alias("_unit_zh"),
+        key.replace_strict(faults[1], default=None, return_dtype=pl.String).alias("_unit_en"),
+    )
 
 
 def _fmt(value: float | None) -> str:

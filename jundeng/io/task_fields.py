@@ -110,15 +110,39 @@ _UNIT_SEPARATORS = set("、，,；;/／")
 _OPEN = "（(【["
 _CLOSE = "）)】]"
 _TRAILING_ETC = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
-_ADMIN_ONLY = re.compile(r"^各?[区县市镇乡街道]+(?:[（(][区县市镇乡街道]+[）)])?$")
+_ADMIN_ONLY = re.compile(r"^各?[区县市镇乡街道、]+(?:[（(][区县市镇乡街道、]+[）)])?$")
 _ADMIN_GOV = re.compile(r"^[区县市镇乡街][区县市镇乡街道（）()]*(?:人民)?政府")
+_COUNTY_LIST = r"(?:[县市区][、，,]?)+"
+COUNTY_GOVERNMENTS = re.compile(rf"^各{_COUNTY_LIST}(?:[（(]{_COUNTY_LIST}[）)])?(?:人民政府|政府)?$")
+
+
+def is_county_governments(name: str) -> bool:
+    """Return whether a unit is the class of every county-level government of the programme.
+
+    各县、市、区人民政府, 各县市区政府, 各县（市、区）人民政府, 各区政府, 各区、县政府, 各县（市、区） and their forms
+    in traditional script are; 各市 (no 县 or 区), 各镇（街道） and 各区教育局 are not.
+    """
+    text = re.sub(r"\s+", "", simplified(name))
+    return bool(COUNTY_GOVERNMENTS.match(text)) and ("县" in text or "区" in text)
+
+
+def simplified(text: str) -> str:
+    """Return ``text`` in simplified script (traditional 縣、區 → 县、区); ASCII is returned as it is."""
+    if text.isascii():
+        return text
+    from jundeng.extract.normalize import to_simplified
+
+    return to_simplified(text)
 
 
 def split_units(text: str) -> list[str]:
-    """Return the units named in a cell: split on 、，,；; / spaces and newlines (not inside brackets).
+    """Return the units named in a cell, in simplified script: split on 、，,；; / spaces and newlines (not inside
+    brackets).
 
-    A trailing 等 (等部门, 等有关单位) is removed; "各区、县政府" stays one unit; repeats are dropped.
+    A trailing 等 (等部门, 等有关单位) is removed; "各区、县政府" and "各县、市、区人民政府" stay one unit; repeats
+    are dropped.
     """
+    text = simplified(text)
     pieces: list[str] = []
     buffer: list[str] = []
     depth = 0
@@ -164,6 +188,7 @@ _DATE_TOKEN = re.compile(
     r"|(?P<half>上半年|下半年|年中)"
     r"|前(?P<qq>[1-4])季度|第?(?P<q>[1-4])季度"
     r"|(?<![\d一二三四五六七八九十两])(?P<end>年底|年末|年内|年度内|本年度|本年|今年|当年|全年)"
+    r"|(?P<plan>十[一二三四五六七八九])五(?:规划)?(?:期间|时期|期末|末|期内|内)?"
 )
 _ATTACHES = ("m", "half", "qq", "q")
 
@@ -172,9 +197,17 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def plan_end_year(ordinal: str) -> int:
+    """Return the last year of the five-year plan whose ordinal is written ``ordinal`` ("十三" → 2020)."""
+    number = cn_to_number(ordinal)
+    if number is None:
+        raise ValueError(ordinal)
+    return 1955 + 5 * number  # the 1st plan ran 1953–1957; 十一五 2006–2010, 十三五 2016–2020
+
+
 def _normalize_date_text(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text)
-    s = re.sub(r"\s+", "", s)
+    s = unicodedata.normalize("NFKC", simplified(text))
+    s = re.sub(r"\s+|[“”\"「」『』‘’']", "", s)
     s = re.sub(r"[〇零一二三四五六七八九]{4}(?=年)", lambda m: str(cn_to_number(m[0])), s)
     s = re.sub(r"[一二三四五六七八九十]{1,3}(?=[月日号])", lambda m: str(cn_to_number(m[0])), s)
     s = re.sub(r"[一二三四](?=季度)", lambda m: str(cn_to_number(m[0])), s)
@@ -189,6 +222,9 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
       上半年 / 年中 June 30, 下半年 Dec 31, 一季度 … 四季度 and 前三季度 the quarter's end;
     - 年内 / 年底 / 本年度 / 今年 and dates without a year use the last year named in the text, else ``year``;
     - a range ("2017-2018年", "2017年6月至12月") ends at its last date;
+    - a five-year plan ("十三五期间", "“十三五”末", "十三五时期", "十四五期间") ends on Dec 31 of its last year
+      (十三五 2016–2020, 十四五 2021–2025);
+    - traditional script reads as simplified (長期, 年內, 十三五期間);
     - a date followed by 起 / 开始 is a start, not a deadline;
     - no deadline date and a standing word (长期, 持续推进, 常态化, 每年 …) or only a start: None (standing task).
     Anything else is an error.
@@ -215,6 +251,9 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
                 current = int(groups["iy"])
                 month = int(groups["im"])
                 found = date(current, month, int(groups["id"])) if groups["id"] else _month_end(current, month)
+            elif groups["plan"]:
+                current = plan_end_year(groups["plan"])
+                found = date(current, 12, 31)
             elif groups["y"]:
                 current = int(groups["y"])
                 nxt = matches[i + 1] if i + 1 < len(matches) else None
@@ -302,9 +341,9 @@ def parse_target(text: str) -> tuple[float, str | None] | None:
     "新建12所中小学" → (12, "所"); "2700套" → (2700, "套"); "4万人" / "四万人" → (40000, "人"); "95%" →
     (95, "%"); "500万元" → (500, "万元") (万元 and 亿元 are units of money, not multipliers); a rate keeps its
     whole unit: "690元/人/月" → (690, "元/人/月"). Dates ("2017年", "6月30日") are skipped. A Chinese numeral
-    counts only when a known unit follows it.
+    counts only when a known unit follows it. Traditional script reads as simplified ("4萬人" → (40000, "人")).
     """
-    s = _TARGET_DATES.sub(" ", unicodedata.normalize("NFKC", text))
+    s = _TARGET_DATES.sub(" ", unicodedata.normalize("NFKC", simplified(text)))
     for match in _TARGET_NUMBER.finditer(s):
         pos = match.end()
         value: float | None

@@ -52,6 +52,7 @@ from jundeng.io.task_fields import (
     CODE_LIKE,
     parse_deadline,
     parse_target,
+    simplified,
     split_units,
     strip_numbering,
 )
@@ -111,9 +112,10 @@ class _Grid:
 
 
 def _text(value: Any) -> str:
+    """Return a cell as text in simplified script (a sheet in traditional script reads like its twin)."""
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         value = value.date()
-    return cell_text(value).replace("\r\n", "\n").replace("\r", "\n")
+    return simplified(cell_text(value).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _read_workbook(path: Path, name: str) -> tuple[list[_Grid], list[Problem]]:

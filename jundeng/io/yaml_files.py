@@ -56,8 +56,25 @@ def _problem(
     return Problem(name, line, col, f"字段 {field}: {zh}", f"field {field}: {en}")
 
 
-def parse_model(text: str, name: str, model: type[M]) -> tuple[M, yaml.Node | None]:
-    """Return (the validated ``model`` in YAML ``text``, its node tree); raise InputError with located problems."""
+def simplified(data: Any) -> Any:
+    """Return YAML data with every non-ASCII string (keys too) in simplified script; codes (ASCII) are untouched."""
+    if isinstance(data, str):
+        if data.isascii():
+            return data
+        from jundeng.extract.normalize import to_simplified
+
+        return to_simplified(data)
+    if isinstance(data, dict):
+        return {simplified(k): simplified(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [simplified(v) for v in data]
+    return data
+
+
+def parse_model(text: str, name: str, model: type[M], *, simplify: bool = False) -> tuple[M, yaml.Node | None]:
+    """Return (the validated ``model`` in YAML ``text``, its node tree); raise InputError with located problems.
+
+    With ``simplify`` the text values are read in simplified script (see :func:`simplified`)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -70,6 +87,8 @@ def parse_model(text: str, name: str, model: type[M]) -> tuple[M, yaml.Node | No
         ) from exc
     if not isinstance(data, dict):
         raise InputError([Problem(name, 1, 1, "文件须为键值映射", "the file must be a mapping")])
+    if simplify:
+        data = simplified(data)
     try:
         return model.model_validate(data), root
     except ValidationError as exc:
@@ -95,8 +114,11 @@ def read_text(path: str | Path) -> str:
 
 
 def parse_catalog(text: str, name: str = "<catalog>", **known: Any) -> Catalog:
-    """Return the validated Catalog in ``text``; raise InputError with every located problem."""
-    catalog, root = parse_model(text, name, Catalog)
+    """Return the validated Catalog in ``text``; raise InputError with every located problem.
+
+    A catalogue written in traditional script loads as its simplified twin: names, units (萬人 → 万人), target
+    groups, contents … are read in simplified script; codes are ASCII and stay as written."""
+    catalog, root = parse_model(text, name, Catalog, simplify=True)
     ref_problems = [_problem(name, root, loc, zh, en) for loc, zh, en in catalog.reference_errors(**known)]
     if ref_problems:
         raise InputError(ref_problems)

@@ -62,9 +62,10 @@ def gap_table(
         found = [i for i in catalog_repo.indicators(session) if i.code == indicator]
         if not found:
             raise NotFoundError(f"未知的指标代码 {indicator}", f"unknown indicator code: {indicator}")
-        frame = indicator_frame(session, indicator=indicator, period=period, level=level, statuses=statuses)
+        frame = indicator_frame(
+            session, indicator=indicator, period=period, level=level, statuses=statuses, within=keep
+        )
     frame = frame[frame["disaggregation"] == ""] if "disaggregation" in frame else frame
-    frame = frame[frame["region"].isin(keep)]
     if principal is not None and principal.role == "district":
         frame = frame[frame["region"].map(principal.sees_region).astype(bool)]
     if frame.empty:

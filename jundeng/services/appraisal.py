@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jundeng.appraise.attainment import attainment, cascade_targets, rollup
+from jundeng.appraise.attainment import attainment, rollup
+from jundeng.appraise.cascade import cascade_targets
 from jundeng.appraise.composite import CompositeResult, composite
 from jundeng.appraise.method import Method, parse_method, read_method
 from jundeng.appraise.scorecard import scorecard, scorecard_records
@@ -20,9 +21,10 @@ from jundeng.domain.appraisal import AppraisalRun
 from jundeng.errors import JundengError, NotFoundError
 from jundeng.measure import MeasureError
 from jundeng.measure.report import within_group_gaps
+from jundeng.services import methods
 from jundeng.store import appraisal_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
-from jundeng.store.frames import indicator_frame
+from jundeng.store.frames import ZONE, indicator_frame
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,7 +77,12 @@ def appraise(
 ) -> Appraisal:
     """Appraise the regions of ``level`` in ``year`` within the programme ``under`` (needed when the database
     holds several: their units are never ranked together); store the run when ``user`` is given."""
-    method = method or default_method()
+    method = method or methods.method_for(db, under=under)  # the programme's chosen method, else the default
+    if level == ZONE and not method.zones:
+        raise JundengError(
+            f"考评方法“{method.name}”不考评功能区（方法文件中 zones: true 方可）",
+            f"the method '{method.name}' does not appraise functional zones (set zones: true in the method file)",
+        )
     codes = [i.code for i in method.indicators if i.gap_of is None]
     with db.session() as session:
         stored = regions_repo.regions(session)
@@ -88,7 +95,7 @@ def appraise(
         frame = frame[frame["region"].isin(keep)]
         if not frame["value"].notna().any():
             raise MeasureError(f"{year} 年在 {level} 层级没有可用数据", f"no data for {year} at level {level}")
-        names = {r.code: r.name for r in stored if r.level.value == level}
+        names = {r.code: r.name for r in stored}
         previous_frame = appraisal_repo.appraisal_frame(
             session, year=year - 1, codes=codes, level=level, as_of=mark, statuses=statuses
         )

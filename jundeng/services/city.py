@@ -31,31 +31,43 @@ class CitySetUp:
     updated: int = 0
     catalog_loaded: bool = False
     boundaries: Path | None = None
+    zones: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def init(db: Database, *, code: str, name: str | None = None, user: str) -> CitySetUp:
-    """Load the tree of the programme topped by ``code`` (a province, city or county), and the default
-    catalogue when none is loaded yet; return what was done."""
+def init(
+    db: Database, *, code: str, name: str | None = None, zones: str | Path | None = None, user: str
+) -> CitySetUp:
+    """Load the tree of the programme topped by ``code`` (a province, city or county) with the functional zones
+    of a zones file, and the default catalogue when none is loaded yet; return what was done. A bad zones file
+    is refused with located problems before anything is written."""
     from jundeng.catalogs import divisions
-    from jundeng.services import catalog
+    from jundeng.io.zones import place_zones, read_zones
+    from jundeng.services import catalog, methods
 
     start = time.perf_counter()
     found = divisions.tree(code, name=name)
+    zones = zones if zones is not None else divisions.zones_file(code)
+    declared = read_zones(zones, found) if zones is not None else []
+    if declared:
+        placed = {r.code: r for r in place_zones(found, declared)}
+        found = [placed.pop(r.code, r) for r in found] + list(placed.values())
     with db.session(write=True) as session:
         inserted, updated = regions_repo.load_regions(session, regions=found, user=user)
         has_catalog = bool(catalog_repo.known_codes(session)["known_domains"])
     if not has_catalog:
         catalog.load_file(db, source=DEFAULT_CATALOG, user=user)
     top = found[0]
+    methods.store_default(db, under=top.code, user=user)  # the national method, chosen when the programme has none
     return CitySetUp(
         code=top.code,
         name=top.name,
         level=top.level.value,
-        regions=dict(Counter(r.level.value for r in found)),
+        regions=dict(Counter(r.level.value for r in found if not r.functional_zone)),
         inserted=inserted,
         updated=updated,
         catalog_loaded=not has_catalog,
         boundaries=divisions.boundaries(code),
+        zones=[z.code for z in declared],
         seconds=time.perf_counter() - start,
     )

@@ -21,11 +21,11 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from jundeng.appraise.attainment import attainment, cascade_targets, rollup
+from jundeng.appraise.attainment import attainment, rollup
+from jundeng.appraise.cascade import cascade_targets
 from jundeng.domain.catalog import Catalog, Domain, Indicator, Target
 from jundeng.domain.principal import Principal
 from jundeng.domain.regions import LEVELS, ancestry
-from jundeng.errors import ScopeError
 from jundeng.measure import MeasureError
 from jundeng.services.appraisal import Appraisal, appraise
 from jundeng.services.ledger import SYNTHETIC_MARK
@@ -48,7 +48,8 @@ class Facts:
     domains: dict[str, Domain]
     targets: list[Target]  # on indicators in scope
     fingerprint: str  # changes whenever the approved values or the targets change
-    scope: tuple[Any, ...]  # database, fingerprint, indicators and region in scope: the key of cached results
+    scope: tuple[Any, ...]  # database, fingerprint, indicators, region and programme: the key of cached results
+    programme: str | None = None  # the top region of the programme (None: the database's only one)
 
     def name(self, code: str) -> str:
         """Return a region's name (its code when unknown)."""
@@ -140,30 +141,39 @@ def _read_base(db: Database) -> _Base:
     return _Base(version, obs, regions, catalog, fingerprint)
 
 
-def load(db: Database, user: Principal) -> Facts:
-    """Return the approved values, regions, indicators and targets in ``user``'s scope (shared per data
-    version and scope: callers copy before they change anything)."""
+def load(db: Database, user: Principal, *, under: str | None = None) -> Facts:
+    """Return the approved values, regions, indicators and targets in ``user``'s scope within the programme
+    ``under`` (needed when the database holds several: ScopeError without it), shared per data version and
+    scope: callers copy before they change anything."""
     base = _base(db)
     with db.session() as session:
         codes = codes_in(session, user)
-    region = user.region if user.role == "district" else None
-    key = (base, tuple(sorted(codes)), region)
-    with _LOCK:
-        found = _SCOPED.get(key)
-        if found is not None:
-            _SCOPED.move_to_end(key)
-            return found
+        if under is None and len(regions_repo.tops(session)) > 1:
+            regions_repo.programme_codes(session, under=None)  # ScopeError: several programmes, none chosen
+        region = user.region if user.role == "district" else None
+        key = (base, tuple(sorted(codes)), region, under)
+        with _LOCK:
+            found = _SCOPED.get(key)
+            if found is not None:
+                _SCOPED.move_to_end(key)
+                return found
+        keep = regions_repo.programme_codes(session, under=under) if under else None
     obs = base.observations[base.observations["indicator"].isin(codes)]
+    regions = base.regions
+    if keep is not None:
+        obs = obs[obs["region"].isin(keep)]
+        regions = regions[regions["code"].isin(keep)].reset_index(drop=True)
     if region is not None:
         obs = obs[obs["region"].map(user.sees_region).astype(bool)]
     facts = Facts(
         observations=obs.reset_index(drop=True),
-        regions=base.regions,
+        regions=regions,
         indicators={i.code: i for i in base.catalog.indicators if i.code in codes},
         domains={d.code: d for d in base.catalog.domains},
-        targets=[t for t in base.catalog.targets if t.indicator in codes],
+        targets=[t for t in base.catalog.targets if t.indicator in codes and (keep is None or t.region in keep)],
         fingerprint=base.fingerprint,
-        scope=(db.url, base.fingerprint, tuple(sorted(codes)), region),
+        scope=(db.url, base.fingerprint, tuple(sorted(codes)), region, under),
+        programme=under,
     )
     with _LOCK:
         current = {id(b) for b in _BASES.values()}
@@ -251,15 +261,16 @@ def attainment_by_domain(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def appraisal(db: Database, facts: Facts, *, year: int, with_uncertainty: bool) -> Appraisal | None:
-    """Return the district appraisal of ``year`` (None without data), cached per approved-data fingerprint."""
+    """Return the district appraisal of ``year`` in the programme of ``facts`` (None without data), cached per
+    approved-data fingerprint and programme."""
 
     def compute() -> Appraisal | None:
         try:
-            return appraise(db, year=year, with_uncertainty=with_uncertainty)
-        except (MeasureError, ScopeError):  # no data, or several programmes (the pages do not choose one yet)
+            return appraise(db, year=year, with_uncertainty=with_uncertainty, under=facts.programme)
+        except MeasureError:  # no data
             return None
 
-    return cached((db.url, facts.fingerprint, "appraisal", year, with_uncertainty), compute)
+    return cached((db.url, facts.fingerprint, "appraisal", year, with_uncertainty, facts.programme), compute)
 
 
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()

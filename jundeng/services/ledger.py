@@ -1,4 +1,11 @@
-"""The task ledger use cases: import the division-of-tasks sheet, report progress, assess, remind, bulletin."""
+"""The task ledger use cases: import the division-of-tasks sheet, report progress, assess, remind, bulletin.
+
+Programmes: a database may hold several (``jundeng city init`` twice). A task belongs to the programme it was
+imported into (``under``, else the database's single top), and to the regions of its shares and of its units
+(the catalogue unit's region). The ledger questions take ``under`` (a region code): only the tasks with one of
+those regions in its subtree; without it, every task when the database holds one programme, and ScopeError when
+it holds several (as in the other analyses: programmes are never mixed).
+"""
 
 from __future__ import annotations
 
@@ -20,10 +27,11 @@ from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Share, Ta
 from jundeng.errors import HasProblems, InputError, JundengError, NotFoundError, Problem
 from jundeng.io.task_fields import parse_target
 from jundeng.io.task_sheet import read_task_sheet
+from jundeng.services.ledger_scope import import_scope, programme_tasks, to_counties, under_of
 from jundeng.services.notify import Message
 from jundeng.store import observations_repo, tasks_repo
 from jundeng.store.db import Database
-from jundeng.tasks import Bulletin, LightThresholds, assess, bulletin, due_soon, overdue
+from jundeng.tasks import Bulletin, LightThresholds, assess, bulletin, decompose, due_soon, overdue
 from jundeng.tasks import filter_ledger as filter_ledger
 
 DEMO_TASKS = HERE / "zhuhai-2017-tasks.csv"
@@ -72,9 +80,37 @@ def import_task_sheet(
     year: int | None = None,
     plan: str | None = None,
     dry_run: bool = False,
+    under: str | None = None,
 ) -> TaskImport:
-    """Read a 重点任务分工方案 sheet; store its tasks (new revisions for changed ones) unless any problem."""
+    """Read a 重点任务分工方案 sheet; store its tasks (new revisions for changed ones) unless any problem.
+
+    The tasks belong to the programme ``under`` (a region code; needed when the database holds several
+    programmes, ScopeError otherwise), else to the database's single programme; that top is stored with them.
+    A task addressed to every county government (各县、市、区人民政府, 各县市区政府, 各县（市、区）, 各区政府 …
+    in either script) is decomposed to each county of the programme — the regions of level district in its
+    subtree that are not functional zones — one share per county, the target split by nothing: each county
+    carries the whole task unless a shares file says otherwise. A task code already used by another
+    programme's task is refused (give the sheet its own 序号 codes).
+    """
+    with db.session() as session:
+        programme, counties = import_scope(session, under=under)
+        owners = tasks_repo.task_programmes(session)
     tasks, problems = read_task_sheet(path, year=year, plan=plan)
+    tasks = [decompose(t, counties) if to_counties(t) else t for t in tasks]
+    name = Path(path).name
+    for task in tasks:
+        owner = owners.get(task.code)
+        if owner is not None and programme is not None and owner != programme:
+            problems.append(
+                Problem(
+                    name,
+                    0,
+                    0,
+                    f"任务代码 {task.code} 已属于另一规划（{owner}）的任务：请在“序号”列给出本规划自己的代码",
+                    f"task code {task.code} belongs to a task of another programme ({owner}): "
+                    "give this programme's own codes in the 序号 column",
+                )
+            )
     report = TaskImport(tasks=len(tasks), problems=problems)
     if report.errors or dry_run:
         return report
@@ -83,12 +119,14 @@ def import_task_sheet(
         batch = observations_repo.new_batch(
             session,
             kind="tasks",
-            filename=Path(path).name,
+            filename=name,
             sha256=hashlib.sha256(content).hexdigest(),
             rows=len(tasks),
             user=user,
         )
-        report.written, report.unchanged = tasks_repo.save_tasks(session, tasks=tasks, user=user, batch=batch)
+        report.written, report.unchanged = tasks_repo.save_tasks(
+            session, tasks=tasks, user=user, batch=batch, programme=programme
+        )
     return report
 
 
@@ -127,10 +165,13 @@ def load_demo_ledger(db: Database, *, user: str) -> tuple[int, int]:
     return len(tasks), len(reports)
 
 
-def assessment(db: Database, *, today: date, thresholds: LightThresholds | None = None) -> pd.DataFrame:
-    """Return the ledger assessed on ``today`` (one row per task with status and light)."""
+def assessment(
+    db: Database, *, today: date, thresholds: LightThresholds | None = None, under: str | None = None
+) -> pd.DataFrame:
+    """Return the ledger of the programme ``under`` assessed on ``today`` (one row per task with status and light;
+    see :func:`programme_tasks` for ``under``)."""
     with db.session() as session:
-        tasks = tasks_repo.current_tasks(session)
+        tasks = programme_tasks(session, under=under)
         reports = tasks_repo.reports(session, until=today)
     return assess(tasks, reports, today, thresholds)
 
@@ -144,9 +185,13 @@ def ledger(
     status: str | None = None,
     unit: str | None = None,
     district: str | None = None,
+    under: str | None = None,
 ) -> pd.DataFrame:
-    """Return the ledger assessed on ``today``, limited to the principal's tasks and the filters given."""
-    table = assessment(db, today=today)
+    """Return the ledger of the programme ``under`` (see :func:`~jundeng.services.ledger_scope.under_of` for a
+    district principal) assessed on ``today``, limited to the principal's tasks and the filters given."""
+    with db.session() as session:
+        under = under_of(session, under, principal)
+    table = assessment(db, today=today, under=under)
     return filter_ledger(table, light=light, status=status, unit=unit, district=district, principal=principal)
 
 
@@ -171,11 +216,12 @@ def synthetic_reports(db: Database, *, task: str | None = None) -> bool:
         return tasks_repo.has_reports_from(session, marker=SYNTHETIC_MARK, task=task)
 
 
-def export_rows(db: Database, *, today: date) -> list[dict[str, object]]:
-    """Return the ledger rows for the division-of-tasks export, each with its latest narrative (最新进展)."""
+def export_rows(db: Database, *, today: date, under: str | None = None) -> list[dict[str, object]]:
+    """Return the ledger rows of the programme ``under`` for the division-of-tasks export, each with its latest
+    narrative (最新进展)."""
     from jundeng.io.records import records
 
-    table = assessment(db, today=today).drop(columns=["districts"], errors="ignore")
+    table = assessment(db, today=today, under=under).drop(columns=["districts"], errors="ignore")
     return [{**r, "latest": r.get("narrative")} for r in records(table)]
 
 
@@ -252,10 +298,12 @@ def read_evidence(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def period_bulletin(db: Database, *, start: date, end: date, today: date | None = None) -> Bulletin:
-    """Return the bulletin (定期通报) of the period ``start``–``end``."""
+def period_bulletin(
+    db: Database, *, start: date, end: date, today: date | None = None, under: str | None = None
+) -> Bulletin:
+    """Return the bulletin (定期通报) of the period ``start``–``end`` on the tasks of the programme ``under``."""
     with db.session() as session:
-        tasks = tasks_repo.current_tasks(session)
+        tasks = programme_tasks(session, under=under)
         reports = tasks_repo.reports(session)
     return bulletin(tasks, reports, start, end, today)
 
@@ -286,9 +334,10 @@ def write_bulletin(result: Bulletin, path: Path) -> None:
     write_frames({k: pl.from_pandas(v.astype(str)) for k, v in frames.items()}, "xlsx", path)
 
 
-def reminders(db: Database, *, today: date, days: int = 30) -> list[Message]:
-    """Return one message per unit listing its tasks due within ``days`` and its overdue tasks."""
-    table = assessment(db, today=today)
+def reminders(db: Database, *, today: date, days: int = 30, under: str | None = None) -> list[Message]:
+    """Return one message per unit listing its tasks (of the programme ``under``) due within ``days`` and its
+    overdue tasks."""
+    table = assessment(db, today=today, under=under)
     soon, late = due_soon(table, today, days), overdue(table)
     messages = []
     for unit in sorted(set(soon["unit"]) | set(late["unit"])):

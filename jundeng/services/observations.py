@@ -296,19 +296,42 @@ def review(
 
 
 def export_frames(
-    db: Database, *, what: str, with_meta: bool = False, history: bool = False
+    db: Database, *, what: str, with_meta: bool = False, history: bool = False, under: str | None = None
 ) -> dict[str, pl.DataFrame]:
-    """Return the tables of an export: observations (import layout), targets, regions or the catalogue."""
+    """Return the tables of an export: observations (import layout), targets, regions or the catalogue, of
+    the programme ``under`` (its subtree: values, targets and regions of its regions; needed when the database
+    holds several programmes, ScopeError without it)."""
     if what not in EXPORTS:
         raise JundengError(f"未知的导出对象 {what!r}", f"unknown export {what!r}: {', '.join(EXPORTS)}")
     with db.session() as session:
+        keep = _programme(session, under)
         if what == "observations":
-            return {what: export.observations_frame(session, with_meta=with_meta or history, history=history)}
-        if what == "targets":
-            return {what: export.targets_frame(session)}
-        if what == "regions":
-            return {what: export.regions_frame(session)}
-        return export.catalog_frames(session)
+            frames = {what: export.observations_frame(session, with_meta=with_meta or history, history=history)}
+        elif what == "targets":
+            frames = {what: export.targets_frame(session)}
+        elif what == "regions":
+            frames = {what: export.regions_frame(session)}
+        else:
+            frames = export.catalog_frames(session)
+    if keep is None:
+        return frames
+    return {name: _within(name, frame, keep) for name, frame in frames.items()}
+
+
+def _programme(session: Session, under: str | None) -> set[str] | None:
+    """Return the region codes of the programme ``under`` (None: the database's only one, everything);
+    ScopeError when the database holds several and none is chosen."""
+    codes = regions_repo.programme_codes(session, under=under)
+    return codes if under is not None else None
+
+
+def _within(name: str, frame: pl.DataFrame, keep: set[str]) -> pl.DataFrame:
+    """Return the rows of an export table whose region lies in ``keep`` or that name none (a national unit);
+    tables without regions unchanged."""
+    column = "code" if name == "regions" else "region"
+    if column not in frame.columns:
+        return frame
+    return frame.filter(pl.col(column).is_null() | pl.col(column).is_in(sorted(keep)))
 
 
 def table(
@@ -326,10 +349,11 @@ def table(
         )
 
 
-def catalog_yaml(db: Database) -> str:
-    """Return the stored catalogue as YAML in the catalogue file format (re-loadable)."""
+def catalog_yaml(db: Database, *, under: str | None = None) -> str:
+    """Return the stored catalogue as YAML in the catalogue file format (re-loadable), with the targets of the
+    programme ``under`` only (needed when the database holds several programmes)."""
     with db.session() as session:
-        return export.catalog_yaml(session)
+        return export.catalog_yaml(session, regions=_programme(session, under))
 
 
 def template(

@@ -48,13 +48,11 @@ def population(db: Database) -> list[Population]:
 
 def boundaries(db: Database, *, city: str | None = None, region: str | None = None) -> dict[str, Any]:
     """Return the county-level boundaries (GeoJSON, WGS84) of ``city``, else of the city ``region`` lies in
-    (a district user's), else of the first stored city that has them; NotFoundError when none ship (the map is
-    then left out, never another city's)."""
-    import json
-
-    from jundeng.catalogs import divisions
-
+    (a district user's), else of the database's only programme (ScopeError when it holds several);
+    NotFoundError when none ship (the map is then left out, never another city's)."""
     with db.session() as session:
+        if city is None and region is None:
+            regions_repo.programme_codes(session, under=None)  # ScopeError: several programmes, none chosen
         stored = regions_repo.regions(session)
     parents = {r.code: r.parent for r in stored}
     cities = [r.code for r in stored if r.level.value == "city"]
@@ -63,11 +61,59 @@ def boundaries(db: Database, *, city: str | None = None, region: str | None = No
         node = parents.get(node)
     candidates = [city] if city is not None else [node] if node is not None else cities
     for code in candidates:
-        try:
-            path = divisions.boundaries(code)
-        except NotFoundError:
-            path = None
+        path = _boundary_file(code)
         if path is not None:
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return data
+            return _read_json(path)
     raise NotFoundError("没有该市的内置边界", "no built-in boundaries for this city")
+
+
+def has_boundaries(code: str | None) -> bool:
+    """Return True when county-level boundaries of the city ``code`` ship with Jundeng."""
+    return code is not None and _boundary_file(code) is not None
+
+
+TOWN_BOUNDARIES = "*-{code}-towns.geojson"  # town-level boundaries of a city, in catalogs/geo (none ship yet)
+
+
+def has_town_boundaries(code: str | None) -> bool:
+    """Return True when town-level boundaries of the city ``code`` ship with Jundeng (none do yet)."""
+    return code is not None and _town_file(code) is not None
+
+
+def town_boundaries(*, city: str, district: str | None = None) -> dict[str, Any]:
+    """Return the town-level boundaries (GeoJSON) of ``city``, only those of ``district`` when given;
+    NotFoundError (本市暂无乡镇边界) when none ship for the city: never a drawing of the wrong places."""
+    path = _town_file(city)
+    if path is None:
+        raise NotFoundError(
+            "本市暂无乡镇边界：地图只能显示到区县", "no town boundaries for this city: the map stops at counties"
+        )
+    data = _read_json(path)
+    if district is not None:
+        features = data.get("features", [])
+        data["features"] = [f for f in features if str(f.get("id", "")).startswith(district)]
+    return data
+
+
+def _boundary_file(code: str) -> Path | None:
+    from jundeng.catalogs import divisions
+
+    try:
+        return divisions.boundaries(code)
+    except NotFoundError:  # not a division code (a functional zone, a custom top)
+        return None
+
+
+def _town_file(code: str) -> Path | None:
+    from jundeng.catalogs import divisions
+
+    if not code.isdigit():  # a division code only: never a glob pattern from a request
+        return None
+    return next(iter(sorted(divisions.GEO.glob(TOWN_BOUNDARIES.format(code=code)))), None)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    import json
+
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data

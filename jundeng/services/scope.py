@@ -1,10 +1,13 @@
-"""Access scope: what a principal may see — indicators, current values, one revision and its history.
+"""Access scope: what a principal may see — the programme (city or county) a request is about, indicators,
+current values, one revision and its history.
 
-Out of scope reads the same as absent: a revision another district drafted raises :class:`NotFoundError`.
+Out of scope reads the same as absent: a revision another district drafted raises :class:`NotFoundError`, and
+so does another city's region asked of a user whose scope lies in one city.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -13,11 +16,46 @@ from jundeng.domain.observations import ObservationStatus, Revision
 from jundeng.domain.principal import Principal
 from jundeng.errors import NotFoundError
 from jundeng.io.records import records
-from jundeng.store import catalog_repo, observations_repo, users_repo
+from jundeng.store import catalog_repo, observations_repo, regions_repo, users_repo
 from jundeng.store.db import Database
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+@dataclass(frozen=True)
+class Programme:
+    """The programme a request is about: its top region (None when the database holds none, or several and
+    none was chosen) and the programmes the principal may choose among, as (code, name)."""
+
+    code: str | None
+    name: str | None
+    choices: tuple[tuple[str, str], ...]
+
+    @property
+    def undecided(self) -> bool:
+        """Return True when the database holds several programmes and none was chosen."""
+        return self.code is None and len(self.choices) > 1
+
+
+def programme(
+    db: Database, principal: Principal, *, asked: str | None = None, remembered: str | None = None
+) -> Programme:
+    """Return the programme of a request: the one above the principal's own region when it has one (a region
+    ``asked`` outside it reads as absent: NotFoundError); else the one above ``asked``, else ``remembered``
+    (when still stored), else the database's only one (undecided when it holds several)."""
+    with db.session() as session:
+        tops = {r.code: r.name for r in regions_repo.tops(session)}
+        own = regions_repo.top_of(session, principal.region) if principal.region else None
+        above = regions_repo.top_of(session, asked) if asked else None
+        kept = regions_repo.top_of(session, remembered) if remembered else None
+    if asked and (above is None or (own is not None and above != own)):
+        raise NotFoundError(f"未知的区划代码 {asked}", f"unknown region code: {asked}")
+    if own is not None:
+        return Programme(own, tops.get(own), ((own, tops.get(own, own)),))
+    choices = tuple(tops.items())
+    code = above or kept or (choices[0][0] if len(choices) == 1 else None)
+    return Programme(code, tops.get(code) if code else None, choices)
 
 
 def codes_in(session: Session, principal: Principal) -> set[str]:
@@ -41,8 +79,10 @@ def observations(
     period: str | None = None,
     region: str | None = None,
     status: ObservationStatus | None = None,
+    under: str | None = None,
 ) -> pd.DataFrame:
-    """Return current values in the principal's scope (approved only for the public and viewers)."""
+    """Return current values in the principal's scope (approved only for the public and viewers), within the
+    subtree ``under`` when given."""
     from jundeng.store.export import observations_frame
 
     with db.session() as session:
@@ -52,6 +92,9 @@ def observations(
         frame = observations_frame(
             session, with_meta=True, indicators=wanted, periods=[period] if period else None, statuses=statuses
         ).to_pandas()
+        keep = regions_repo.subtree_codes(session, root=under) if under else None
+    if keep is not None:
+        frame = frame[frame["region"].isin(keep)]
     if region:
         frame = frame[frame["region"] == region]
     if user.role == "district":

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jundeng.domain.appraisal import AppraisalRun
 from jundeng.store import catalog_repo, observations_repo, regions_repo
+from jundeng.store.frames import ZONE, rolled_up
 from jundeng.store.models import AppraisalRunRow, UnitRow
 
 
@@ -44,15 +45,19 @@ def history(
     until: int | None = None,
     as_of: int | None = None,
     statuses: Sequence[str] = ("approved",),
+    derived: bool = True,
 ) -> pd.DataFrame:
-    """Return yearly totals (indicator, region, year, value) up to ``until``, as of an observation id."""
+    """Return yearly totals (indicator, region, year, value, derived) up to ``until``, as of an observation id;
+    with ``derived``, a region that reported nothing gets the value rolled up from the level below."""
     obs = observations_repo.observations(session, indicators=codes, statuses=statuses, as_of=as_of).to_pandas()
     obs = obs[(obs["disaggregation"] == "") & obs["period"].str.fullmatch(r"\d{4}")]
-    if regions is not None:
-        obs = obs[obs["region"].isin(list(regions))]
     if until is not None:
         obs = obs[obs["year"] <= until]
-    return obs[["indicator", "region", "year", "value"]].reset_index(drop=True)
+    obs = obs[["indicator", "region", "year", "value", "numerator", "denominator"]]
+    obs = rolled_up(session, obs) if derived else obs.assign(derived=False)
+    if regions is not None:
+        obs = obs[obs["region"].isin(list(regions))]
+    return obs[["indicator", "region", "year", "value", "derived"]].reset_index(drop=True)
 
 
 def appraisal_frame(
@@ -68,10 +73,15 @@ def appraisal_frame(
 
     Columns: region, indicator, value, previous (the latest earlier year), domain, direction, target
     (the city-wide target for the nearest target year on or after ``year``, else the latest one).
-    Functional zones are left out (they have no GB/T 2260 data of their own).
+    Functional zones are left out (an overlay, never units beside the counties) except at ``level="zone"``,
+    where they are the units. Values a region did not report are rolled up from the level below.
     """
-    regions = [r.code for r in regions_repo.regions(session, level=level) if not r.functional_zone]
+    if level == ZONE:
+        regions = [r.code for r in regions_repo.regions(session) if r.functional_zone]
+    else:
+        regions = [r.code for r in regions_repo.regions(session, level=level) if not r.functional_zone]
     past = history(session, codes=codes, regions=regions, until=year, as_of=as_of, statuses=statuses)
+    past = past.drop(columns="derived")
     current = past[past["year"] == year].drop(columns="year")
     earlier = past[past["year"] < year].sort_values("year").groupby(["indicator", "region"]).last()
     frame = current.merge(
@@ -97,7 +107,10 @@ def appraisal_frame(
 def targets_frame(session: Session) -> pd.DataFrame:
     """Return the stored targets as the frame :func:`jundeng.appraise.attainment` takes."""
     rows = [t.model_dump(mode="json", exclude={"source"}) for t in catalog_repo.targets(session)]
-    columns = ["indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value"]
+    columns = [
+        *("indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value"),
+        *("kind", "start_year"),
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Set
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from jundeng.domain.catalog import (
     Target,
     Unit,
 )
+from jundeng.errors import ConflictError, JundengError, NotFoundError
 from jundeng.store.models import (
     AuditRow,
     Base,
@@ -38,6 +40,7 @@ from jundeng.store.models import (
     ServiceItemRow,
     TargetRow,
     UnitRow,
+    utcnow,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -157,8 +160,11 @@ def known_codes(session: Session) -> dict[str, set[str]]:
     }
 
 
+RETIRED = frozenset({"retired_at", "retired_by"})
+
+
 def _fields(row: Base, exclude: set[str]) -> dict[str, Any]:
-    return {k: v for k, v in _plain(row).items() if k not in exclude and v is not None}
+    return {k: v for k, v in _plain(row).items() if k not in exclude and k not in RETIRED and v is not None}
 
 
 def _sourced(
@@ -169,17 +175,23 @@ def _sourced(
     return model(**_fields(row, {"source_document", "source_clause", *exclude}), **extra, source=source)
 
 
-def indicators(session: Session, *, domain: str | None = None) -> list[Indicator]:
-    """Return the stored indicators (optionally of one domain), ordered by code."""
+def indicators(session: Session, *, domain: str | None = None, retired: bool = False) -> list[Indicator]:
+    """Return the stored indicators in force (and the retired ones when asked), optionally of one domain."""
     query = select(IndicatorRow).order_by(IndicatorRow.code)
+    if not retired:
+        query = query.where(IndicatorRow.retired_at.is_(None))
     if domain is not None:
         query = query.where(IndicatorRow.domain == domain)
     return [_sourced(Indicator, r, exclude={"plan"}) for r in session.execute(query).scalars()]
 
 
-def targets(session: Session, *, indicator: str | None = None) -> list[Target]:
-    """Return the stored targets (optionally of one indicator), ordered by indicator, region and year."""
+def targets(session: Session, *, indicator: str | None = None, retired: bool = False) -> list[Target]:
+    """Return the stored targets in force (and the retired ones when asked), ordered by indicator, region and
+    year; a target of a retired indicator is not in force."""
     query = select(TargetRow).order_by(TargetRow.indicator, TargetRow.region, TargetRow.year)
+    if not retired:
+        live = select(IndicatorRow.code).where(IndicatorRow.retired_at.is_(None))
+        query = query.where(TargetRow.retired_at.is_(None), TargetRow.indicator.in_(live))
     if indicator is not None:
         query = query.where(TargetRow.indicator == indicator)
     return [_sourced(Target, r) for r in session.execute(query).scalars()]
@@ -203,20 +215,184 @@ def plan_years(session: Session) -> dict[str, tuple[int, int]]:
 def read_catalog(session: Session) -> Catalog:
     """Return the whole stored catalogue as one Catalog (the inverse of :func:`load_catalog`)."""
     plans = session.execute(select(PlanRow).order_by(PlanRow.code)).scalars().all()
-    items = []
-    for r in session.execute(select(ServiceItemRow).order_by(ServiceItemRow.code)).scalars():
+    return Catalog(
+        plan=Plan(**_plain(plans[0])) if len(plans) == 1 else None,
+        dimensions=[Dimension(**_plain(r)) for r in session.execute(select(DimensionRow).order_by("code")).scalars()],
+        domains=[Domain(**_plain(r)) for r in session.execute(select(DomainRow).order_by("code")).scalars()],
+        items=items(session),
+        indicators=indicators(session),
+        targets=targets(session),
+        units=[Unit(**_fields(r, set())) for r in session.execute(select(UnitRow).order_by("code")).scalars()],
+    )
+
+
+def items(session: Session, *, retired: bool = False) -> list[ServiceItem]:
+    """Return the stored service items in force (and the retired ones when asked), ordered by code."""
+    query = select(ServiceItemRow).order_by(ServiceItemRow.code)
+    if not retired:
+        query = query.where(ServiceItemRow.retired_at.is_(None))
+    found = []
+    for r in session.execute(query).scalars():
         amount = (
             StandardAmount(amount=r.amount, unit=r.amount_unit or "", per=r.amount_per or [])
             if r.amount is not None
             else None
         )
-        items.append(_sourced(ServiceItem, r, exclude={"amount", "amount_unit", "amount_per"}, amount=amount))
-    return Catalog(
-        plan=Plan(**_plain(plans[0])) if len(plans) == 1 else None,
-        dimensions=[Dimension(**_plain(r)) for r in session.execute(select(DimensionRow).order_by("code")).scalars()],
-        domains=[Domain(**_plain(r)) for r in session.execute(select(DomainRow).order_by("code")).scalars()],
-        items=items,
-        indicators=indicators(session),
-        targets=targets(session),
-        units=[Unit(**_fields(r, set())) for r in session.execute(select(UnitRow).order_by("code")).scalars()],
+        found.append(_sourced(ServiceItem, r, exclude={"amount", "amount_unit", "amount_per"}, amount=amount))
+    return found
+
+
+# Retiring, restoring and editing catalogue entries: never a delete, always an audit row with before and after
+
+RetirableRow = IndicatorRow | TargetRow | ServiceItemRow
+KINDS: dict[str, type[RetirableRow]] = {"indicator": IndicatorRow, "target": TargetRow, "item": ServiceItemRow}
+KIND_NAMES = {"indicator": ("指标", "indicator"), "target": ("目标", "target"), "item": ("服务项目", "service item")}
+TARGET_FIELDS = ("year", "comparator", "value", "low", "high", "baseline_year", "baseline_value", "kind", "start_year")
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """Who retired a catalogue entry, when, and why."""
+
+    at: datetime
+    by: str
+    reason: str | None = None
+
+
+def target_key(key: str) -> tuple[str, str, int]:
+    """Return (indicator, region, year) of a target's key ``INDICATOR:REGION:YEAR``; JundengError when malformed."""
+    parts = key.split(":")
+    if len(parts) != 3 or not all(parts) or not parts[2].isdigit():
+        raise JundengError(
+            f"目标的键须为 指标:区划:年份，实为 {key!r}", f"a target's key is INDICATOR:REGION:YEAR, got {key!r}"
+        )
+    return parts[0], parts[1], int(parts[2])
+
+
+def _target(session: Session, key: str) -> tuple[TargetRow, str]:
+    """Return the target of ``key`` (``INDICATOR:REGION:YEAR``) and its key in the audit log."""
+    indicator, region, year = target_key(key)
+    row = session.execute(
+        select(TargetRow).filter_by(indicator=indicator, region=region, year=year)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(f"没有此目标：{key}", f"no target {key}")
+    return row, f"{indicator}|{region}|{year}"
+
+
+def _entry(session: Session, kind: str, key: str) -> tuple[RetirableRow, str]:
+    """Return the row of the entry ``key`` of ``kind`` and its key in the audit log; NotFoundError when absent."""
+    if kind == "target":
+        return _target(session, key)
+    if kind not in KINDS:
+        raise JundengError(f"未知的目录条目类型 {kind!r}", f"unknown catalogue entry kind {kind!r}: {sorted(KINDS)}")
+    row = session.get(IndicatorRow, key) if kind == "indicator" else session.get(ServiceItemRow, key)
+    if row is None:
+        zh, en = KIND_NAMES[kind]
+        raise NotFoundError(f"没有此{zh}：{key}", f"no {en} {key}")
+    return row, key
+
+
+def _audit(session: Session, row: RetirableRow, action: str, key: str, user: str, **change: Any) -> None:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    before, after = (
+        {k: plain(getattr(row, k)) for k in change if k != "reason"},
+        {k: plain(v) for k, v in change.items()},
     )
+    session.add(AuditRow(user=user, action=action, entity=row.__tablename__, key=key, before=before, after=after))
+
+
+def retire(session: Session, *, kind: str, key: str, reason: str, user: str) -> None:
+    """Retire a target, indicator or service item (kept, left out of listings and analyses); audited."""
+    row, audit_key = _entry(session, kind, key)
+    if row.retired_at is not None:
+        zh, en = KIND_NAMES[kind]
+        raise ConflictError(f"{zh} {key} 已于 {row.retired_at:%Y-%m-%d} 停用", f"{en} {key} is already retired")
+    now = utcnow()
+    _audit(session, row, "retire", audit_key, user, retired_at=now, retired_by=user, reason=reason)
+    row.retired_at, row.retired_by = now, user
+
+
+def restore(session: Session, *, kind: str, key: str, user: str, reason: str | None = None) -> None:
+    """Put a retired entry back in force; audited."""
+    row, audit_key = _entry(session, kind, key)
+    if row.retired_at is None:
+        zh, en = KIND_NAMES[kind]
+        raise ConflictError(f"{zh} {key} 未停用", f"{en} {key} is not retired")
+    _audit(session, row, "restore", audit_key, user, retired_at=None, retired_by=None, reason=reason)
+    row.retired_at, row.retired_by = None, None
+
+
+def edit_target(session: Session, *, key: str, changes: dict[str, Any], user: str) -> dict[str, Any]:
+    """Change fields of a target in force (``year`` moves it to another year); return the changed fields' new
+    values (empty when nothing changed). The result must be a valid target; the audit keeps before and after."""
+    unknown = set(changes) - set(TARGET_FIELDS)
+    if unknown:
+        raise JundengError(f"目标没有这些字段：{sorted(unknown)}", f"a target has no fields {sorted(unknown)}")
+    row, audit_key = _target(session, key)
+    if row.retired_at is not None:
+        raise ConflictError(f"目标 {key} 已停用，请先恢复", f"target {key} is retired: restore it first")
+    current = _sourced(Target, row)
+    try:
+        edited = Target.model_validate(current.model_dump() | changes)
+    except ValidationError as exc:
+        raise _refusal(exc, key) from exc
+    values = _row_values(edited)
+    changed = {k: v for k, v in values.items() if k in TARGET_FIELDS and _plain(row).get(k) != v}
+    if not changed:
+        return {}
+    if "year" in changed:
+        clash = select(TargetRow.id).filter_by(indicator=row.indicator, region=row.region, year=changed["year"])
+        if session.execute(clash).first() is not None:
+            new_key = f"{row.indicator}:{row.region}:{changed['year']}"
+            raise ConflictError(f"目标 {new_key} 已存在", f"target {new_key} already exists")
+    _audit(session, row, "update", audit_key, user, **changed)
+    for name, value in changed.items():
+        setattr(row, name, value)
+    return changed
+
+
+def _refusal(exc: ValidationError, key: str) -> JundengError:
+    """Return the first problem of an invalid target as a bilingual refusal naming the target."""
+    err = exc.errors()[0]
+    cause = err.get("ctx", {}).get("error")
+    field_name = ".".join(str(p) for p in err["loc"])
+    if isinstance(cause, JundengError):
+        zh, en = cause.zh, cause.en
+    else:
+        zh, en = "取值无效", err["msg"]
+    where = f" {field_name}" if field_name else ""
+    return JundengError(f"目标 {key}{where}: {zh}", f"target {key}{where}: {en}")
+
+
+def retirements(session: Session, *, kind: str) -> dict[str, Retirement]:
+    """Return the retired entries of ``kind`` by key (``INDICATOR:REGION:YEAR`` for targets), with their reason."""
+    if kind == "target":
+        query = select(TargetRow).where(TargetRow.retired_at.is_not(None))
+        rows: list[tuple[str, RetirableRow]] = [
+            (f"{t.indicator}:{t.region}:{t.year}", t) for t in session.scalars(query)
+        ]
+    else:
+        model: Any = IndicatorRow if kind == "indicator" else ServiceItemRow
+        rows = [(r.code, r) for r in session.scalars(select(model).where(model.retired_at.is_not(None)))]
+    found = {key: Retirement(at=r.retired_at, by=r.retired_by or "") for key, r in rows if r.retired_at is not None}
+    if not found:
+        return found
+    audit = select(AuditRow).where(AuditRow.action == "retire", AuditRow.entity == KINDS[kind].__tablename__)
+    for entry in session.execute(audit.order_by(AuditRow.id)).scalars():
+        key = entry.key.replace("|", ":")
+        if key in found:
+            found[key] = Retirement(at=found[key].at, by=found[key].by, reason=(entry.after or {}).get("reason"))
+    return found
+
+
+def history(session: Session, *, kind: str, key: str) -> list[dict[str, Any]]:
+    """Return every audit entry of one catalogue entry, oldest first (loads, edits, retirements, restorations)."""
+    _, audit_key = _entry(session, kind, key)
+    query = select(AuditRow).where(AuditRow.entity == KINDS[kind].__tablename__, AuditRow.key == audit_key)
+    return [
+        {"at": a.at, "user": a.user, "action": a.action, "before": a.before, "after": a.after}
+        for a in session.execute(query.order_by(AuditRow.id)).scalars()
+    ]

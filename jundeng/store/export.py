@@ -6,7 +6,7 @@ status, source, revision, author and time columns for analysis.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import polars as pl
@@ -87,9 +87,15 @@ def catalog_frames(session: Session) -> dict[str, pl.DataFrame]:
     return result
 
 
-def catalog_yaml(session: Session) -> str:
-    """Return the stored catalogue as YAML in the catalogue file format (re-loadable)."""
-    data = catalog_repo.read_catalog(session).model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+def catalog_yaml(session: Session, *, regions: Collection[str] | None = None) -> str:
+    """Return the stored catalogue as YAML in the catalogue file format (re-loadable); with ``regions``, only
+    the targets and units of those regions (and the units of none)."""
+    catalog = catalog_repo.read_catalog(session)
+    if regions is not None:
+        targets = [t for t in catalog.targets if t.region in regions]
+        units = [u for u in catalog.units if u.region is None or u.region in regions]
+        catalog = catalog.model_copy(update={"targets": targets, "units": units})
+    data = catalog.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from jundeng.domain.periods import parse_period
 from jundeng.domain.regions import LEVELS, ancestry
-from jundeng.store import observations_repo, regions_repo
+from jundeng.domain.rollup import derive
+from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.models import PopulationRow
 
 
@@ -25,6 +26,27 @@ def _ancestors(regions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([{"code": code, **levels} for code, levels in found.items()])
 
 
+def rolled_up(session: Session, values: pd.DataFrame) -> pd.DataFrame:
+    """Return yearly values (indicator, region, year, value, numerator, denominator) with the values derived
+    from the level below added (``derived`` True), by each indicator's aggregation rule
+    (:mod:`jundeng.domain.rollup`); reported values are never replaced."""
+    indicators = catalog_repo.indicators(session)
+    rules = {i.code: i.rollup for i in indicators}
+    scales = {i.code: i.value_scale for i in indicators}
+    tree = pd.DataFrame(
+        [(r.code, r.level.value, r.parent, r.functional_zone, r.zone) for r in regions_repo.regions(session)],
+        columns=["code", "level", "parent", "functional_zone", "zone"],
+    )
+    people = pd.DataFrame(
+        [(p.region, p.year, p.resident) for p in regions_repo.population(session) if p.group == ""],
+        columns=["region", "year", "resident"],
+    )
+    return derive(values, tree, rules, scales=scales, population=people)
+
+
+ZONE = "zone"  # the level name of the functional-zone view
+
+
 def indicator_frame(
     session: Session,
     *,
@@ -33,13 +55,17 @@ def indicator_frame(
     level: str | None = None,
     statuses: Sequence[str] = ("approved",),
     as_of: int | None = None,
+    within: set[str] | None = None,
 ) -> pd.DataFrame:
     """Return the current values of ``indicator`` in ``period`` at one region level, ready to measure.
 
     Columns: region, name, level, value, population (resident, falling back to registered, else NaN),
-    urban_rural, district, district_name, town, town_name, zone, disaggregation. Without ``level``, the
-    lowest level that has totals is used. Rows with a disaggregation are kept (column
-    ``disaggregation``) so that callers can compare groups such as urban_rural=rural.
+    urban_rural, district, district_name, town, town_name, zone, disaggregation, derived. Without ``level``,
+    the lowest level that has totals is used. Functional zones are an overlay, never a unit beside the
+    counties (each person counted once); ``level="zone"`` is their own view. Totals a region did not report are
+    rolled up from the level below (``derived``). ``within`` limits the regions (one programme's subtree).
+    Rows with a disaggregation are kept (column ``disaggregation``) so that callers can compare groups such as
+    urban_rural=rural.
     """
     obs = observations_repo.observations(
         session, indicators=[indicator], periods=[period], statuses=statuses, as_of=as_of
@@ -49,14 +75,25 @@ def indicator_frame(
         return pd.DataFrame(
             columns=["region", "name", "level", "value", "population", "urban_rural", "district", "town", "zone"]
         )
-    frame = obs.select("region", "value", "disaggregation").to_pandas()
-    frame = frame.merge(regions.rename(columns={"code": "region"}), on="region", how="left")
-    if level is None:
-        totals = frame[frame["disaggregation"] == ""]
-        present = set(totals["level"]) or set(frame["level"])
-        level = next(lv for lv in LEVELS if lv in present)
-    frame = frame[frame["level"] == level].copy()
     year = parse_period(period).year
+    raw = obs.select("region", "value", "numerator", "denominator", "disaggregation").to_pandas()
+    totals = raw[raw["disaggregation"] == ""].drop(columns="disaggregation").assign(indicator=indicator, year=year)
+    derived = rolled_up(session, totals)
+    derived = derived[derived["derived"]].drop(columns=["indicator", "year"]).assign(disaggregation="")
+    frame = pd.concat([raw.assign(derived=False), derived], ignore_index=True)
+    frame = frame.merge(regions.rename(columns={"code": "region"}), on="region", how="left")
+    if within is not None:
+        frame = frame[frame["region"].isin(within)]
+    zones = frame["functional_zone"].fillna(False).astype(bool)
+    if level == ZONE:
+        frame = frame[zones].assign(level=ZONE)
+    else:
+        frame = frame[~zones]
+        if level is None and len(frame):
+            totals = frame[frame["disaggregation"] == ""]
+            present = set(totals["level"]) or set(frame["level"])
+            level = next(lv for lv in LEVELS if lv in present)
+        frame = frame[frame["level"] == level].copy()
     pop = pd.DataFrame(
         session.execute(
             select(PopulationRow.region, PopulationRow.resident, PopulationRow.registered).where(
@@ -84,6 +121,7 @@ def indicator_frame(
         "town_name",
         "zone",
         "disaggregation",
+        "derived",
     ]
     return frame[columns].sort_values(["disaggregation", "region"]).reset_index(drop=True)
 

@@ -37,6 +37,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class Retirable:
+    """Catalogue entries are retired, never deleted: who retired it and when (None while in force)."""
+
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), sort_order=2)
+    retired_by: Mapped[str | None] = mapped_column(String(128), sort_order=2)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
@@ -80,7 +87,7 @@ class DimensionRow(Base):
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class ServiceItemRow(Base):
+class ServiceItemRow(Retirable, Base):
     __tablename__ = "service_items"
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     domain: Mapped[str] = mapped_column(ForeignKey("domains.code"))
@@ -97,7 +104,7 @@ class ServiceItemRow(Base):
     source_clause: Mapped[str | None] = mapped_column(Text)
 
 
-class IndicatorRow(Base):
+class IndicatorRow(Retirable, Base):
     __tablename__ = "indicators"
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
@@ -118,9 +125,10 @@ class IndicatorRow(Base):
     source_document: Mapped[str | None] = mapped_column(Text)
     source_clause: Mapped[str | None] = mapped_column(Text)
     plan: Mapped[str | None] = mapped_column(ForeignKey("plans.code"))
+    aggregation: Mapped[str | None] = mapped_column(String(16))  # sum | mean | ratio | none (None: from the unit)
 
 
-class TargetRow(SerialKey, Base):
+class TargetRow(SerialKey, Retirable, Base):
     __tablename__ = "targets"
     __table_args__ = (UniqueConstraint("indicator", "region", "year", name="uq_targets_key"),)
     indicator: Mapped[str] = mapped_column(ForeignKey("indicators.code"))
@@ -132,6 +140,8 @@ class TargetRow(SerialKey, Base):
     high: Mapped[float | None] = mapped_column(Float)
     baseline_year: Mapped[int | None] = mapped_column(Integer)
     baseline_value: Mapped[float | None] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(16), default="value", server_default="value")
+    start_year: Mapped[int | None] = mapped_column(Integer)
     source_document: Mapped[str | None] = mapped_column(Text)
     source_clause: Mapped[str | None] = mapped_column(Text)
 
@@ -323,3 +333,14 @@ class CandidateRow(SerialKey, Authored, Base):
     result: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(128))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MethodRow(SerialKey, Authored, Base):
+    """An appraisal method uploaded for a programme (its top region); the chosen one is used by default."""
+
+    __tablename__ = "appraisal_methods"
+    programme: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(String(16))
+    yaml: Mapped[str] = mapped_column(Text)
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -121,3 +121,24 @@ def programme_codes(session: Session, *, under: str | None) -> set[str]:
     if session.get(RegionRow, under) is None:
         raise NotFoundError(f"未知的区划代码 {under}", f"unknown region code: {under}")
     return subtree_codes(session, root=under)
+
+
+def tops(session: Session) -> list[Region]:
+    """Return the top regions (one per programme: a region without a parent), ordered by code."""
+    rows = session.execute(select(RegionRow).where(RegionRow.parent.is_(None)).order_by(RegionRow.code)).scalars()
+    return [Region.model_validate(r, from_attributes=True) for r in rows]
+
+
+def top_of(session: Session, code: str) -> str | None:
+    """Return the top region above ``code`` (``code`` itself when it has no parent); None for an unknown code."""
+    seen: set[str] = set()
+    node: str | None = code
+    while node is not None and node not in seen:
+        row = session.get(RegionRow, node)
+        if row is None:
+            return None
+        seen.add(node)
+        if row.parent is None:
+            return node
+        node = row.parent
+    return None

@@ -3,6 +3,9 @@
 Tasks are stored whole (the :class:`~jundeng.domain.tasks.Task` as JSON) with a revision number: an
 edit or a re-import that changes a task adds revision n+1, and the same task again adds nothing.
 Progress reports and notices are append-only; their review and responses are written to the audit log.
+
+The programme a task was imported into (the top of its subtree, e.g. 420800) is kept beside the task in the same
+JSON, under ``programme`` (no column yet); :func:`task_programmes` reads it back.
 """
 
 from __future__ import annotations
@@ -17,41 +20,75 @@ from sqlalchemy.orm import Session
 from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Task
 from jundeng.errors import ConflictError
 from jundeng.store.db import serialize
-from jundeng.store.models import AttachmentRow, AuditRow, NoticeRow, ProgressReportRow, TaskRow, utcnow
+from jundeng.store.models import AttachmentRow, AuditRow, NoticeRow, ProgressReportRow, TaskRow, UnitRow, utcnow
+
+PROGRAMME = "programme"  # the key of the task's programme in TaskRow.data
+
+
+def _latest_rows(session: Session) -> list[TaskRow]:
+    latest = select(TaskRow.code, func.max(TaskRow.revision).label("rev")).group_by(TaskRow.code).subquery()
+    return list(
+        session.execute(
+            select(TaskRow)
+            .join(latest, (TaskRow.code == latest.c.code) & (TaskRow.revision == latest.c.rev))
+            .order_by(TaskRow.code)
+        ).scalars()
+    )
+
+
+def _task(data: dict[str, object]) -> Task:
+    """Return the Task stored in ``data`` (what is kept beside it, such as its programme, left out)."""
+    return Task.model_validate({k: v for k, v in data.items() if k in Task.model_fields})
 
 
 def current_tasks(session: Session) -> list[Task]:
     """Return the latest revision of every task, ordered by code."""
-    latest = select(TaskRow.code, func.max(TaskRow.revision).label("rev")).group_by(TaskRow.code).subquery()
-    rows = session.execute(
-        select(TaskRow)
-        .join(latest, (TaskRow.code == latest.c.code) & (TaskRow.revision == latest.c.rev))
-        .order_by(TaskRow.code)
-    ).scalars()
-    return [Task.model_validate(r.data) for r in rows]
+    return [_task(r.data) for r in _latest_rows(session)]
+
+
+def task_programmes(session: Session) -> dict[str, str | None]:
+    """Return, per task code, the programme (top region code) its latest revision was imported into, or None."""
+    return {r.code: r.data.get(PROGRAMME) for r in _latest_rows(session)}
+
+
+def unit_regions(session: Session) -> dict[str, str]:
+    """Return the region of each catalogue unit that has one, by unit name and by unit code."""
+    found: dict[str, str] = {}
+    for code, name, region in session.execute(select(UnitRow.code, UnitRow.name, UnitRow.region)).all():
+        if region:
+            found[name] = found[code] = region
+    return found
 
 
 def task_history(session: Session, *, code: str) -> list[tuple[int, str, Task]]:
     """Return every revision of a task as (revision, author, task)."""
     rows = session.execute(select(TaskRow).where(TaskRow.code == code).order_by(TaskRow.revision)).scalars()
-    return [(r.revision, r.created_by, Task.model_validate(r.data)) for r in rows]
+    return [(r.revision, r.created_by, _task(r.data)) for r in rows]
 
 
-def save_tasks(session: Session, *, tasks: Iterable[Task], user: str, batch: int | None = None) -> tuple[int, int]:
-    """Store new tasks and changed ones as new revisions; return (written, unchanged)."""
+def save_tasks(
+    session: Session, *, tasks: Iterable[Task], user: str, batch: int | None = None, programme: str | None = None
+) -> tuple[int, int]:
+    """Store new tasks and changed ones as new revisions, with the ``programme`` they belong to when given (else
+    the one stored before; a task stored without it, or with another, is changed); return (written, unchanged)."""
     serialize(session, "tasks")  # concurrent imports take turns, each numbering revisions after the last
-    current = {t.code: t for t in current_tasks(session)}
-    revisions = dict(session.execute(select(TaskRow.code, func.max(TaskRow.revision)).group_by(TaskRow.code)).all())
+    rows = {r.code: r for r in _latest_rows(session)}
     written = unchanged = 0
     for task in tasks:
-        if current.get(task.code) == task:
+        row = rows.get(task.code)
+        same = row is not None and _task(row.data) == task
+        if same and (programme is None or row is not None and row.data.get(PROGRAMME) == programme):
             unchanged += 1
             continue
+        data = task.model_dump(mode="json")
+        kept = programme if programme is not None else row.data.get(PROGRAMME) if row is not None else None
+        if kept is not None:
+            data[PROGRAMME] = kept
         session.add(
             TaskRow(
                 code=task.code,
-                revision=int(revisions.get(task.code, 0)) + 1,
-                data=task.model_dump(mode="json"),
+                revision=(row.revision if row is not None else 0) + 1,
+                data=data,
                 batch=batch,
                 created_by=user,
             )

@@ -123,6 +123,18 @@ def district_task(task: Task, share: Share) -> Task:
     return task.model_copy(update=update)
 
 
+def decompose(task: Task, regions: Sequence[str]) -> Task:
+    """Return ``task`` decomposed to ``regions``, one share each (a task addressed to 各县市区政府 goes to every
+    county). The task's target stays the city's total and no share gets a number of its own: the city's value
+    is the sum of the counties' reported values, its percent their mean when they report percents only
+    (:mod:`jundeng.tasks.rules`); a shares file (序号,区划代码,目标值) gives each county its part. A task that
+    already has shares, or no region, is returned as it is."""
+    if task.shares or not regions:
+        return task
+    shares = [Share(region=r, target_value=None) for r in dict.fromkeys(regions)]
+    return task.model_copy(update={"shares": shares})
+
+
 def assess_shares(
     tasks: Sequence[Task],
     reports: Iterable[ProgressReport],

@@ -23,7 +23,7 @@ from jundeng.services import analysis, catalog, ledger, scope, users, workers
 from jundeng.services import observations as observations_service
 from jundeng.services import regions as regions_service
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, allow
-from jundeng.web.deps import DB, RowId, User, ValueId
+from jundeng.web.deps import DB, Programme, RowId, User, ValueId
 from jundeng.web.limits import client_address
 from jundeng.web.schemas import (
     Account,
@@ -94,22 +94,41 @@ def indicator(code: str, user: User, db: DB) -> IndicatorDetail:
 
 
 @router.get("/regions", dependencies=[allow(*EVERYONE)])
-def regions(db: DB, level: str | None = None, under: str | None = None) -> list[Region]:
-    """Return regions (optionally of one level and within a subtree)."""
-    return regions_service.regions(db, level=level, under=under)
+def regions(db: DB, programme: Programme, level: str | None = None, under: str | None = None) -> list[Region]:
+    """Return regions (optionally of one level) within the subtree ``under``, else the user's programme (a
+    user of one programme never lists another's; every programme when several are stored and none chosen)."""
+    return regions_service.regions(db, level=level, under=under or programme.code)
 
 
-@router.get("/geo/districts", dependencies=[allow(*EVERYONE)])
-def district_boundaries(user: User, db: DB, city: str | None = None) -> dict[str, Any]:
+@router.get("/geo/districts", dependencies=[allow(*EVERYONE)], responses={404: {"model": ErrorBody}})
+def district_boundaries(user: User, db: DB, programme: Programme, city: str | None = None) -> dict[str, Any]:
     """Return a city's county-level boundaries (GeoJSON, WGS84) for the choropleth maps: ``city``, else the
-    user's own city, else the stored city that has them (404 when none ship)."""
-    return regions_service.boundaries(db, city=city, region=user.region)
+    user's programme's (404 when none ship, or when ``city`` lies outside the user's programme)."""
+    if city is not None:
+        scope.programme(db, user, asked=city)  # another programme's city reads as absent to its users
+    return regions_service.boundaries(db, city=city or programme.code, region=user.region)
+
+
+@router.get("/geo/towns", dependencies=[allow(*EVERYONE)], responses={404: {"model": ErrorBody}})
+def town_boundaries(
+    user: User, db: DB, programme: Programme, city: str | None = None, district: str | None = None
+) -> dict[str, Any]:
+    """Return a city's town-level boundaries (GeoJSON), those of ``district`` when given, for the map's
+    drill-down: 404 with 本市暂无乡镇边界 / no town boundaries for this city where none ship (none do yet)."""
+    for code in (city, district):
+        if code is not None:
+            scope.programme(db, user, asked=code)  # another programme's region reads as absent to its users
+    chosen = city or (scope.programme(db, user, asked=district).code if district else programme.code)
+    if chosen is None:
+        raise NotFoundError("请指明城市（city=代码）", "name the city (city=CODE)")
+    return regions_service.town_boundaries(city=chosen, district=district)
 
 
 @router.get("/observations", dependencies=[allow(*EVERYONE)], response_model=Page[dict[str, Any]])
 def observations(
     user: User,
     db: DB,
+    programme: Programme,
     indicator: str | None = None,
     period: str | None = None,
     region: str | None = None,
@@ -117,8 +136,11 @@ def observations(
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
-    """Return current values in scope, filtered and paginated (public and viewers: approved only)."""
-    frame = scope.observations(db, user, indicator=indicator, period=period, region=region, status=status)
+    """Return current values in scope (the user's programme), filtered and paginated (public and viewers:
+    approved only)."""
+    frame = scope.observations(
+        db, user, indicator=indicator, period=period, region=region, status=status, under=programme.code
+    )
     return _page(frame, page, size)
 
 
@@ -199,14 +221,17 @@ def reject(obs_id: ValueId, user: User, db: DB, decision: Decision) -> Decided:
 def gaps(
     user: User,
     db: DB,
+    programme: Programme,
     indicator: str,
     period: str,
     by: Annotated[list[str], Query()] = ["district"],  # noqa: B006
     under: str | None = None,
 ) -> dict[str, Any]:
     """Return the gap table of an indicator in a period (approved values, population-weighted), within the
-    programme ``under`` (needed when the database holds several)."""
-    table = analysis.gap_table(db, indicator=indicator, period=period, by=by, principal=user, under=under)
+    subtree ``under``, else the user's programme (needed when the database holds several; a region outside the
+    user's own programme reads as absent)."""
+    chosen = under or programme.code
+    table = analysis.gap_table(db, indicator=indicator, period=period, by=by, principal=user, under=chosen)
     return {
         "indicator": indicator,
         "period": period,
@@ -223,6 +248,7 @@ def tasks(
     request: Request,
     user: User,
     db: DB,
+    programme: Programme,
     today: date | None = None,
     as_of: date | None = None,
     light: str | None = None,
@@ -230,10 +256,10 @@ def tasks(
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
-    """Return the ledger in scope with status and traffic light, as of ``as_of`` (or ``today``), else the
-    app's ledger day, else today."""
+    """Return the ledger of the user's programme in scope with status and traffic light, as of ``as_of`` (or
+    ``today``), else the app's ledger day, else today."""
     day = ledger.ledger_day(as_of or today, setting=request.app.state.ledger_day)
-    frame = ledger.ledger(db, today=day, principal=user, light=light, status=status)
+    frame = ledger.ledger(db, today=day, principal=user, light=light, status=status, under=programme.code)
     return _page(frame, page, size)
 
 
@@ -248,9 +274,9 @@ def _page(frame: Any, page: int, size: int) -> dict[str, Any]:
 
 
 @router.post("/tasks/{code}/reports", dependencies=[allow(*WRITERS)], response_model=Created)
-def report_progress(code: str, body: NewReport, user: User, db: DB) -> dict[str, Any]:
-    """Report progress on a task in scope."""
-    if code not in set(ledger.ledger(db, today=date.today(), principal=user)["code"]):
+def report_progress(code: str, body: NewReport, user: User, db: DB, programme: Programme) -> dict[str, Any]:
+    """Report progress on a task in scope (of the user's programme)."""
+    if code not in set(ledger.ledger(db, today=date.today(), principal=user, under=programme.code)["code"]):
         raise NotFoundError(f"未知的任务代码 {code}", f"unknown task code: {code}")
     if body.region and not user.sees_region(body.region):
         raise ForbiddenError("无权为该区划报送", "the region is out of your scope")

@@ -18,12 +18,12 @@ from secure import Secure
 from slowapi.errors import RateLimitExceeded
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette_csrf.middleware import CSRFMiddleware
 
 from jundeng.errors import JundengError
 from jundeng.store.db import Database
 from jundeng.web import api, errors, pages
 from jundeng.web.auth import policy_of, routes
+from jundeng.web.forms import FormCSRF
 from jundeng.web.limits import ENV as PROXIES_ENV
 from jundeng.web.limits import limiter, parse_proxies, trust_proxies
 from jundeng.web.uploads import BodyLimit, upload_limit
@@ -33,8 +33,9 @@ __all__ = ["STATIC", "app_from_environment", "create_app"]
 STATIC = Path(__file__).parent / "static"
 
 
-class CSRF(CSRFMiddleware):
-    """The CSRF check, refusing with the app's bilingual error (JSON for the API) rather than plain text."""
+class CSRF(FormCSRF):
+    """The CSRF check (the header, or a form's ``csrftoken`` field), refusing with the app's bilingual error (JSON
+    for the API) rather than plain text."""
 
     def _get_error_response(self, request: Request) -> Response:
         zh, en = "CSRF 校验失败，请刷新页面后重试", "CSRF token verification failed: reload the page and try again"

@@ -20,9 +20,10 @@ from jundeng.domain.attainment import AttainmentStatus
 from jundeng.domain.tasks import Light
 from jundeng.services import analysis, ledger, users
 from jundeng.services import facts as facts_
+from jundeng.services import regions as regions_service
 from jundeng.web import pages_admin, pages_analysis, pages_work
 from jundeng.web.auth import EVERYONE, Principal, allow
-from jundeng.web.deps import DB, User
+from jundeng.web.deps import DB, Programme, User
 from jundeng.web.i18n import language
 from jundeng.web.pages_base import (
     INDICATOR,
@@ -33,6 +34,7 @@ from jundeng.web.pages_base import (
     Column,
     Table,
     choose,
+    choose_programme,
     frame_rows,
     indicator_row,
     ledger_day,
@@ -134,10 +136,15 @@ def _trend(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> tuple[
     return Table("inequality_trend", N_("各领域不均等程度变化（基尼系数）"), columns, rows), chart
 
 
-def _map(facts: facts_.Facts, year: int, gaps: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+def _map(
+    facts: facts_.Facts, year: int, gaps: list[dict[str, Any]], lang: str, city: str | None
+) -> tuple[dict[str, Any], Table | None]:
+    """Return the district map of the programme ``city`` (its own boundaries) and, when none ship for it, the
+    table shown instead; the map drills down to towns only where town boundaries ship."""
     values = analysis.district_values(facts, year)
     preferred = [g["indicator"] for g in gaps if g["indicator"] in values]
     order = preferred + sorted(c for c in values if c not in preferred)
+    towns = regions_service.has_town_boundaries(city)
     indicators = []
     for code in order:
         ind = facts.indicators[code]
@@ -147,15 +154,40 @@ def _map(facts: facts_.Facts, year: int, gaps: list[dict[str, Any]], lang: str) 
                 "name": choose(lang, ind.name, ind.name_en),
                 "unit": ind.unit,
                 "values": [{"name": k, "value": v} for k, v in sorted(values[code].items())],
+                **({"towns": _town_values(facts, year, code)} if towns else {}),
             }
         )
-    return {"geo": "/api/v1/geo/districts", "year": year, "indicators": indicators}
+    districts = facts.regions[facts.regions["level"] == "district"]
+    geo = {
+        "geo": f"/api/v1/geo/districts?city={city}" if regions_service.has_boundaries(city) else None,
+        "towns": f"/api/v1/geo/towns?city={city}" if towns else None,
+        "map": f"districts-{city}",
+        "year": year,
+        "indicators": indicators,
+        "districts": dict(zip(districts["name"], districts["code"], strict=True)),
+    }
+    if geo["geo"] is not None:
+        return geo, None
+    names = sorted({n for i in indicators for n in (v["name"] for v in i["values"])})
+    rows = [{"name": n, **{i["code"]: values[i["code"]].get(n) for i in indicators}} for n in names]
+    columns = [Column("name", N_("区划")), *(Column(i["code"], i["name"], "num") for i in indicators)]
+    return geo, Table("district_values", N_("各区分布"), columns, rows)
 
 
-def _lights(db: DB, user: Principal, today: date) -> Table | None:
+def _town_values(facts: facts_.Facts, year: int, code: str) -> list[dict[str, Any]]:
+    """Return the towns' values of one indicator (for the drill-down, where town boundaries ship)."""
+    frame = facts_.totals(facts, year=year, indicator=code)
+    frame = frame[frame["level"] == "town"]
+    return [
+        {"name": n, "value": float(v), "district": d}
+        for n, v, d in zip(frame["name"], frame["value"], frame["district"], strict=True)
+    ]
+
+
+def _lights(db: DB, user: Principal, today: date, under: str | None) -> Table | None:
     if user.role == "public":
         return None
-    table = ledger.ledger(db, today=today, principal=user)
+    table = ledger.ledger(db, today=today, principal=user, under=under)
     counts = table["light"].value_counts().to_dict() if len(table) else {}
     rows = [
         {"light": light.value, "tasks": int(counts.get(light, 0))} for light in (Light.RED, Light.YELLOW, Light.GREEN)
@@ -165,10 +197,13 @@ def _lights(db: DB, user: Principal, today: date) -> Table | None:
 
 
 @router.get("/", dependencies=[allow(*EVERYONE)])
-def overview(request: Request, user: User, db: DB, year: int | None = None) -> Response:
-    """Target attainment by domain, the largest gaps, inequality over time, the district map, task lights."""
+def overview(request: Request, user: User, db: DB, programme: Programme, year: int | None = None) -> Response:
+    """Target attainment by domain, the largest gaps, inequality over time, the district map (or, where no
+    boundaries ship, a table), task lights: of the user's programme (a choice first when there are several)."""
+    if programme.undecided:
+        return choose_programme(request, user, programme)
     lang = language(request)
-    facts = facts_.load(db, user)
+    facts = facts_.load(db, user, under=programme.code)
     year = year or facts_.latest_year(facts)
     tables: list[Table] = []
     context: dict[str, Any] = {"year": year, "chart": None, "geo": None, "today": None}
@@ -176,9 +211,11 @@ def overview(request: Request, user: User, db: DB, year: int | None = None) -> R
         gaps = analysis.gaps(facts, year, analysis.group_of(user), limit=100)
         trend, context["chart"] = _trend(facts, gaps, lang)
         tables += [_attainment_table(facts, user, year, lang), _gap_table(facts, gaps[:10], lang), trend]
-        context["geo"] = _map(facts, year, gaps, lang)
+        context["geo"], values = _map(facts, year, gaps, lang, programme.code)
+        if values is not None:
+            tables.append(values)
     today = ledger_day(request, None)
-    lights = _lights(db, user, today)
+    lights = _lights(db, user, today, programme.code)
     if lights is not None:
         tables.append(lights)
         context["today"] = today
@@ -196,10 +233,12 @@ def overview(request: Request, user: User, db: DB, year: int | None = None) -> R
 
 
 @router.get("/indicators", dependencies=[allow(*EVERYONE)])
-def indicators(request: Request, user: User, db: DB) -> Response:
+def indicators(request: Request, user: User, db: DB, programme: Programme) -> Response:
     """The indicators in scope, by domain."""
+    if programme.undecided:
+        return choose_programme(request, user, programme)
     lang = language(request)
-    facts = facts_.load(db, user)
+    facts = facts_.load(db, user, under=programme.code)
     rows = [
         indicator_row(ind, name_in(lang, facts.domains.get(ind.domain), ind.domain), lang)
         for ind in sorted(facts.indicators.values(), key=lambda i: (i.domain, i.code))

@@ -9,13 +9,14 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from jundeng.domain.appraisal import AppraisalRun
 from jundeng.domain.attainment import AttainmentStatus
 from jundeng.domain.catalog import Indicator
 from jundeng.errors import NotFoundError
-from jundeng.services import analysis, appraisal, ledger
+from jundeng.services import analysis, appraisal, ledger, scope
 from jundeng.services import facts as facts_
 from jundeng.web.auth import EVERYONE, SIGNED_IN, Principal, allow
-from jundeng.web.deps import DB, User
+from jundeng.web.deps import DB, Programme, User
 from jundeng.web.i18n import language
 from jundeng.web.pages_base import (
     APPRAISAL_ROLES,
@@ -27,6 +28,7 @@ from jundeng.web.pages_base import (
     Column,
     Table,
     choose,
+    choose_programme,
     frame_rows,
     ledger_day,
     name_in,
@@ -122,10 +124,13 @@ def _inequality(facts: facts_.Facts, code: str, user: Principal) -> tuple[Table,
 
 
 @router.get("/indicators/{code}", dependencies=[allow(*EVERYONE)])
-def indicator_page(request: Request, code: str, user: User, db: DB) -> Response:
-    """Definition and source, targets, trend per district against the target, urban/rural gap, inequality."""
+def indicator_page(request: Request, code: str, user: User, db: DB, programme: Programme) -> Response:
+    """Definition and source, targets, trend per district against the target, urban/rural gap, inequality:
+    within the user's programme."""
+    if programme.undecided:
+        return choose_programme(request, user, programme)
     lang = language(request)
-    facts = facts_.load(db, user)
+    facts = facts_.load(db, user, under=programme.code)
     ind = facts.indicators.get(code)
     if ind is None:
         raise NotFoundError(f"未知的指标代码 {code}", f"unknown indicator code: {code}")
@@ -193,9 +198,11 @@ ATTAINMENT_COLUMNS = [
 
 @router.get("/regions/{code}", dependencies=[allow(*SIGNED_IN)])
 def region_page(request: Request, code: str, user: User, db: DB, year: int | None = None) -> Response:
-    """A region's scorecard: score, rank and rank interval, targets achieved and missed, gaps, tasks."""
+    """A region's scorecard within its programme: score, rank and rank interval, targets achieved and missed,
+    gaps, tasks (another programme's region reads as absent to a user of one programme)."""
     lang = language(request)
-    facts = facts_.load(db, user)
+    own = scope.programme(db, user, asked=code)  # the region's own programme (absent when out of scope)
+    facts = facts_.load(db, user, under=own.code)
     known = facts.regions[facts.regions["code"] == code]
     if known.empty or not user.sees_region(code):
         raise NotFoundError(f"未知的区划代码 {code}", f"unknown region code: {code}")
@@ -218,7 +225,8 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
         gaps = [g for g in (card["gaps"] if card else []) if g["indicator"] in facts.indicators]
     achieved = [r for r in targets if r["status"] == AttainmentStatus.ACHIEVED]
     missed = [r for r in targets if r["status"] != AttainmentStatus.ACHIEVED]
-    tasks = frame_rows(ledger.ledger(db, today=ledger_day(request, None), principal=user, district=code))
+    day = ledger_day(request, None)
+    tasks = frame_rows(ledger.ledger(db, today=day, principal=user, district=code, under=own.code))
     tables = [
         Table("achieved", N_("已达成的目标"), ATTAINMENT_COLUMNS, achieved),
         Table("missed", N_("未达成的目标"), ATTAINMENT_COLUMNS, missed),
@@ -260,10 +268,13 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
 
 
 @router.get("/appraisal", dependencies=[allow(*APPRAISAL_ROLES)])
-def appraisal_page(request: Request, user: User, db: DB, year: int | None = None) -> Response:
-    """The ranking of the districts with Monte Carlo rank intervals, and the method name and version."""
+def appraisal_page(request: Request, user: User, db: DB, programme: Programme, year: int | None = None) -> Response:
+    """The ranking of the programme's districts with Monte Carlo rank intervals, the method name and version,
+    and the programme's stored runs."""
+    if programme.undecided:
+        return choose_programme(request, user, programme)
     lang = language(request)
-    facts = facts_.load(db, user)
+    facts = facts_.load(db, user, under=programme.code)
     year = year or facts_.latest_year(facts)
     result = facts_.appraisal(db, facts, year=year, with_uncertainty=True) if year is not None else None
     rows = frame_rows(result.scorecard) if result is not None else []
@@ -284,7 +295,10 @@ def appraisal_page(request: Request, user: User, db: DB, year: int | None = None
     ]
     columns += [Column(d, choose(lang, facts.domains[d].name, facts.domains[d].name_en), "num") for d in domains]
     table = Table("ranking", N_("考评排名"), columns, rows, empty=N_("该年没有可考评的数据"))
-    runs = [r.model_dump(exclude={"method_yaml", "statuses", "results"}) for r in appraisal.runs(db)]
+    keep = set(facts.regions["code"])
+    runs = [
+        r.model_dump(exclude={"method_yaml", "statuses", "results"}) for r in appraisal.runs(db) if _ranks_in(r, keep)
+    ]
     stored = Table(
         "runs",
         N_("已保存的考评"),
@@ -311,3 +325,12 @@ def appraisal_page(request: Request, user: User, db: DB, year: int | None = None
         year=year,
         result=result,
     )
+
+
+def _ranks_in(run: AppraisalRun, keep: set[str]) -> bool:
+    """Return True when a stored run ranked regions of the programme ``keep`` only (its subtree, else the
+    regions of its scorecard)."""
+    if run.under is not None:
+        return run.under in keep
+    ranked = {str(r.get("region")) for r in run.results.get("scorecard", []) if isinstance(r, dict)}
+    return bool(ranked) and ranked <= keep

@@ -31,6 +31,7 @@ from jundeng.io import sanitize
 from jundeng.io.records import plain
 from jundeng.services import ledger
 from jundeng.services.ledger import SYNTHETIC_MARK as SYNTHETIC_MARK
+from jundeng.services.scope import Programme
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal
 from jundeng.web.i18n import language, translator
 
@@ -356,6 +357,7 @@ def render(
         user=user,
         title=title,
         nav=nav,
+        programme=getattr(request.state, "programme", None),
         path=request.url.path,
         tables={t.name: t for t in tables},
         synthetic=synthetic,
@@ -370,3 +372,9 @@ def render(
     if asked == lang:
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return response
+
+
+def choose_programme(request: Request, user: Principal, programme: Programme) -> Response:
+    """Return the page that asks which programme (city or county) to show, when the database holds several and
+    the user has not chosen one (each choice links to the same page with ``?under=CODE``)."""
+    return render(request, user, "programme.html", title=N_("选择城市或区县"), choices=programme.choices)

@@ -18,7 +18,7 @@ from jundeng.services import regions as regions_
 from jundeng.services import scope
 from jundeng.store.db import Database
 from jundeng.web.auth import OFFICE, SIGNED_IN, WRITERS, allow
-from jundeng.web.deps import DB, MAX_VALUE_ID, User
+from jundeng.web.deps import DB, MAX_VALUE_ID, Programme, User
 from jundeng.web.pages_base import (
     INDICATOR,
     N_,
@@ -28,6 +28,7 @@ from jundeng.web.pages_base import (
     Column,
     Table,
     allowed,
+    choose_programme,
     frame_rows,
     ledger_day,
     render,
@@ -43,6 +44,7 @@ def ledger_page(
     request: Request,
     user: User,
     db: DB,
+    programme: Programme,
     unit: str | None = None,
     district: str | None = None,
     status: str | None = None,
@@ -50,9 +52,12 @@ def ledger_page(
     today: str | None = None,
     as_of: str | None = None,
 ) -> Response:
-    """The task ledger in scope, filtered by unit, district, status and light, as of a date."""
+    """The task ledger of the user's programme in scope, filtered by unit, district, status and light, as of a
+    date."""
+    if programme.undecided:
+        return choose_programme(request, user, programme)
     day = ledger_day(request, as_of or today)
-    scoped = ledger_.ledger(db, today=day, principal=user)
+    scoped = ledger_.ledger(db, today=day, principal=user, under=programme.code)
     everything = frame_rows(scoped)
     units = sorted({u for r in everything for u in [*r["lead_units"], *r["responsible_units"]]})
     districts = sorted({d for r in everything for d in r["districts"] or []})
@@ -91,11 +96,20 @@ def _report_rows(db: Database, user: Principal, code: str, names: dict[str, str]
 
 @router.get("/ledger/{code}", dependencies=[allow(*SIGNED_IN)])
 def task_page(
-    request: Request, code: str, user: User, db: DB, today: str | None = None, as_of: str | None = None
+    request: Request,
+    code: str,
+    user: User,
+    db: DB,
+    programme: Programme,
+    today: str | None = None,
+    as_of: str | None = None,
 ) -> Response:
-    """One task: its assessment, district shares, progress history and (for reporters) the report form."""
+    """One task of the user's programme: its assessment, district shares, progress history and (for reporters)
+    the report form."""
+    if programme.undecided:
+        return choose_programme(request, user, programme)
     day = ledger_day(request, as_of or today)
-    found = ledger_.ledger(db, today=day, principal=user)
+    found = ledger_.ledger(db, today=day, principal=user, under=programme.code)
     found = found[found["code"] == code]
     if found.empty:
         raise NotFoundError(f"未知的任务代码 {code}", f"unknown task code: {code}")
@@ -180,11 +194,11 @@ QUEUE_COLUMNS = [
 DIMENSIONS = ("urban_rural", "hukou", "sex", "age_group")
 
 
-def _queue(db: Database, user: Principal, names: dict[str, str]) -> Table:
+def _queue(db: Database, user: Principal, names: dict[str, str], under: str | None) -> Table:
     if allowed(user, OFFICE):
-        frame = scope.observations(db, user, status=ObservationStatus.SUBMITTED)
+        frame = scope.observations(db, user, status=ObservationStatus.SUBMITTED, under=under)
     else:
-        frame = scope.observations(db, user)
+        frame = scope.observations(db, user, under=under)
         frame = frame[frame["status"].isin(["submitted", "rejected", "draft"])]
     rows = frame_rows(frame)
     for r in rows:
@@ -213,11 +227,16 @@ HISTORY_COLUMNS = [
 
 @router.get("/data", dependencies=[allow(*WRITERS)])
 def data_page(
-    request: Request, user: User, db: DB, history: Annotated[int | None, Query(ge=1, le=MAX_VALUE_ID)] = None
+    request: Request,
+    user: User,
+    db: DB,
+    programme: Programme,
+    history: Annotated[int | None, Query(ge=1, le=MAX_VALUE_ID)] = None,
 ) -> Response:
-    """Upload a data file, review submitted values (office), follow the revisions of one value."""
+    """Upload a data file, review submitted values (office; of the user's programme, every programme's until
+    one is chosen), follow the revisions of one value."""
     names = regions_.names(db)
-    tables = [_queue(db, user, names)]
+    tables = [_queue(db, user, names, programme.code)]
     subject = None
     if history is not None:
         revisions = scope.history(db, user, obs_id=history)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jundeng.appraise.attainment import COLUMNS, STATUS_ZH, Thresholds, attainment, cascade_targets, rollup
+from jundeng.appraise.attainment import COLUMNS, STATUS_ZH, Thresholds, attainment, rollup
+from jundeng.appraise.cascade import cascade_targets
 from jundeng.measure._inputs import MeasureError
 
 NAN = math.nan
@@ -375,3 +376,45 @@ def test_targets_cascade_only_down_their_own_subtree() -> None:
         ("420802", "BEDS"): 5.0,  # the province's, where the city set none
         ("440703", "GER"): 99.0,  # its own; nothing from Hubei
     }
+
+
+def test_a_cumulative_target_is_judged_on_the_period_sum_not_one_year() -> None:
+    """十三五期间新增就业20万人: 4.1 + 4.3 + 4.0 by 2018 is on track (3 of 5 years, 12.4 of 20), not worsening."""
+    observations = pd.DataFrame(
+        {"indicator": "EMP", "region": "C", "year": [2015, 2016, 2017, 2018], "value": [4.5, 4.1, 4.3, 4.0]}
+    )
+    target = {"indicator": "EMP", "region": "C", "year": 2020, "comparator": ">=", "value": 20.0}
+    as_value = attainment(observations, pd.DataFrame([target]), 2018)
+    assert as_value["status"].iat[0] in ("worsening", "off_track")  # one year's 4.0 against 20
+    row = attainment(observations, pd.DataFrame([{**target, "kind": "cumulative", "start_year": 2016}]), 2018).iloc[0]
+    assert row["actual"] == pytest.approx(12.4)  # 2015 is before the period
+    assert row["expected_progress"] == pytest.approx(3 / 5)
+    assert row["actual_progress"] == pytest.approx(12.4 / 20)
+    assert row["status"] == "on_track"
+    assert row["required_annual_rate"] == pytest.approx((20 - 12.4) / 2)
+    late = attainment(observations, pd.DataFrame([{**target, "kind": "cumulative", "start_year": 2016}]), 2020)
+    assert late["status"].iat[0] == "off_track"  # the period is over, 12.4 < 20
+    gap = observations[observations["year"] != 2017]
+    holes = attainment(gap, pd.DataFrame([{**target, "kind": "cumulative", "start_year": 2016}]), 2018)
+    assert holes["missing_years"].iat[0] == "2017"
+
+
+def test_an_average_target_is_not_achieved_before_its_period_ends() -> None:
+    observations = pd.DataFrame({"indicator": "R", "region": "C", "year": [2016, 2017], "value": [96.0, 98.0]})
+    target = {"indicator": "R", "region": "C", "year": 2020, "comparator": ">=", "value": 95.0}
+    target |= {"kind": "average", "start_year": 2016}
+    early = attainment(observations, pd.DataFrame([target]), 2017).iloc[0]
+    assert early["actual"] == pytest.approx(97.0) and early["status"] == "on_track"
+    done = attainment(observations, pd.DataFrame([{**target, "year": 2017}]), 2017).iloc[0]
+    assert done["status"] == "achieved"
+    low = attainment(observations, pd.DataFrame([{**target, "value": 97.5}]), 2017).iloc[0]
+    assert not low["met"] and low["actual"] == pytest.approx(97.0)
+
+
+def test_derived_actuals_are_marked() -> None:
+    observations = pd.DataFrame(
+        {"indicator": "X", "region": "C", "year": [2019, 2020], "value": [1.0, 2.0], "derived": [False, True]}
+    )
+    target = pd.DataFrame([{"indicator": "X", "region": "C", "year": 2020, "comparator": ">=", "value": 2.0}])
+    assert bool(attainment(observations, target, 2020)["derived"].iat[0])
+    assert not bool(attainment(observations, target, 2019)["derived"].iat[0])

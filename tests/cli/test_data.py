@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -151,3 +152,58 @@ def test_population_import(cli_db: Database, tmp_path: Path) -> None:
     pop = j.population().set_index("region")
     j.close()
     assert pop.loc["440402", "resident"] == 1000 and pop["registered"].isna()["440403"]
+
+
+@pytest.fixture
+def two_cities(cli_db: Database, tmp_path: Path) -> Database:
+    """珠海 (``cli_db``) with 江门 set up beside it by ``city init``, a value and a target in each."""
+    assert run(cli_db, "city", "init", "440700")[0] == 0
+    targets = "targets:\n  - {indicator: GER, region: '440700', year: 2020, comparator: '>=', value: 90}\n"
+    assert run(cli_db, "catalog", "load", str(write(tmp_path / "jm.yaml", targets)))[0] == 0
+    values = "indicator,region,period,value\nBEDS,440402,2016,4.5\nBEDS,440703,2016,6.0\nBEDS,440703002,2016,5.0\n"
+    assert run(cli_db, "import", str(write(tmp_path / "v.csv", values)))[0] == 0
+    return cli_db
+
+
+def test_export_of_one_programme(two_cities: Database, tmp_path: Path) -> None:
+    """With two programmes an export says which (it used to mix both); with --under it holds that subtree's
+    values, targets and regions only."""
+    for what in ("observations", "targets", "regions", "catalog"):
+        code, out = run(two_cities, "export", what, "--out", str(tmp_path / what))
+        assert code == 1, (what, out)
+        assert "请用 --under 指明" in out and "choose one with --under" in out, what
+    code, out = run(two_cities, "export", "observations", "--under", "440700", "--out", str(tmp_path / "o.csv"))
+    assert code == 0, out
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "BEDS,440703,2016,6.0,,,",
+        "BEDS,440703002,2016,5.0,,,",
+    ]
+    run(two_cities, "export", "targets", "--under", "440400", "--out", str(tmp_path / "t.csv"))
+    assert [r.split(",")[1] for r in (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()[1:]] == ["440400"]
+    run(two_cities, "export", "regions", "--under", "440700", "--format", "parquet", "--out", str(tmp_path / "r.pq"))
+    codes = pl.read_parquet(tmp_path / "r.pq")["code"].to_list()
+    assert "440703002" in codes and all(c.startswith("4407") for c in codes)
+    run(two_cities, "export", "catalog", "--under", "440700", "--out", str(tmp_path / "cat"))
+    assert pl.read_csv(tmp_path / "cat" / "targets.csv")["region"].cast(str).to_list() == ["440700"]
+    assert (tmp_path / "cat" / "indicators.csv").exists()
+    run(two_cities, "export", "catalog", "--under", "440700", "--format", "yaml", "--out", str(tmp_path / "c.yaml"))
+    text = (tmp_path / "c.yaml").read_text(encoding="utf-8")
+    assert "'440700'" in text and "440400" not in text
+    code, out = run(two_cities, "export", "targets", "--under", "999999", "--out", str(tmp_path / "x.csv"))
+    assert code == 1 and "unknown region code: 999999" in out
+
+
+def test_town_lists_and_templates_of_a_city_set_up_by_city_init(two_cities: Database, tmp_path: Path) -> None:
+    """The level filter applies after the subtree walk: the towns under a city are its districts' towns."""
+    code, out = run(two_cities, "regions", "list", "--level", "town", "--under", "440700", "--format", "json")
+    towns = {r["code"] for r in json.loads(out)}
+    assert code == 0 and len(towns) == 82 and all(t.startswith("4407") for t in towns)
+    target = tmp_path / "towns.xlsx"
+    code, out = run(
+        two_cities, "template", "--period", "2017", "--level", "town", "--under", "440700", "--out", str(target)
+    )
+    assert code == 0, out
+    sheet = load_workbook(target)["公共卫生"]
+    header = [c.value for c in sheet[1]]
+    shown = {sheet.cell(row=r, column=header.index("区划代码") + 1).value for r in range(2, sheet.max_row + 1)}
+    assert shown == towns

@@ -36,6 +36,16 @@ from jundeng.io.task_fields import cn_to_number, parse_deadline, parse_target, s
         ("持续推进", None, None, None),
         ("常态化", None, None, None),
         ("2017年起持续推进", None, None, date(2017, 1, 1)),
+        ("十三五期间", None, date(2020, 12, 31), None),
+        ("十三五期間", None, date(2020, 12, 31), None),
+        ("“十三五”末", None, date(2020, 12, 31), None),
+        ("十三五末", 2017, date(2020, 12, 31), None),
+        ("「十三五」時期", None, date(2020, 12, 31), None),
+        ("十四五期间", None, date(2025, 12, 31), None),
+        ("十二五期末", None, date(2015, 12, 31), None),
+        ("長期", None, None, None),
+        ("年內", 2017, date(2017, 12, 31), None),
+        ("2018年起至十三五末", None, date(2020, 12, 31), date(2018, 1, 1)),
     ],
 )
 def test_deadline_rules(text: str, year: int | None, deadline: date | None, start: date | None) -> None:

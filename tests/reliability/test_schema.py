@@ -76,6 +76,7 @@ def test_every_operation_documents_its_errors() -> None:
         "/api/v1/indicators/{code}",
         "/api/v1/regions",
         "/api/v1/geo/districts",
+        "/api/v1/geo/towns",
         "/api/v1/observations",
         "/api/v1/gaps",
         "/api/v1/login",

@@ -117,3 +117,23 @@ def test_two_programmes_are_never_compared_together(data: Database, tmp_path: Pa
         analysis.convergence(data, indicator="BEDS")
     with pytest.raises(NotFoundError, match="two periods"):  # one programme chosen; it has one period
         analysis.convergence(data, indicator="BEDS", under="440400")
+
+
+def test_functional_zones_are_an_overlay_not_units_beside_the_districts(db: Database, tmp_path: Path) -> None:
+    """A district-level gap counts each person once (the zones' people live in the districts); the zones are
+    compared in their own view (they used to be ranked beside the districts, double-counting population)."""
+    rows = {"440402": (5.0, 1_000.0), "440403": (3.0, 500.0), "440404": (4.0, 400.0)}
+    rows |= {"440400-HQ": (7.0, 300.0), "440400-GX": (2.0, 600.0)}
+    values = tmp_path / "beds.csv"
+    values.write_text(
+        "indicator,region,period,value\n" + "".join(f"BEDS,{r},2016,{v}\n" for r, (v, _) in rows.items()), "utf-8"
+    )
+    pop = tmp_path / "pop.csv"
+    pop.write_text("region,year,resident\n" + "".join(f"{r},2016,{p}\n" for r, (_, p) in rows.items()), "utf-8")
+    assert import_files(db, [values], user="clerk", status=ObservationStatus.APPROVED).written == 5
+    assert import_population(db, pop, user="clerk").written == 5
+    districts = analysis.gap_table(db, indicator="BEDS", period="2016", level="district")
+    assert set(districts.values["region"]) == {"440402", "440403", "440404"}
+    assert districts.values["population"].sum() == 1_900.0
+    zones = analysis.gap_table(db, indicator="BEDS", period="2016", level="zone")
+    assert set(zones.values["region"]) == {"440400-HQ", "440400-GX"} and zones.level == "zone"

@@ -171,3 +171,16 @@ def test_attainment_of_one_programme_only(two_programmes: Database) -> None:
         target_attainment(two_programmes, year=2017)
     zhuhai = target_attainment(two_programmes, year=2017, under="440400")
     assert len(zhuhai) > 0 and all(str(r).startswith("4404") for r in zhuhai["region"])
+
+
+def test_zones_are_appraised_only_when_the_method_says_so_and_only_among_themselves(demo_db: Database) -> None:
+    from jundeng.errors import JundengError
+
+    with pytest.raises(JundengError, match="zones: true"):
+        appraise(demo_db, year=2017, level="zone", with_uncertainty=False)
+    method = default_method().model_copy(update={"zones": True})
+    zones = appraise(demo_db, year=2017, method=method, level="zone", with_uncertainty=False).scorecard
+    assert set(zones["region"]) == {"440400-HQ", "440400-GX", "440400-GLG", "440400-WS", "440400-BS"}
+    assert sorted(zones["rank"]) == [1, 2, 3, 4, 5] and zones.set_index("region").loc["440400-HQ", "name"] == "横琴新区"
+    districts = appraise(demo_db, year=2017, method=method, with_uncertainty=False).scorecard
+    assert set(districts["region"]) == {"440402", "440403", "440404"}  # never ranked beside the zones

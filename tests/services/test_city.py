@@ -13,7 +13,8 @@ from jundeng.store.db import Database
 
 def test_two_cities_in_one_database_each_get_their_own_tree(empty_db: Database) -> None:
     jingmen = city.init(empty_db, code="420800", user="office")
-    assert jingmen.catalog_loaded and jingmen.inserted == 1715 and jingmen.level == "city"
+    assert jingmen.catalog_loaded and jingmen.inserted == 1715 + 3 and jingmen.level == "city"  # and 3 zones
+    assert jingmen.regions["district"] == 5 and len(jingmen.zones) == 3
     assert jingmen.boundaries is not None and jingmen.boundaries.name == "jingmen-420800.geojson"
     jiangmen = city.init(empty_db, code="440700", user="office")
     assert not jiangmen.catalog_loaded and jiangmen.regions == {"city": 1, "district": 7, "town": 82, "village": 1348}

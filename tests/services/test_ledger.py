@@ -273,3 +273,102 @@ def test_decisions_apply_once(db: Database, tmp_path: Path) -> None:
     with pytest.raises(ConflictError, match="already been answered"):
         ledger.respond(db, notice_id, response="已完成", user="edu")
     assert [n.response for n in ledger.notice_list(db)] == ["已开工"]
+
+
+def traditional_twin(path: Path, twin: Path) -> Path:
+    """Write the workbook at ``path`` again at ``twin`` with every text cell in traditional script (OpenCC)."""
+    from jundeng.extract.normalize import to_traditional
+
+    book = load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = to_traditional(cell.value)
+    book.save(twin)
+    return twin
+
+
+def test_a_traditional_sheet_imports_to_the_same_ledger(db: Database, mini_templates: Any, tmp_path: Path) -> None:
+    from tests.conftest import copy_sqlite
+
+    (tmp_path / "s").mkdir()
+    (tmp_path / "t").mkdir()
+    simple = messy_sheet(tmp_path / "s" / "分工.xlsx")
+    twin = traditional_twin(simple, tmp_path / "t" / "分工.xlsx")
+    assert load_workbook(twin).active["D4"].value == "香洲區政府、斗門區政府\n金灣區政府"
+    assert ledger.import_task_sheet(db, simple, user="office", year=2017).written == 3
+    again = ledger.import_task_sheet(db, twin, user="office", year=2017)
+    assert (again.problems, again.written, again.unchanged) == ([], 0, 3)  # nothing differs
+    other = copy_sqlite(Path(mini_templates["sqlite"]), tmp_path / "twin.sqlite")
+    assert ledger.import_task_sheet(other, twin, user="office", year=2017).written == 3
+    with db.session() as session, other.session() as twin_session:
+        stored, stored_twin = tasks_repo.current_tasks(session), tasks_repo.current_tasks(twin_session)
+    assert stored_twin == stored
+    assert stored_twin[0].responsible_units == ["香洲区政府", "斗门区政府", "金湾区政府"]
+    other.dispose()
+
+
+def test_a_task_for_every_district_government_is_decomposed_to_the_districts(db: Database, tmp_path: Path) -> None:
+    ledger.import_task_sheet(db, messy_sheet(tmp_path / "t.xlsx"), user="office", year=2017)
+    with db.session() as session:
+        tasks = {t.code: t for t in tasks_repo.current_tasks(session)}
+    # 各区政府 in Zhuhai: its three districts, not the functional zones (横琴新区 …); the target stays the city's
+    assert [(s.region, s.target_value) for s in tasks["2017-002"].shares] == [
+        ("440402", None),
+        ("440403", None),
+        ("440404", None),
+    ]
+    assert tasks["2017-002"].target_value == 15000
+    assert tasks["2017-001"].shares == []  # named districts are units, not the class of every county
+
+
+JINGMEN_SHEET = """序号,任务内容,牵头单位,责任单位,完成时限,目标值
+1,每县新建1所特殊教育学校,市教育局,各縣、市、區人民政府,2017年底前,1所
+2,完善市级公共卫生应急体系,市衛生計生局,,十三五期間,
+"""
+JINGMEN_COUNTIES = ["420802", "420804", "420822", "420881", "420882"]
+
+
+@pytest.fixture
+def two_cities(empty_db: Database) -> Database:
+    """荆门 (420800) and 江门 (440700), two programmes in one database."""
+    from jundeng.services import city
+
+    city.init(empty_db, code="420800", user="t")
+    city.init(empty_db, code="440700", user="t")
+    return empty_db
+
+
+def test_two_programmes_keep_their_own_ledgers(two_cities: Database, tmp_path: Path) -> None:
+    from jundeng.errors import ScopeError
+
+    sheet = tmp_path / "荆门分工.csv"
+    sheet.write_text(JINGMEN_SHEET, encoding="utf-8")
+    with pytest.raises(ScopeError, match="--under"):
+        ledger.import_task_sheet(two_cities, sheet, user="office", year=2017)
+    assert ledger.import_task_sheet(two_cities, sheet, user="office", year=2017, under="420800").written == 2
+    with two_cities.session() as session:
+        tasks = {t.code: t for t in tasks_repo.current_tasks(session)}
+        assert tasks_repo.task_programmes(session) == {"2017-001": "420800", "2017-002": "420800"}
+    school = tasks["2017-001"]
+    assert school.responsible_units == ["各县、市、区人民政府"]
+    assert [(s.region, s.target_value) for s in school.shares] == [(code, None) for code in JINGMEN_COUNTIES]
+    assert tasks["2017-002"].lead_units == ["市卫生计生局"] and tasks["2017-002"].deadline == date(2020, 12, 31)
+
+    day = date(2017, 6, 30)
+    assert ledger.assessment(two_cities, today=day, under="440700").empty
+    assert list(ledger.assessment(two_cities, today=day, under="420800")["code"]) == ["2017-001", "2017-002"]
+    assert list(ledger.ledger(two_cities, today=day, under="420822")["code"]) == ["2017-001"]  # a county's share
+    assert ledger.export_rows(two_cities, today=day, under="440700") == []
+    assert ledger.period_bulletin(two_cities, start=date(2017, 1, 1), end=day, under="440700").totals["tasks"] == 0
+    for ask in (ledger.assessment, ledger.reminders):
+        with pytest.raises(ScopeError):
+            ask(two_cities, today=day)
+
+    refused = ledger.import_task_sheet(two_cities, sheet, user="office", year=2017, under="440700")
+    assert [str(p) for p in refused.errors][0].startswith(
+        "荆门分工.csv:0:0: 任务代码 2017-001 已属于另一规划（420800）"
+    )
+    with two_cities.session() as session:
+        assert set(tasks_repo.task_programmes(session).values()) == {"420800"}

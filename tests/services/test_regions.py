@@ -30,3 +30,25 @@ def test_subtree_and_names(db: Database) -> None:
 def test_loading_the_same_tree_again_changes_nothing(db: Database) -> None:
     assert regions.load(db, user="again") == (0, 0)
     assert len(regions.regions(db)) == 385
+
+
+def test_boundaries_of_several_programmes_are_never_guessed(db: Database) -> None:
+    """With 江门 beside 珠海, boundaries asked without a city refuse (they used to be the first stored city's);
+    a city without boundaries, or town boundaries (none ship), are NotFoundError, never another city's map."""
+    import pytest
+
+    from jundeng.errors import NotFoundError, ScopeError
+    from jundeng.services import city
+
+    assert {str(f["id"])[:4] for f in regions.boundaries(db)["features"]} == {"4404"}  # the only programme
+    city.init(db, code="440700", user="office")
+    with pytest.raises(ScopeError):
+        regions.boundaries(db)
+    assert {str(f["id"])[:4] for f in regions.boundaries(db, city="440700")["features"]} == {"4407"}
+    assert {str(f["id"])[:4] for f in regions.boundaries(db, region="440402")["features"]} == {"4404"}
+    assert regions.has_boundaries("440700") and not regions.has_boundaries("420100")
+    assert not regions.has_boundaries("440400-HQ") and not regions.has_boundaries(None)
+    assert not regions.has_town_boundaries("440700") and not regions.has_town_boundaries("*")
+    with pytest.raises(NotFoundError, match="no town boundaries for this city") as caught:
+        regions.town_boundaries(city="440700", district="440703")
+    assert caught.value.zh.startswith("本市暂无乡镇边界")

@@ -82,3 +82,56 @@ def test_the_public_sees_published_indicators_and_approved_values_only(data: Dat
     assert scope.revision(data, PUBLIC, obs_id=obs_id(data, "440403100", "2016")).status == "approved"
     with pytest.raises(NotFoundError):
         scope.revision(data, PUBLIC, obs_id=obs_id(data, "440403100", "2017"))
+
+
+@pytest.fixture
+def two_cities(data: Database, tmp_path: Path) -> Database:
+    """珠海 (the ``data`` fixture) with 江门 beside it, and an approved value in 江门."""
+    from jundeng.services import city
+
+    city.init(data, code="440700", user="office")
+    put(data, tmp_path / "jiangmen.csv", "BEDS,440703,2016,6.0\n", ObservationStatus.APPROVED)
+    return data
+
+
+def test_the_programme_of_a_user_of_one_city_is_that_city(two_cities: Database) -> None:
+    """A user whose region lies in 江门 works in 江门 whatever is asked or remembered; another city's region reads
+    as absent."""
+    jiangmen = Principal(username="jm", display_name="江门市", role="office", region="440700")
+    for asked, remembered in ((None, None), ("440703", None), (None, "440400")):
+        found = scope.programme(two_cities, jiangmen, asked=asked, remembered=remembered)
+        assert (found.code, found.name, found.undecided) == ("440700", "江门市", False)
+        assert found.choices == (("440700", "江门市"),)
+    with pytest.raises(NotFoundError, match="unknown region code: 440402"):
+        scope.programme(two_cities, jiangmen, asked="440402")
+    assert scope.programme(two_cities, xiangzhou(two_cities)).code == "440400"
+
+
+def test_a_user_of_no_region_chooses_among_the_programmes(two_cities: Database) -> None:
+    """The office of a database holding two programmes must choose; a region asked picks its programme, a
+    remembered choice stands until it is gone."""
+    found = scope.programme(two_cities, OFFICE)
+    assert found.undecided and found.code is None
+    assert found.choices == (("440400", "珠海市"), ("440700", "江门市"))
+    assert scope.programme(two_cities, OFFICE, asked="440703").code == "440700"
+    assert scope.programme(two_cities, OFFICE, remembered="440400").code == "440400"
+    assert scope.programme(two_cities, OFFICE, asked="440703", remembered="440400").code == "440700"
+    assert scope.programme(two_cities, PUBLIC, remembered="999999").undecided
+    with pytest.raises(NotFoundError):
+        scope.programme(two_cities, OFFICE, asked="999999")
+
+
+def test_one_programme_needs_no_choice(db: Database) -> None:
+    found = scope.programme(db, OFFICE)
+    assert (found.code, found.undecided, len(found.choices)) == ("440400", False, 1)
+
+
+def test_values_of_one_programme(two_cities: Database) -> None:
+    """The values of a programme's subtree only (the office sees both cities without one)."""
+    assert set(scope.observations(two_cities, OFFICE, under="440700")["region"]) == {"440703"}
+    assert set(scope.observations(two_cities, OFFICE, under="440400")["region"]) == {
+        "440402001",
+        "440402002",
+        "440403100",
+    }
+    assert "440703" in set(scope.observations(two_cities, OFFICE)["region"])

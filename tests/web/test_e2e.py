@@ -118,7 +118,7 @@ def test_report_review_chart_map_and_language(server: str) -> None:
             option = page.evaluate(
                 "() => echarts.getInstanceByDom(document.getElementById('district-map')).getOption().series[0]"
             )
-            assert option["type"] == "map" and option["map"] == "zhuhai"
+            assert option["type"] == "map" and option["map"] == "districts-440400"
             assert {d["name"] for d in option["data"]} == {"香洲区", "斗门区", "金湾区"}
             page.select_option("#map-indicator", "SOC_DIBAO_STANDARD")
             assert 712.5 in series_values(page, "district-map")

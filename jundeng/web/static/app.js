@@ -195,22 +195,34 @@
     });
   }
 
-  /* The choropleth of the districts on their real boundaries, for the indicator chosen in #map-indicator. */
+  /* The choropleth of the programme's districts on their real boundaries, for the indicator chosen in
+     #map-indicator; a click on a district drills down to its towns where town boundaries ship, else says
+     that there are none (#map-towns) and keeps the district map: never a map of the wrong places. */
   function districtMap(el, instances) {
     var encode = window.echarts.format.encodeHTML;
     var config = JSON.parse(el.getAttribute("data-map"));
     var select = document.getElementById("map-indicator");
+    var note = document.getElementById("map-towns");
+    var hint = note ? note.textContent : "";
     var chart = window.echarts.init(el);
+    var town = null; /* the district drilled into: {code, map} */
     instances.push(chart);
-    function draw() {
+    function chosenIndicator() {
       var code = select ? select.value : null;
-      var chosen = config.indicators.filter(function (i) { return i.code === code; })[0] || config.indicators[0];
+      return config.indicators.filter(function (i) { return i.code === code; })[0] || config.indicators[0];
+    }
+    function draw() {
+      var chosen = chosenIndicator();
       if (!chosen) {
         return;
       }
-      var values = chosen.values.map(function (v) { return v.value; });
-      var low = Math.min.apply(null, values);
-      var high = Math.max.apply(null, values);
+      var data = chosen.values;
+      if (town) {
+        data = (chosen.towns || []).filter(function (v) { return v.district === town.code; });
+      }
+      var values = data.map(function (v) { return v.value; });
+      var low = values.length ? Math.min.apply(null, values) : 0;
+      var high = values.length ? Math.max.apply(null, values) : 1;
       chart.setOption({
         /* ECharts puts the formatter's string into the page as HTML: escape every text in it */
         tooltip: { trigger: "item", formatter: function (p) {
@@ -219,17 +231,53 @@
         } },
         visualMap: { min: low, max: high === low ? low + 1 : high, calculable: true, left: 10, bottom: 10,
           inRange: { color: ["#f7fbff", "#6baed6", "#08306b"] } },
-        series: [{ type: "map", map: "zhuhai", name: chosen.name + " (" + config.year + ")", roam: false,
-          label: { show: true }, data: chosen.values }]
+        series: [{ type: "map", map: town ? town.map : config.map, name: chosen.name + " (" + config.year + ")",
+          roam: false, label: { show: true }, data: data }]
       }, true);
     }
-    fetch(config.geo, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (geojson) {
-        window.echarts.registerMap("zhuhai", geojson);
-        draw();
-        el.setAttribute("data-ready", "true");
+    function getJson(url) {
+      return send("GET", url).then(function (result) {
+        if (!result.ok) {
+          throw result;
+        }
+        return result.data;
       });
+    }
+    function drillDown(name) {
+      var code = (config.districts || {})[name];
+      if (town && note) { /* a second click goes back up to the districts */
+        town = null;
+        note.textContent = hint;
+        draw();
+        return;
+      }
+      if (!code || !note) {
+        return;
+      }
+      if (!config.towns) {
+        note.classList.add("error"); /* the page already says that this city has no town boundaries */
+        return;
+      }
+      getJson(config.towns + "&district=" + encodeURIComponent(code)).then(function (geojson) {
+        town = { code: code, map: config.map + "-" + code };
+        window.echarts.registerMap(town.map, geojson);
+        draw();
+        note.textContent = name;
+      }, function (result) {
+        note.textContent = errorText(result);
+        note.classList.add("error");
+      });
+    }
+    getJson(config.geo).then(function (geojson) {
+      window.echarts.registerMap(config.map, geojson);
+      draw();
+      el.setAttribute("data-ready", "true");
+    }, function (result) {
+      el.textContent = errorText(result);
+    });
+    chart.on("click", function (params) {
+      drillDown(params.name);
+    });
     if (select) {
       select.addEventListener("change", draw);
     }
