@@ -17,6 +17,7 @@ one multiplicative weight factor per domain (uniform on [1 − δ, 1 + δ]) and 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,20 +115,28 @@ def monte_carlo(df: pd.DataFrame, method: Method, nominal: CompositeResult) -> U
     g = nominal.weights.reindex(matrix.codes).to_numpy()
     rng = np.random.default_rng(spec.seed)
     reps = spec.replications
-    weights = _draw_weights(rng, g, reps, spec.concentration, spec.leave_one_out_share, spec.leave_one_out)
+    drop_one = spec.leave_one_out and len(matrix.codes) > 1  # a single indicator cannot be left out
+    weights = _draw_weights(rng, g, reps, spec.concentration, spec.leave_one_out_share, drop_one)
     norm_index = rng.integers(0, len(engine.normalizations), reps)
     agg_index = rng.integers(0, len(engine.aggregations), reps)
     scores = engine.evaluate(norm_index, agg_index, weights)
     ranks = _ranks(np.nan_to_num(scores, nan=-np.inf))
     nominal_scores = nominal.scores.set_index("region").reindex(matrix.regions)
+    with warnings.catch_warnings():  # a region no replication can score (a single indicator left out): NaN
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        spread = (
+            np.nanmedian(scores, axis=1),
+            np.nanpercentile(scores, 5, axis=1),
+            np.nanpercentile(scores, 95, axis=1),
+        )
     summary = pd.DataFrame(
         {
             "region": matrix.regions,
             "score": nominal_scores["score"].to_numpy(),
             "rank": nominal_scores["rank"].to_numpy(),
-            "score_median": np.nanmedian(scores, axis=1),
-            "score_p05": np.nanpercentile(scores, 5, axis=1),
-            "score_p95": np.nanpercentile(scores, 95, axis=1),
+            "score_median": spread[0],
+            "score_p05": spread[1],
+            "score_p95": spread[2],
             "rank_median": np.median(ranks, axis=1),
             "rank_p05": np.percentile(ranks, 5, axis=1),
             "rank_p95": np.percentile(ranks, 95, axis=1),
@@ -147,7 +156,8 @@ def _sobol(engine: _Engine, matrix: Matrix, nominal: CompositeResult, method: Me
     names = ["normalization", "aggregation", *[f"weight:{d}" for d in domains]]
     bounds: list[list[float]] = [[0.0, len(engine.normalizations)], [0.0, len(engine.aggregations)]]
     bounds += [[1 - WEIGHT_SPREAD, 1 + WEIGHT_SPREAD]] * len(domains)
-    if method.uncertainty.leave_one_out:
+    drop_one = method.uncertainty.leave_one_out and n > 1  # a single indicator cannot be left out
+    if drop_one:
         names.append("leave_one_out")
         bounds.append([0.0, n + 1.0])
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
@@ -157,7 +167,7 @@ def _sobol(engine: _Engine, matrix: Matrix, nominal: CompositeResult, method: Me
     domain_of = np.array([domains.index(d) for d in matrix.domains])
     g = nominal.weights.reindex(matrix.codes).to_numpy()
     weights = g[None, :] * samples[:, 2 : 2 + len(domains)][:, domain_of]
-    if method.uncertainty.leave_one_out:
+    if drop_one:
         left = np.minimum(samples[:, -1].astype(int), n)
         rows = np.flatnonzero(left < n)
         weights[rows, left[rows]] = 0.0

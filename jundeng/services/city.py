@@ -35,9 +35,7 @@ class CitySetUp:
     seconds: float = 0.0
 
 
-def init(
-    db: Database, *, code: str, name: str | None = None, zones: str | Path | None = None, user: str
-) -> CitySetUp:
+def init(db: Database, *, code: str, name: str | None = None, zones: str | Path | None = None, user: str) -> CitySetUp:
     """Load the tree of the programme topped by ``code`` (a province, city or county) with the functional zones
     of a zones file, and the default catalogue when none is loaded yet; return what was done. A bad zones file
     is refused with located problems before anything is written."""

@@ -60,6 +60,8 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
         for name in ("national-13th-fyp", "zhuhai"):
             say(f"目录 catalogue {name}")
             catalog = read_catalog(builtin_catalog(name), **catalog_repo.known_codes(session))
+            if name != "zhuhai":  # the national list's items only: the demo city reports its own indicators
+                catalog = catalog.model_copy(update={"indicators": [], "targets": []})
             catalog_repo.load_catalog(session, catalog=catalog, user=user)
             session.flush()
         indicators = catalog_repo.indicators(session)

@@ -1,7 +1,8 @@
 """Catalogue persistence: plans, dimensions, domains, service items, indicators, targets and units.
 
 Loading a catalogue upserts by code; every insert and change is written to the audit log with the
-state before and after, so that an edit never silently replaces what was there.
+state before and after, so that an edit never silently replaces what was there. Entries are retired (and
+restored), never deleted; a target is edited field by field, each retirement and edit audited.
 """
 
 from __future__ import annotations

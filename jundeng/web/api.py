@@ -87,9 +87,12 @@ def indicators(user: User, db: DB) -> list[Indicator]:
 
 
 @router.get("/indicators/{code}", dependencies=[allow(*EVERYONE)])
-def indicator(code: str, user: User, db: DB) -> IndicatorDetail:
-    """Return one indicator with its targets."""
+def indicator(code: str, user: User, db: DB, programme: Programme) -> IndicatorDetail:
+    """Return one indicator with its targets (those of the user's programme, once there is one)."""
     found, targets = catalog.indicator(db, code=code, principal=user)
+    if programme.code is not None:
+        keep = regions_service.subtree(db, root=programme.code)
+        targets = [t for t in targets if t.region in keep]
     return IndicatorDetail(**found.model_dump(), targets=targets)
 
 

@@ -242,11 +242,25 @@ def target_page(request: Request, user: User, db: DB, key: str) -> Response:
 
 
 @router.post("/admin/catalog/target", dependencies=[allow("admin")])
-async def edit_target(request: Request, user: User, db: DB) -> Response:
-    """Save a target's form: every field as posted (an empty one clears it); the audit keeps before and after."""
-    form = await request.form()
-    key = str(form.get("key") or "")
-    posted = {f: str(form.get(f) or "").strip() for f in catalog_service.TARGET_FIELDS if f in form}
+def edit_target(
+    request: Request,
+    user: User,
+    db: DB,
+    key: Annotated[str, Form()],
+    year: Annotated[str | None, Form()] = None,
+    comparator: Annotated[str | None, Form()] = None,
+    value: Annotated[str | None, Form()] = None,
+    low: Annotated[str | None, Form()] = None,
+    high: Annotated[str | None, Form()] = None,
+    baseline_year: Annotated[str | None, Form()] = None,
+    baseline_value: Annotated[str | None, Form()] = None,
+    kind: Annotated[str | None, Form()] = None,
+    start_year: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Save a target's form: every field posted (an empty one clears it); the audit keeps before and after."""
+    fields = {"year": year, "comparator": comparator, "value": value, "low": low, "high": high}
+    fields |= {"baseline_year": baseline_year, "baseline_value": baseline_value, "kind": kind, "start_year": start_year}
+    posted = {f: text.strip() for f, text in fields.items() if text is not None}
     try:
         changes = {f: _parse(f, text) for f, text in posted.items()}
         changed = catalog_service.edit_target(db, key=key, changes=changes, user=user.username)

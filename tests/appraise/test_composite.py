@@ -127,6 +127,17 @@ def test_monte_carlo_without_alternatives_keeps_the_ranking() -> None:
     assert (summary["rank_p05"] == summary["rank"]).all() and (summary["rank_p95"] == summary["rank"]).all()
 
 
+def test_monte_carlo_with_a_single_indicator_does_not_leave_it_out() -> None:
+    """One indicator with data (a new city's first year): leaving it out used to divide by zero."""
+    one = HAND[HAND["indicator"] == "i1"]
+    m = method(indicators=[{"code": "i1"}], domain_weighting="equal", domain_weights={})
+    nominal = composite(one, m)
+    spread = monte_carlo(one, m, nominal)
+    summary = spread.summary.set_index("region")
+    assert summary["score_median"].notna().all() and list(summary["rank"]) == [1, 2, 3]
+    assert "leave_one_out" not in set(spread.sobol["factor"])
+
+
 def test_topsis_engine_matches_topsis() -> None:
     m = method(uncertainty={"aggregations": ["topsis"], "normalizations": ["minmax"], "sobol_samples": 16})
     from jundeng.appraise.composite import build_matrix, treat

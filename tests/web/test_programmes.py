@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,8 +147,12 @@ def test_the_api_answers_within_the_users_programme(site: tuple[object, Database
     assert found["total"] == 6 and {i["region"] for i in found["items"]} == set(JIANGMEN)
     gaps = jiangmen.get("/api/v1/gaps", params={"indicator": "SOC_DIBAO_STANDARD", "period": "2017"}).json()
     assert gaps["units"] == 3 and {v["region"] for v in gaps["values"]} == set(JIANGMEN)
-    other = jiangmen.get("/api/v1/gaps", params={"indicator": "SOC_DIBAO_STANDARD", "period": "2017", "under": "420800"})
-    assert other.status_code == 404
+    asked = {"indicator": "SOC_DIBAO_STANDARD", "period": "2017", "under": "420800"}
+    assert jiangmen.get("/api/v1/gaps", params=asked).status_code == 404
+
+    targets = jiangmen.get("/api/v1/indicators/SOC_DIBAO_STANDARD").json()["targets"]
+    assert targets == []  # 珠海's targets are not 江门's
+    assert admin_targets(site) == {"440400"}
 
     boundaries = jiangmen.get("/api/v1/geo/districts").json()
     assert {str(f["id"])[:4] for f in boundaries["features"]} == {"4407"}
@@ -158,8 +161,10 @@ def test_the_api_answers_within_the_users_programme(site: tuple[object, Database
     assert towns.status_code == 404
     assert towns.json()["error"]["zh"].startswith("本市暂无乡镇边界")
     assert "no town boundaries for this city" in towns.json()["error"]["en"]
-    assert jiangmen.get("/api/v1/geo/towns", params={"district": "420802"}).json()["error"]["en"].startswith(
-        "unknown region code"
+    assert (
+        jiangmen.get("/api/v1/geo/towns", params={"district": "420802"})
+        .json()["error"]["en"]
+        .startswith("unknown region code")
     )
 
     admin = client_of(site, "admin")
@@ -167,6 +172,13 @@ def test_the_api_answers_within_the_users_programme(site: tuple[object, Database
     jingmen = admin.get("/api/v1/geo/districts", params={"city": "420800"}).json()
     assert {str(f["id"])[:4] for f in jingmen["features"]} == {"4208"}
     assert admin.get("/api/v1/geo/districts", params={"under": "420800"}).json() == jingmen
+
+
+def admin_targets(site: tuple[object, Database]) -> set[str]:
+    """Return the regions of the targets of SOC_DIBAO_STANDARD an administrator gets once 珠海 is chosen."""
+    admin = client_of(site, "admin")
+    found = admin.get("/api/v1/indicators/SOC_DIBAO_STANDARD", params={"under": "440400"}).json()["targets"]
+    return {t["region"] for t in found}
 
 
 def test_the_map_says_when_a_city_has_no_boundaries_or_no_town_boundaries(site: tuple[object, Database]) -> None:
