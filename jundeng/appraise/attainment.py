@@ -80,6 +80,11 @@ COLUMNS = [
     "binding", "binding_missed", "domain", "lead_unit", "kind", "start_year", "missing_years", "derived",
 ]  # fmt: skip
 
+TARGET_COLUMNS = [
+    "indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value", "kind",
+    "start_year",
+]  # fmt: skip  # the targets frame :func:`attainment` takes
+
 
 @dataclass(frozen=True)
 class Thresholds:

@@ -30,6 +30,7 @@ from jundeng.domain.catalog import Aggregation
 from jundeng.domain.regions import LEVELS
 
 KEY = ["indicator", "region", "year"]
+DERIVED_SOURCE = "由下级汇总推算 / derived: rolled up from the level below"
 COLUMNS = [*KEY, "value", "numerator", "denominator", "derived"]
 
 
@@ -37,12 +38,12 @@ def _aggregate(
     children: pd.DataFrame,
     expected: pd.Series,
     rule: Aggregation,
-    scale: float,
+    scales: Mapping[str, float],
 ) -> pd.DataFrame:
     """Return one derived row per (indicator, parent, year) whose children are all present.
 
-    ``children`` has columns indicator, parent, year, value, numerator, denominator, weight; ``expected`` maps
-    each parent to its number of children."""
+    ``children`` has columns indicator, parent, year, value, numerator, denominator, weight (every indicator
+    of one rule at once); ``expected`` maps each parent to its number of children."""
     if rule is Aggregation.RATIO:
         ok = children["numerator"].notna() & children["denominator"].notna()
     elif rule is Aggregation.MEAN:
@@ -68,6 +69,7 @@ def _aggregate(
         num = den = pd.Series(np.nan, index=out.index)
     else:
         num, den = out["num"], out["den"]
+        scale = out["indicator"].map(scales).fillna(1.0).astype("float64")
         value = (scale * num / den).where(den > 0)
     return pd.DataFrame(
         {
@@ -122,10 +124,10 @@ def derive(
         else:
             rows = rows.assign(weight=np.nan)
         found = []
-        for code, rule in active.items():
-            part = rows[rows["indicator"] == code]
+        for rule in set(active.values()):
+            part = rows[rows["indicator"].isin([c for c, r in active.items() if r is rule])]
             if len(part):
-                found.append(_aggregate(part, groups, rule, float(scales.get(code, 1.0))))
+                found.append(_aggregate(part, groups, rule, scales))
         if not found:
             return frame.iloc[0:0]
         new = pd.concat(found, ignore_index=True)

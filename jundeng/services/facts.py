@@ -21,21 +21,19 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from jundeng.appraise.attainment import attainment, rollup
+from jundeng.appraise.attainment import TARGET_COLUMNS, attainment, rollup
 from jundeng.appraise.cascade import cascade_targets
 from jundeng.domain.catalog import Catalog, Domain, Indicator, Target
 from jundeng.domain.principal import Principal
 from jundeng.domain.regions import LEVELS, ancestry
+from jundeng.domain.rollup import DERIVED_SOURCE
 from jundeng.measure import MeasureError
 from jundeng.services.appraisal import Appraisal, appraise
 from jundeng.services.ledger import SYNTHETIC_MARK
 from jundeng.services.scope import codes_in
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
-
-TARGET_COLUMNS = [
-    "indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value",
-]  # fmt: skip
+from jundeng.store.frames import rolled_up
 
 
 @dataclass(frozen=True)
@@ -113,6 +111,36 @@ def _base(db: Database) -> _Base:
         _BASE_LOCK.release()
 
 
+def with_derived(session: Any, obs: pd.DataFrame) -> pd.DataFrame:
+    """Return the approved observations with a ``derived`` column and, for each yearly total a region did not
+    report, the value rolled up from the level below (:func:`jundeng.store.frames.rolled_up`; never replacing a
+    reported one), sourced as derived."""
+    obs = obs.assign(derived=False)
+    annual = obs[(obs["disaggregation"] == "") & obs["period"].str.fullmatch(r"\d{4}")]
+    if annual.empty:
+        return obs
+    values = annual[["indicator", "region", "year", "value", "numerator", "denominator"]]
+    found = rolled_up(session, values)
+    found = found[found["derived"]]
+    if found.empty:
+        return obs
+    rows = found.assign(
+        id=0,
+        period=found["year"].astype(int).astype(str),
+        disaggregation="",
+        status="approved",
+        source=DERIVED_SOURCE,
+        revision=0,
+    )
+    return pd.concat([obs, rows[[c for c in rows.columns if c in obs.columns]]], ignore_index=True)
+
+
+def derived(facts: Facts, frame: pd.DataFrame | None = None) -> bool:
+    """Return True when values shown (``frame``, else all in scope) include values rolled up from below."""
+    shown = facts.observations if frame is None else frame
+    return bool("derived" in shown.columns and shown["derived"].eq(True).any())
+
+
 def _read_base(db: Database) -> _Base:
     with db.session() as session:
         version = observations_repo.data_version(session)
@@ -129,7 +157,7 @@ def _read_base(db: Database) -> _Base:
             ],
             columns=["region", "year", "population"],
         )
-        obs = observations_repo.observations(session, statuses=["approved"]).to_pandas()
+        obs = with_derived(session, observations_repo.observations(session, statuses=["approved"]).to_pandas())
     regions = _with_ancestors(regions)
     pop["population"] = pop["population"].astype("float64")
     ids = obs["id"].to_numpy(dtype=np.int64) if len(obs) else np.zeros(0, dtype=np.int64)
@@ -248,7 +276,7 @@ def _attained(facts: Facts, year: int, region: str | None) -> pd.DataFrame:
     goals = targets_at(facts, region)
     if goals.empty:
         return pd.DataFrame(columns=["indicator", "region", "status", "domain", "binding_missed"])
-    history = totals(facts)[["indicator", "region", "year", "value"]]
+    history = totals(facts)[["indicator", "region", "year", "value", "derived"]]
     history = history[history["year"] <= year]
     return attainment(history, goals, year, indicator_meta(facts))
 

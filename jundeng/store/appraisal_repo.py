@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jundeng.appraise.attainment import TARGET_COLUMNS
 from jundeng.domain.appraisal import AppraisalRun
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.frames import ZONE, rolled_up
@@ -107,11 +108,7 @@ def appraisal_frame(
 def targets_frame(session: Session) -> pd.DataFrame:
     """Return the stored targets as the frame :func:`jundeng.appraise.attainment` takes."""
     rows = [t.model_dump(mode="json", exclude={"source"}) for t in catalog_repo.targets(session)]
-    columns = [
-        *("indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value"),
-        *("kind", "start_year"),
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
 def indicators_frame(session: Session) -> pd.DataFrame:

@@ -227,6 +227,7 @@ def overview(request: Request, user: User, db: DB, programme: Programme, year: i
         title=N_("总览"),
         tables=tables,
         synthetic=synthetic,
+        derived=facts_.derived(facts),
         charts=year is not None,
         **context,
     )

@@ -176,6 +176,7 @@ def indicator_page(request: Request, code: str, user: User, db: DB, programme: P
         title=N_("指标"),
         tables=[targets, values, gap, spread],
         synthetic=facts_.synthetic(facts, own),
+        derived=facts_.derived(facts, own),
         charts=True,
         ind=ind,
         name=choose(lang, ind.name, ind.name_en),

@@ -340,6 +340,7 @@ def render(
     title: str,
     tables: Sequence[Table] = (),
     synthetic: bool = False,
+    derived: bool = False,
     charts: bool = False,
     **context: Any,
 ) -> Response:
@@ -361,6 +362,7 @@ def render(
         path=request.url.path,
         tables={t.name: t for t in tables},
         synthetic=synthetic,
+        derived=derived,
         charts=charts,
         labels=LABELS,
         url_with=lambda **p: url_with(request, **p),
