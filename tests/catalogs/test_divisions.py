@@ -64,3 +64,16 @@ def test_a_city_without_counties_has_its_towns_under_itself_and_codes_are_unique
     assert len({r.code for r in found}) == len(found)
     dongguan_towns = [r for r in found if r.level.value == "town" and r.code.startswith("4419")]
     assert len(dongguan_towns) == 36 and {r.parent for r in dongguan_towns} == {"441900"}
+
+
+def test_every_shipped_boundary_is_a_county_of_its_city_by_code_and_name() -> None:
+    """The map draws a county by its code and name: 京山县 420821 (now 京山市 420882) used to go undrawn."""
+    import json
+
+    from jundeng.domain.regions import RegionLevel
+
+    for path in sorted(divisions.GEO.glob("*.geojson")):
+        city = path.stem.rsplit("-", 1)[1]
+        counties = {r.code: r.name for r in divisions.tree(city) if r.level is RegionLevel.DISTRICT}
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        assert {str(f["id"]): f["properties"]["name"] for f in features}.items() <= counties.items(), path.name
