@@ -39,15 +39,16 @@ __all__ = [
 ]
 
 
-def load_file(db: Database, *, source: str | Path, user: str) -> tuple[Path, LoadSummary]:
-    """Load a catalogue YAML file, or a built-in catalogue by name; return its path and what changed."""
+def load_file(db: Database, *, source: str | Path, user: str, bind_plan: bool = True) -> tuple[Path, LoadSummary]:
+    """Load a catalogue YAML file, or a built-in catalogue by name; return its path and what changed. With
+    ``bind_plan`` False the indicators take values of any year (a standing list, not one plan's period)."""
     from jundeng.catalogs import builtin_catalog
     from jundeng.io.yaml_files import read_catalog
 
     path = Path(source) if Path(source).exists() else builtin_catalog(str(source))
     with db.session(write=True) as session:
         catalog = read_catalog(path, **catalog_repo.known_codes(session))
-        return path, catalog_repo.load_catalog(session, catalog=catalog, user=user)
+        return path, catalog_repo.load_catalog(session, catalog=catalog, user=user, bind_plan=bind_plan)
 
 
 def load_text(db: Database, *, content: bytes, name: str, user: str, dry_run: bool = False) -> LoadSummary:

@@ -54,7 +54,7 @@ def init(db: Database, *, code: str, name: str | None = None, zones: str | Path 
         inserted, updated = regions_repo.load_regions(session, regions=found, user=user)
         has_catalog = bool(catalog_repo.known_codes(session)["known_domains"])
     if not has_catalog:
-        catalog.load_file(db, source=DEFAULT_CATALOG, user=user)
+        catalog.load_file(db, source=DEFAULT_CATALOG, user=user, bind_plan=False)  # a standing list: any year
     top = found[0]
     methods.store_default(db, under=top.code, user=user)  # the national method, chosen when the programme has none
     return CitySetUp(

@@ -123,8 +123,9 @@ def _upsert(
     summary.count("updated", entity)
 
 
-def load_catalog(session: Session, *, catalog: Catalog, user: str) -> LoadSummary:
-    """Upsert every entry of ``catalog``; return counts of inserted, updated and unchanged rows."""
+def load_catalog(session: Session, *, catalog: Catalog, user: str, bind_plan: bool = True) -> LoadSummary:
+    """Upsert every entry of ``catalog`` (its indicators bound to its plan's period unless not ``bind_plan``);
+    return counts of inserted, updated and unchanged rows."""
     summary = LoadSummary()
     plan_code = catalog.plan.code if catalog.plan else None
     if catalog.plan:
@@ -136,7 +137,7 @@ def load_catalog(session: Session, *, catalog: Catalog, user: str) -> LoadSummar
             _upsert(session, row_type, {"code": obj.code}, _row_values(obj), user=user, summary=summary)
     session.flush()
     for ind in catalog.indicators:
-        values = {**_row_values(ind), "plan": plan_code}
+        values = {**_row_values(ind), "plan": plan_code if bind_plan else None}
         _upsert(session, IndicatorRow, {"code": ind.code}, values, user=user, summary=summary)
     for unit in catalog.units:
         _upsert(session, UnitRow, {"code": unit.code}, _row_values(unit), user=user, summary=summary)

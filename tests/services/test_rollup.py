@@ -70,3 +70,12 @@ def test_a_county_top_is_fed_by_its_towns(empty_db: Database, tmp_path: Path) ->
     assert not import_files(empty_db, [own], user="clerk", status=ObservationStatus.APPROVED).errors
     reported = target_attainment(empty_db, year=2018, under="420881").set_index("indicator")
     assert reported.loc["ZX_PENSION_RATE", "actual"] == 95.0 and not bool(reported.loc["ZX_PENSION_RATE", "derived"])
+
+
+def test_the_national_indicators_take_any_year(empty_db: Database, tmp_path: Path) -> None:
+    """A city set up today reports this year's values on the national list (it was bound to 2016–2020)."""
+    city.init(empty_db, code="420881", user="office")
+    data = tmp_path / "now.csv"
+    data.write_text("indicator,region,period,value\nCN_SI_PENSION_COVERAGE,420881,2026,91.5\n", encoding="utf-8")
+    report = import_files(empty_db, [data], user="clerk")
+    assert not report.errors and report.written == 1
