@@ -51,6 +51,9 @@ def init(db: Database, *, code: str, name: str | None = None, zones: str | Path 
         placed = {r.code: r for r in place_zones(found, declared)}
         found = [placed.pop(r.code, r) for r in found] + list(placed.values())
     with db.session(write=True) as session:
+        stored = regions_repo.region(session, code=found[0].code)
+        if stored is not None and stored.parent is not None:  # a county of a city already set up stays in it
+            found[0] = found[0].model_copy(update={"parent": stored.parent})
         inserted, updated = regions_repo.load_regions(session, regions=found, user=user)
         has_catalog = bool(catalog_repo.known_codes(session)["known_domains"])
     if not has_catalog:

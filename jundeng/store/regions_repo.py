@@ -49,6 +49,12 @@ def regions(session: Session, *, level: str | None = None, under: str | None = N
     return result
 
 
+def region(session: Session, *, code: str) -> Region | None:
+    """Return the stored region ``code``, or None."""
+    row = session.get(RegionRow, code)
+    return None if row is None else Region.model_validate(row, from_attributes=True)
+
+
 def region_codes(session: Session) -> set[str]:
     """Return the codes of every stored region."""
     return set(session.execute(select(RegionRow.code)).scalars())

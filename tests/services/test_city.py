@@ -45,3 +45,13 @@ def test_each_city_gets_its_own_map(empty_db: Database) -> None:
     assert ids(regions.boundaries(empty_db, region="420802001")) == {"4208"}  # a town of 东宝区
     with pytest.raises(NotFoundError):
         regions.boundaries(empty_db, city="420100")  # 武汉市: no boundaries ship
+
+
+def test_a_county_of_a_city_already_set_up_stays_in_it(empty_db: Database) -> None:
+    """钟祥市 set up after 荆门市 is its own programme (--under 420881) and still one of 荆门's counties (it used
+    to be cut out of 荆门's tree, its parent cleared)."""
+    city.init(empty_db, code="420800", user="office")
+    again = city.init(empty_db, code="420881", user="office")
+    assert (again.inserted, again.updated) == (0, 0)
+    assert "420881" in {r.code for r in regions.regions(empty_db, level="district", under="420800")}
+    assert len(regions.regions(empty_db, level="town", under="420881")) == 31
