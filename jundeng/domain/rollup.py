@@ -84,6 +84,25 @@ def _aggregate(
     ).dropna(subset=["value"])
 
 
+def _population(population: pd.DataFrame, tree: pd.DataFrame) -> pd.Series:
+    """Return resident population by (region, year), a region without a figure taking the sum of its children's
+    when every child has one (villages reported, towns and counties not)."""
+    people = population.dropna(subset=["resident"]).groupby(["region", "year"])["resident"].sum()
+    children = tree[~tree["is_zone"] & tree["parent"].notna()]
+    for level in LEVELS[:-1]:
+        below = children[children["level"] == level]
+        if below.empty:
+            continue
+        frame = people.rename("resident").reset_index()
+        frame = frame.assign(parent=frame["region"].map(below.set_index("code")["parent"])).dropna(subset=["parent"])
+        sums = frame.groupby(["parent", "year"])["resident"].agg(["sum", "size"]).reset_index()
+        sums = sums[sums["size"] == sums["parent"].map(below.groupby("parent").size())]
+        new = sums.set_index(["parent", "year"])["sum"]
+        new.index.names = ["region", "year"]
+        people = pd.concat([people, new[~new.index.isin(people.index)]])
+    return people
+
+
 def derive(
     values: pd.DataFrame,
     regions: pd.DataFrame,
@@ -113,7 +132,7 @@ def derive(
     tree = regions.assign(is_zone=zone_flag)
     weights = None
     if population is not None and len(population):
-        weights = population.dropna(subset=["resident"]).groupby(["region", "year"])["resident"].sum()
+        weights = _population(population, tree)
     reported = frame.set_index(KEY).index
 
     def attach(rows: pd.DataFrame, mapping: pd.Series, groups: pd.Series) -> pd.DataFrame:

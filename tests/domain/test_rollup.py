@@ -98,3 +98,13 @@ def test_years_are_derived_separately() -> None:
     assert _at(out, "D1", year=2019)["value"] == 3
     assert not ((out["region"] == "D1") & (out["year"] == 2020)).any()
     assert math.isnan(float(_at(out, "D1", year=2019)["numerator"]))
+
+
+def test_mean_up_two_levels_uses_the_towns_summed_population() -> None:
+    """Population reported for the towns only: the city's mean weights each county by the sum of its towns."""
+    values = _values(
+        [("X", "T1", 2020, 10, None, None), ("X", "T2", 2020, 40, None, None), ("X", "T3", 2020, 20, None, None)]
+    )
+    population = pd.DataFrame({"region": ["T1", "T2", "T3"], "year": 2020, "resident": [3000.0, 1000.0, 4000.0]})
+    out = derive(values, REGIONS, {"X": Aggregation.MEAN}, population=population)
+    assert _at(out, "C")["value"] == pytest.approx((10 * 3000 + 40 * 1000 + 20 * 4000) / 8000)
