@@ -53,6 +53,10 @@ def _show(result: Appraisal, fmt: str) -> None:
     emit(scorecard_records(card[columns]), "table", columns, title)
     if result.composite.left_out:
         errors.print(f"[yellow]无数据未计分 / no data, not scored: {', '.join(result.composite.left_out)}[/]")
+    rolled = {str(r): d for r, d in zip(card["region"], card.get("derived", []), strict=False) if len(d)}
+    if rolled:
+        shown = "; ".join(f"{r}: {', '.join(d)}" for r, d in rolled.items())
+        errors.print(f"[cyan]由下级汇总推算 / derived from the level below: {shown}[/]")
     if result.run_id is not None:
         console.print(
             f"已保存考评 saved as run {result.run_id}（可用 --reproduce {result.run_id} 复算 / reproducible）"

@@ -121,6 +121,10 @@ def appraise(
         with_uncertainty=with_uncertainty,
     )
     result.scorecard.insert(1, "name", result.scorecard["region"].map(names))
+    rolled = frame[frame["derived"].eq(True)].groupby("region")["indicator"].agg(lambda c: sorted(set(c)))
+    result.scorecard["derived"] = (
+        result.scorecard["region"].map(rolled).apply(lambda c: c if isinstance(c, list) else [])
+    )
     if user is None:
         return result
     with db.session(write=True) as session:

@@ -72,7 +72,8 @@ def appraisal_frame(
 ) -> pd.DataFrame:
     """Return the long frame :func:`jundeng.appraise.composite` takes for the regions of ``level``.
 
-    Columns: region, indicator, value, previous (the latest earlier year), domain, direction, target
+    Columns: region, indicator, value, derived (rolled up, not reported), previous (the latest earlier year),
+    domain, direction, target
     (the city-wide target for the nearest target year on or after ``year``, else the latest one).
     Functional zones are left out (an overlay, never units beside the counties) except at ``level="zone"``,
     where they are the units. Values a region did not report are rolled up from the level below.
@@ -82,8 +83,8 @@ def appraisal_frame(
     else:
         regions = [r.code for r in regions_repo.regions(session, level=level) if not r.functional_zone]
     past = history(session, codes=codes, regions=regions, until=year, as_of=as_of, statuses=statuses)
-    past = past.drop(columns="derived")
     current = past[past["year"] == year].drop(columns="year")
+    past = past.drop(columns="derived")
     earlier = past[past["year"] < year].sort_values("year").groupby(["indicator", "region"]).last()
     frame = current.merge(
         earlier["value"].rename("previous"), left_on=["indicator", "region"], right_index=True, how="left"

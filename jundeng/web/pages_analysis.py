@@ -283,6 +283,7 @@ def appraisal_page(request: Request, user: User, db: DB, programme: Programme, y
     domains = list(result.composite.domain_weights.index) if result is not None else []
     for r in rows:
         r["interval"] = f"{r['rank_p05']:g}–{r['rank_p95']:g}" if r.get("rank_p05") is not None else None
+        r["derived"] = "、".join(r.get("derived") or []) or None
     columns = [
         Column("rank", N_("排名"), "int"),
         REGION,
@@ -293,6 +294,7 @@ def appraisal_page(request: Request, user: User, db: DB, programme: Programme, y
         Column("targets_achieved", N_("已达成目标"), "int"),
         Column("targets_missed", N_("未达成目标"), "int"),
         Column("score_change", N_("得分变化"), "num"),
+        Column("derived", N_("推算指标")),
     ]
     columns += [Column(d, choose(lang, facts.domains[d].name, facts.domains[d].name_en), "num") for d in domains]
     table = Table("ranking", N_("考评排名"), columns, rows, empty=N_("该年没有可考评的数据"))
@@ -323,6 +325,7 @@ def appraisal_page(request: Request, user: User, db: DB, programme: Programme, y
         title=N_("绩效考评"),
         tables=[table, stored],
         synthetic=facts_.synthetic(facts),
+        derived=any(r["derived"] for r in rows),
         year=year,
         result=result,
     )

@@ -82,6 +82,8 @@ def test_each_city_sees_only_its_own_units(two_cities: Database, tmp_path: Path)
     card = as_json(out)
     ranked = {r["region"] for r in (card["scorecard"] if isinstance(card, dict) else card)}
     assert ranked == {"440703", "440704", "440705", "440781", "440783", "440784", "440785"}  # 江门's 7, derived
+    rows = card["scorecard"] if isinstance(card, dict) else card
+    assert all(r["derived"] == sorted(RATES) for r in rows)  # every value shown was rolled up: said so
     exit_code, out = run(
         two_cities, "gaps", "--indicator", "CN_SI_PENSION_COVERAGE", "--period", "2018", "--level", "district",
         "--under", "420800", "--format", "json",
