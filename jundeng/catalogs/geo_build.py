@@ -31,6 +31,7 @@ from jundeng.catalogs.divisions import _rows
 
 TOLERANCE = 1.0  # grid steps (0.001°, about 100 m) a simplified border may stray from the source
 SUFFIXES = ("自治县", "自治旗", "林区", "县", "市", "区", "旗")
+SUPPLEMENTS = {"tianjin.geojson": "tianjin-fix/jixian.geojson"}  # 蓟州区: empty in the city's file
 MUNICIPALITIES = {"北京": "11", "天津": "12", "上海": "31", "重庆": "50"}  # one file, every city of the province
 CITY_ALIASES = {("山东", "莱芜"): "3701"}  # 莱芜市 merged into 济南市 (2019)
 # (city code of the source file, name in the package) → county code now; "part" marks a county split since,
@@ -108,7 +109,8 @@ class Report:
             f"several features merged into: {', '.join(self.merged) or '-'}",
             f"files without a city: {', '.join(self.unused_files) or '-'}",
             f"cities without counties (the city is its only area): {', '.join(self.no_counties) or '-'}",
-            "counties without a drawing: " + ("; ".join(f"{c}: {', '.join(n)}" for c, n in self.missing.items()) or "-"),
+            "counties without a drawing: "
+            + ("; ".join(f"{c}: {', '.join(n)}" for c, n in self.missing.items()) or "-"),
             f"points: {self.points[0]} → {self.points[1]}; area change per county: median "
             f"{np.median(change):.2%}, 95th percentile {np.percentile(change, 95):.2%}, worst {change.max():.2%}",
             f"bundle: {self.size} bytes ({self.size / 2**20:.2f} MiB)",
@@ -135,7 +137,10 @@ def _sources(package: Path, report: Report) -> list[tuple[Path, list[str]]]:
     wanted = [(p, c) for p, names in structure.items() for c in names] + [(p, p) for p in MUNICIPALITIES]
     found: list[tuple[Path, list[str]]] = []
     for province, short in wanted:
-        path = package / "geojson" / f"{files[pinyin[short]]}.geojson"
+        path = package / "geojson" / f"{files.get(pinyin.get(short), short)}.geojson"
+        if not path.exists():
+            report.unused_files.append(f"{path.name} ({province} {short}: missing)")
+            continue
         code = next((v for k, v in provinces.items() if k.startswith(province)), None)
         stem = short.removesuffix("地区")
         if province in MUNICIPALITIES:
@@ -204,9 +209,7 @@ def _polygons(geometry: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
-def _draw(
-    matched: list[tuple[str, dict[str, Any]]], counties: dict[str, str], report: Report
-) -> list[dict[str, Any]]:
+def _draw(matched: list[tuple[str, dict[str, Any]]], counties: dict[str, str], report: Report) -> list[dict[str, Any]]:
     """Return one simplified feature per county of ``matched`` (the features of one source file, simplified
     together so that shared borders stay shared), several source features merging into one MultiPolygon."""
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -217,7 +220,7 @@ def _draw(
     for code, features in grouped.items():
         shapes[code] = []
         for feature in features:
-            for polygon in _polygons(feature["geometry"]):
+            for polygon in feature["polygons"]:
                 shapes[code].append(list(range(len(rings), len(rings) + len(polygon))))
                 rings.extend(geo_simplify.quantize(ring) for ring in polygon)
     simple = geo_simplify.simplify(rings, TOLERANCE)
@@ -240,10 +243,12 @@ def _draw(
         )
         coordinates = [[(ring / geo_simplify.GRID).tolist() for ring in polygon] for polygon in kept]
         properties: dict[str, Any] = {"name": counties[code]}
-        if len(grouped[code]) == 1 and "cp" in grouped[code][0].get("properties", {}):
+        if len(grouped[code]) > 1:  # the label goes where ECharts puts it: the largest polygon's centre
+            report.merged.append(
+                f"{counties[code]} {code} ← {'+'.join(f['properties']['name'] for f in grouped[code])}"
+            )
+        elif "cp" in grouped[code][0].get("properties", {}):
             properties["cp"] = [round(float(v), 3) for v in grouped[code][0]["properties"]["cp"]]
-        else:
-            report.merged.append(f"{counties[code]} {code} ← {'+'.join(f['properties']['name'] for f in grouped[code])}")
         geometry = (
             {"type": "Polygon", "coordinates": coordinates[0]}
             if len(coordinates) == 1
@@ -274,23 +279,31 @@ def build(package: Path) -> tuple[dict[str, dict[str, Any]], Report]:
             report.no_counties.append(f"{names[cities[0]]} {cities[0]}")
             continue
         source = json.loads(path.read_text(encoding="utf-8"))["features"]
+        if path.name in SUPPLEMENTS:
+            source += json.loads((package / SUPPLEMENTS[path.name]).read_text(encoding="utf-8"))["features"]
+        for feature in source:
+            feature["polygons"] = [p for p in _polygons(feature["geometry"]) if len(p) and len(p[0])]
+        source = [f for f in source if f["polygons"]]  # 蓟州区 in tianjin.geojson has no coordinates
         for feature in _draw(_match(source, counties, cities[0], report), everywhere, report):
+            if any(f["id"] == feature["id"] for f in features[county_city[feature["id"]]]):
+                raise ValueError(f"{feature['id']} drawn from two files, the second {path.name}")
             features[county_city[feature["id"]]].append(feature)
     for city, name in names.items():
         real = {c: n for c, n in by_city[city].items() if c[4] != "7"}  # x7x: development zones, not drawn
         have = {f["id"] for f in features.get(city, [])}
         if real and set(real) - have:
             report.missing[f"{name} {city}"] = [n for c, n in sorted(real.items()) if c not in have]
-    bundle = {
-        f"{city}00": {"type": "FeatureCollection", "features": sorted(found, key=lambda f: str(f["id"]))}
-        for city, found in sorted(features.items())
-    }
+    bundle: dict[str, dict[str, Any]] = {}
+    for city, found in sorted(features.items()):
+        bundle[f"{city}00"] = {"type": "FeatureCollection", "features": sorted(found, key=lambda f: str(f["id"]))}
     return bundle, report
 
 
 def dump(bundle: dict[str, dict[str, Any]]) -> bytes:
     """Return the bundle as gzip: one JSON object, one city a line, the same bytes for the same bundle."""
-    lines = [json.dumps(code) + ":" + json.dumps(c, ensure_ascii=False, separators=(",", ":")) for code, c in bundle.items()]
+    lines = [
+        json.dumps(code) + ":" + json.dumps(c, ensure_ascii=False, separators=(",", ":")) for code, c in bundle.items()
+    ]
     text = "{\n" + ",\n".join(lines) + "\n}\n"
     raw = io.BytesIO()
     with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as handle:
@@ -308,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = dump(bundle)
     args.out.write_bytes(data)
     report.size = len(data)
-    print("\n".join(report.lines()))
+    sys.stdout.write("\n".join(report.lines()) + "\n")
     return 0
 
 

@@ -10,8 +10,6 @@ than the source did. Used by :mod:`jundeng.catalogs.geo_build` only (a build ste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import numpy.typing as npt
 
@@ -29,7 +27,8 @@ def quantize(ring: npt.ArrayLike) -> Ints:
     points = points[~repeated]
     if len(points) > 1 and np.array_equal(points[0], points[-1]):
         points = points[:-1]
-    return points
+    found: Ints = points
+    return found
 
 
 def _keys(points: Ints) -> Ints:

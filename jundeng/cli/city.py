@@ -37,6 +37,6 @@ def init(
         console.print(f"  功能区 zones: {', '.join(done.zones)}")
     if done.catalog_loaded:
         console.print(f"  目录 catalogue: {city.DEFAULT_CATALOG}（已载入 loaded）")
-    where = done.boundaries.name if done.boundaries else "无内置边界 no built-in boundaries"
+    where = done.boundaries or "无内置边界 no built-in boundaries"
     console.print(f"  地图 map: {where}")
     console.print(f"  用时 took {done.seconds:.1f} s")

@@ -30,7 +30,7 @@ class CitySetUp:
     inserted: int = 0
     updated: int = 0
     catalog_loaded: bool = False
-    boundaries: Path | None = None
+    boundaries: str | None = None  # where the map comes from: jingmen-420800.geojson, counties.json.gz (武汉市)
     zones: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -68,7 +68,7 @@ def init(db: Database, *, code: str, name: str | None = None, zones: str | Path 
         inserted=inserted,
         updated=updated,
         catalog_loaded=not has_catalog,
-        boundaries=divisions.boundaries(code),
+        boundaries=divisions.boundary_source(code),
         zones=[z.code for z in declared],
         seconds=time.perf_counter() - start,
     )

@@ -61,15 +61,15 @@ def boundaries(db: Database, *, city: str | None = None, region: str | None = No
         node = parents.get(node)
     candidates = [city] if city is not None else [node] if node is not None else cities
     for code in candidates:
-        path = _boundary_file(code)
-        if path is not None:
-            return _read_json(path)
+        data = _boundary_collection(code)
+        if data is not None:
+            return data
     raise NotFoundError("没有该市的内置边界", "no built-in boundaries for this city")
 
 
 def has_boundaries(code: str | None) -> bool:
     """Return True when county-level boundaries of the city ``code`` ship with Jundeng."""
-    return code is not None and _boundary_file(code) is not None
+    return code is not None and _boundary_source(code) is not None
 
 
 TOWN_BOUNDARIES = "*-{code}-towns.geojson"  # town-level boundaries of a city, in catalogs/geo (none ship yet)
@@ -95,12 +95,21 @@ def town_boundaries(*, city: str, district: str | None = None) -> dict[str, Any]
     return data
 
 
-def _boundary_file(code: str) -> Path | None:
+def _boundary_collection(code: str) -> dict[str, Any] | None:
+    from jundeng.catalogs import divisions
+
+    try:  # the city's own file, else the national bundle (every city)
+        return divisions.boundary_collection(code)
+    except NotFoundError:  # not a division code (a functional zone, a custom top)
+        return None
+
+
+def _boundary_source(code: str) -> str | None:
     from jundeng.catalogs import divisions
 
     try:
-        return divisions.boundaries(code)
-    except NotFoundError:  # not a division code (a functional zone, a custom top)
+        return divisions.boundary_source(code)
+    except NotFoundError:
         return None
 
 

@@ -77,3 +77,66 @@ def test_every_shipped_boundary_is_a_county_of_its_city_by_code_and_name() -> No
         counties = {r.code: r.name for r in divisions.tree(city) if r.level is RegionLevel.DISTRICT}
         features = json.loads(path.read_text(encoding="utf-8"))["features"]
         assert {str(f["id"]): f["properties"]["name"] for f in features}.items() <= counties.items(), path.name
+
+
+def counties_of(city: str) -> dict[str, str]:
+    """Return the counties of a city by code (areas.csv), less development zones (x7x): they have no borders."""
+    import csv
+
+    with (divisions.DIVISIONS / "areas.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            r["code"]: r["name"]
+            for r in csv.DictReader(handle)
+            if r["cityCode"] == city and r["code"][4] != "7" and r["code"] != f"{city}00"
+        }
+
+
+@pytest.mark.parametrize("city", ["4201", "4113", "4401", "4208"])  # 武汉, 南阳, 广州, 荆门 (which has its own file)
+def test_the_bundle_draws_the_counties_of_any_city(city: str) -> None:
+    """Every city has a map now (武汉市 had none): each feature is a county of the city, by code and name,
+    a closed polygon, and at least 90% of its counties are drawn."""
+    found = divisions.boundary_collection(city, bundled=True)
+    assert found is not None and found["type"] == "FeatureCollection"
+    counties = counties_of(city)
+    drawn = {str(f["id"]): f["properties"]["name"] for f in found["features"]}
+    assert drawn.items() <= counties.items() and len(drawn) == len(found["features"])
+    assert len(drawn) >= 0.9 * len(counties), sorted(set(counties.values()) - set(drawn.values()))
+    for feature in found["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        assert geometry["type"] in {"Polygon", "MultiPolygon"} and polygons
+        assert all(len(ring) >= 4 and ring[0] == ring[-1] for polygon in polygons for ring in polygon)
+
+
+def test_a_city_with_its_own_file_keeps_it_and_the_bundle_agrees_with_it() -> None:
+    """荆门 is drawn from its exact file (full precision), the bundle holding the same counties simplified."""
+    own = divisions.boundary_collection("420800")
+    bundled = divisions.boundary_collection("4208", bundled=True)
+    assert own is not None and bundled is not None and own != bundled
+    assert {f["id"] for f in own["features"]} == {f["id"] for f in bundled["features"]}
+    assert divisions.boundary_source("420800") == "jingmen-420800.geojson"
+    assert divisions.boundary_source("4201") == "counties.json.gz (武汉市)"
+    assert divisions.boundary_source("4101") == "counties.json.gz (郑州市)"
+    for nothing in ("441900", "420881", "42"):  # 东莞市 (no counties), a county, a province
+        assert divisions.boundary_collection(nothing) is None and divisions.boundary_source(nothing) is None
+
+
+def test_the_bundle_holds_nearly_every_county_of_china_under_its_own_city() -> None:
+    """Across the bundle, every feature is a county of the city it is filed under (by code and name), no
+    county twice; at least 95% of the counties of all cities are drawn."""
+    import csv
+    import json
+
+    with (divisions.DIVISIONS / "areas.csv").open(encoding="utf-8", newline="") as handle:
+        areas = list(csv.DictReader(handle))
+    names = {r["code"]: r["name"] for r in areas}
+    real = {r["code"] for r in areas if r["code"][4] != "7" and r["code"] != f"{r['cityCode']}00"}
+    seen: list[str] = []
+    for city, raw in divisions._bundle().items():
+        features = json.loads(raw)["features"]
+        assert all(str(f["id"])[:4] == city[:4] and f["properties"]["name"] == names[f["id"]] for f in features)
+        seen += [str(f["id"]) for f in features]
+    assert len(seen) == len(set(seen)) and set(seen) <= real
+    rate = len(seen) / len(real)
+    assert rate >= 0.95, f"{rate:.1%} of {len(real)} counties drawn"
+    assert len(divisions._bundle()) >= 330  # of 342 cities: not 东莞, 中山, 儋州 (no counties), 三沙

@@ -95,3 +95,9 @@ def test_each_city_sees_only_its_own_units(two_cities: Database, tmp_path: Path)
     table = as_json(out)
     assert [r["region"] for r in table] == ["440700"]
     assert table[0]["derived"] is True and table[0]["status"] != "no_data"  # rolled up from 82 towns
+
+
+def test_city_init_says_where_the_map_comes_from(empty_db: Database) -> None:
+    """Any city gets a map now, from the bundle where it has no file of its own (嘉峪关市 had none)."""
+    exit_code, out = run(empty_db, "city", "init", "6202")
+    assert exit_code == 0 and "地图 map: counties.json.gz (嘉峪关市)" in out, out

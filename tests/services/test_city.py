@@ -15,7 +15,7 @@ def test_two_cities_in_one_database_each_get_their_own_tree(empty_db: Database) 
     jingmen = city.init(empty_db, code="420800", user="office")
     assert jingmen.catalog_loaded and jingmen.inserted == 1715 + 3 and jingmen.level == "city"  # and 3 zones
     assert jingmen.regions["district"] == 5 and len(jingmen.zones) == 3
-    assert jingmen.boundaries is not None and jingmen.boundaries.name == "jingmen-420800.geojson"
+    assert jingmen.boundaries == "jingmen-420800.geojson"
     jiangmen = city.init(empty_db, code="440700", user="office")
     assert not jiangmen.catalog_loaded and jiangmen.regions == {"city": 1, "district": 7, "town": 82, "village": 1348}
     towns = regions.regions(empty_db, level="town", under="440700")
@@ -43,8 +43,11 @@ def test_each_city_gets_its_own_map(empty_db: Database) -> None:
     assert ids(regions.boundaries(empty_db, city="440700")) == {"4407"}
     assert ids(regions.boundaries(empty_db, region="440703")) == {"4407"}  # a 蓬江区 user
     assert ids(regions.boundaries(empty_db, region="420802001")) == {"4208"}  # a town of 东宝区
+    wuhan = regions.boundaries(empty_db, city="420100")  # 武汉市: no file of its own, the bundle's (none before)
+    assert ids(wuhan) == {"4201"} and len(wuhan["features"]) == 13
+    assert {f["properties"]["name"] for f in wuhan["features"]} >= {"江岸区", "武昌区", "黄陂区", "新洲区"}
     with pytest.raises(NotFoundError):
-        regions.boundaries(empty_db, city="420100")  # 武汉市: no boundaries ship
+        regions.boundaries(empty_db, city="441900")  # 东莞市: no county level, nothing to draw
 
 
 def test_a_county_of_a_city_already_set_up_stays_in_it(empty_db: Database) -> None:

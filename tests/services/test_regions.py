@@ -46,7 +46,8 @@ def test_boundaries_of_several_programmes_are_never_guessed(db: Database) -> Non
         regions.boundaries(db)
     assert {str(f["id"])[:4] for f in regions.boundaries(db, city="440700")["features"]} == {"4407"}
     assert {str(f["id"])[:4] for f in regions.boundaries(db, region="440402")["features"]} == {"4404"}
-    assert regions.has_boundaries("440700") and not regions.has_boundaries("420100")
+    assert regions.has_boundaries("440700") and regions.has_boundaries("420100")  # 武汉市: from the bundle
+    assert not regions.has_boundaries("441900") and not regions.has_boundaries("420881")  # 东莞市, a county
     assert not regions.has_boundaries("440400-HQ") and not regions.has_boundaries(None)
     assert not regions.has_town_boundaries("440700") and not regions.has_town_boundaries("*")
     with pytest.raises(NotFoundError, match="no town boundaries for this city") as caught:
