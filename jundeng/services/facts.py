@@ -288,13 +288,23 @@ def attainment_by_domain(table: pd.DataFrame) -> pd.DataFrame:
     return rollup(table.assign(domain=table["domain"].fillna("")), "domain")
 
 
+def unit_level(facts: Facts) -> str:
+    """Return the level a programme's units are ranked at: the one below its top (a county's towns, a city's
+    counties, a province's cities)."""
+    regions = facts.regions
+    top = regions[regions["code"] == facts.programme] if facts.programme else regions[regions["parent"].isna()]
+    below = {"province": "city", "city": "district", "district": "town", "town": "village"}
+    return below.get(str(top["level"].iloc[0]), "district") if len(top) == 1 else "district"
+
+
 def appraisal(db: Database, facts: Facts, *, year: int, with_uncertainty: bool) -> Appraisal | None:
     """Return the district appraisal of ``year`` in the programme of ``facts`` (None without data), cached per
     approved-data fingerprint and programme."""
 
     def compute() -> Appraisal | None:
         try:
-            return appraise(db, year=year, with_uncertainty=with_uncertainty, under=facts.programme)
+            level = unit_level(facts)
+            return appraise(db, year=year, with_uncertainty=with_uncertainty, under=facts.programme, level=level)
         except MeasureError:  # no data
             return None
 

@@ -41,15 +41,21 @@ class Programme:
 def programme(
     db: Database, principal: Principal, *, asked: str | None = None, remembered: str | None = None
 ) -> Programme:
-    """Return the programme of a request: the one above the principal's own region when it has one (a region
-    ``asked`` outside it reads as absent: NotFoundError); else the one above ``asked``, else ``remembered``
+    """Return the programme of a request: the one above the principal's own region when it has one (a county
+    office's own county when that lies in a city set up too; a region ``asked`` outside it reads as absent:
+    NotFoundError); else the one above ``asked``, else ``remembered``
     (when still stored), else the database's only one (undecided when it holds several)."""
     with db.session() as session:
         tops = {r.code: r.name for r in regions_repo.tops(session)}
         own = regions_repo.top_of(session, principal.region) if principal.region else None
+        if own is not None and principal.role != "district" and principal.region != own:
+            found = regions_repo.region(session, code=principal.region)  # a county's office inside a city
+            if found is not None:
+                own, tops[found.code] = found.code, found.name
         above = regions_repo.top_of(session, asked) if asked else None
         kept = regions_repo.top_of(session, remembered) if remembered else None
-    if asked and (above is None or (own is not None and above != own)):
+        outside = bool(asked) and own is not None and asked not in regions_repo.subtree_codes(session, root=own)
+    if asked and (above is None or outside):
         raise NotFoundError(f"未知的区划代码 {asked}", f"unknown region code: {asked}")
     if own is not None:
         return Programme(own, tops.get(own), ((own, tops.get(own, own)),))

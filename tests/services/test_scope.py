@@ -107,6 +107,23 @@ def test_the_programme_of_a_user_of_one_city_is_that_city(two_cities: Database) 
     assert scope.programme(two_cities, xiangzhou(two_cities)).code == "440400"
 
 
+def test_a_county_office_inside_a_city_works_in_its_county(empty_db: Database) -> None:
+    """钟祥市's office, with 荆门 set up too, works in 钟祥 (it used to get the whole of 荆门); its district-level
+    peers in 荆门 read as absent, its towns do not; 荆门's district users still work in 荆门."""
+    from jundeng.services import city
+
+    city.init(empty_db, code="420800", user="office")
+    city.init(empty_db, code="420881", user="office")
+    zhongxiang = Principal(username="zx", display_name="钟祥市", role="office", region="420881")
+    found = scope.programme(empty_db, zhongxiang)
+    assert (found.code, found.name, found.choices) == ("420881", "钟祥市", (("420881", "钟祥市"),))
+    assert scope.programme(empty_db, zhongxiang, asked="420881100").code == "420881"
+    with pytest.raises(NotFoundError):
+        scope.programme(empty_db, zhongxiang, asked="420802")
+    district = Principal(username="db", display_name="东宝区", role="district", region="420802")
+    assert scope.programme(empty_db, district).code == "420800"
+
+
 def test_a_user_of_no_region_chooses_among_the_programmes(two_cities: Database) -> None:
     """The office of a database holding two programmes must choose; a region asked picks its programme, a
     remembered choice stands until it is gone."""

@@ -39,5 +39,8 @@ def test_the_overview_marks_values_rolled_up_from_the_towns(empty_db: Database, 
     page = client.get("/indicators/CN_SI_PENSION_COVERAGE").text
     expected = 100 * sum(900 - n for n in range(31)) / (31 * 1000)
     assert f"{expected:.2f}" in page or f"{expected:.1f}" in page
+    ranking = client.get("/appraisal").text  # a county's units are its towns (it used to rank 钟祥 alone)
+    towns = regions.regions(empty_db, level="town")
+    assert sum(t.name in ranking for t in towns) == len(towns) == 31
     client.close()
     app.state.db.dispose()  # the app's own connections (PostgreSQL) closed before the next test
