@@ -48,7 +48,7 @@ def programme(
     with db.session() as session:
         tops = {r.code: r.name for r in regions_repo.tops(session)}
         own = regions_repo.top_of(session, principal.region) if principal.region else None
-        if own is not None and principal.role != "district" and principal.region != own:
+        if own is not None and principal.region and principal.role != "district" and principal.region != own:
             found = regions_repo.region(session, code=principal.region)  # a county's office inside a city
             if found is not None:
                 own, tops[found.code] = found.code, found.name
