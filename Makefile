@@ -15,12 +15,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) assets
 
-# ECharts from the npm registry into a static folder that is not committed (no CDN on intranets).
-assets: $(VENDOR)/echarts.min.js
+# ECharts and Swagger UI (the API docs at /api/docs) from the npm registry into a static folder that is not
+# committed (no CDN on intranets).
+assets: $(VENDOR)/echarts.min.js $(VENDOR)/swagger-ui/swagger-ui-bundle.js
 $(VENDOR)/echarts.min.js:
 	mkdir -p build/npm $(VENDOR)
 	npm install --silent --no-audit --no-fund --prefix build/npm echarts@5
 	cp build/npm/node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+$(VENDOR)/swagger-ui/swagger-ui-bundle.js:
+	mkdir -p build/npm $(VENDOR)/swagger-ui
+	npm install --silent --no-audit --no-fund --prefix build/npm swagger-ui-dist@5
+	cp build/npm/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(VENDOR)/swagger-ui/
 
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download).
 browser:

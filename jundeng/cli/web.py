@@ -1,4 +1,4 @@
-"""``jundeng serve`` and ``jundeng users add|list``."""
+"""``jundeng serve`` and ``jundeng users add|list|edit|disable|enable|reset-password``."""
 
 from __future__ import annotations
 
@@ -125,6 +125,59 @@ def list_(ctx: typer.Context, fmt: str = FORMAT) -> None:
         for u in users.users(open_db(ctx))
     ]
     emit(rows, fmt, ["username", "name", "role", "region", "unit", "domains", "active"], "用户 Users")
+
+
+@users_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    username: str = typer.Argument(...),
+    name: str | None = typer.Option(None, help="显示名称 / display name"),
+    role: str | None = typer.Option(None, help="admin | office | department | district | viewer | public"),
+    region: str | None = typer.Option(None, help="区划代码（空字符串清除）/ region code ('' clears it)"),
+    unit: str | None = typer.Option(None, help="所属单位名称（空字符串清除）/ unit name ('' clears it)"),
+    domain: list[str] | None = typer.Option(None, help="部门用户负责的领域（可重复，替换原有）/ domains (replace)"),
+) -> None:
+    """Change an account's name, role, region, unit or domains (only the options given; audited)."""
+    from jundeng.services import users
+
+    asked = {"display_name": name, "role": role, "region": region, "unit": unit, "domains": domain or None}
+    changes = {field: value for field, value in asked.items() if value is not None}
+    changed = users.edit(open_db(ctx), username=username, changes=changes, by=settings(ctx).who)
+    console.print(f"已修改用户 edited {username}" if changed else f"用户未变 unchanged {username}")
+
+
+@users_app.command("disable")
+def disable(ctx: typer.Context, username: str = typer.Argument(...)) -> None:
+    """Disable an account and end its sessions (audited; enable it again with ``users enable``)."""
+    from jundeng.services import users
+
+    users.set_active(open_db(ctx), username=username, active=False, by=settings(ctx).who)
+    console.print(f"已停用用户 disabled {username}")
+
+
+@users_app.command("enable")
+def enable(ctx: typer.Context, username: str = typer.Argument(...)) -> None:
+    """Enable a disabled account (audited)."""
+    from jundeng.services import users
+
+    users.set_active(open_db(ctx), username=username, active=True, by=settings(ctx).who)
+    console.print(f"已启用用户 enabled {username}")
+
+
+@users_app.command("reset-password")
+def reset_password(ctx: typer.Context, username: str = typer.Argument(...)) -> None:
+    """Set a new password, typed at a prompt (twice) or piped on standard input, never given as an argument;
+    the account's sessions end (audited, without the password)."""
+    import sys
+
+    from jundeng.services import users
+
+    if sys.stdin.isatty():
+        password = typer.prompt("新密码 / new password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    users.reset_password(open_db(ctx), username=username, password=password, by=settings(ctx).who)
+    console.print(f"已重置密码 password reset for {username}; 其登录会话已失效 sessions ended")
 
 
 def register(app: typer.Typer) -> None:

@@ -104,6 +104,7 @@ class ProgressReport(_Model):
     review_comment: str | None = None
     created_by: str | None = None
     created_at: datetime | None = None
+    id: int | None = None  # the stored report's number (None before it is stored)
 
     @model_validator(mode="after")
     def _something(self) -> ProgressReport:
@@ -123,3 +124,7 @@ class Notice(_Model):
     due: date | None = None
     response: str | None = None
     responded_at: datetime | None = None
+    id: int | None = None  # the stored notice's number (None before it is stored)
+    responded_by: str | None = None
+    closed_by: str | None = None
+    closed_at: datetime | None = None

@@ -115,3 +115,30 @@ def read_contacts(path: str | Path) -> dict[str, tuple[str, ...]]:
 def address(messages: Iterable[Message], contacts: dict[str, tuple[str, ...]]) -> list[Message]:
     """Return the messages with each unit's recipients filled in from ``contacts``."""
     return [Message(m.unit, m.subject, m.body, contacts.get(m.unit, ())) for m in messages]
+
+
+NOTIFY = "JUNDENG_NOTIFY"  # the setting of how reminders leave: console (default), file or smtp
+OUTBOX = "JUNDENG_OUTBOX"  # via file: the outbox file (default outbox.jsonl)
+CONTACTS = "JUNDENG_CONTACTS"  # the units' e-mail addresses: a CSV unit,email
+
+
+def configured() -> tuple[Notifier, dict[str, tuple[str, ...]]]:
+    """Return the notifier the settings name ($JUNDENG_NOTIFY; for smtp $JUNDENG_SMTP_HOST, _PORT, _SENDER; for
+    file $JUNDENG_OUTBOX) and the units' addresses ($JUNDENG_CONTACTS, else none)."""
+    import os
+
+    from jundeng.errors import JundengError
+
+    via = os.environ.get(NOTIFY, "console").strip() or "console"
+    contacts_file = os.environ.get(CONTACTS, "").strip()
+    contacts = read_contacts(contacts_file) if contacts_file else {}
+    if via == "smtp":
+        host = os.environ.get("JUNDENG_SMTP_HOST", "localhost")
+        port = int(os.environ.get("JUNDENG_SMTP_PORT", "25"))
+        return SmtpNotifier(host, port, sender=os.environ.get("JUNDENG_SMTP_SENDER", "jundeng@localhost")), contacts
+    if via == "file":
+        return FileNotifier(Path(os.environ.get(OUTBOX, "outbox.jsonl"))), contacts
+    if via == "console":
+        return ConsoleNotifier(), contacts
+    zh, en = f"设置 {NOTIFY} 应为 console、file 或 smtp：{via!r}", f"{NOTIFY} must be console, file or smtp: {via!r}"
+    raise JundengError(zh, en)

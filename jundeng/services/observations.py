@@ -64,6 +64,12 @@ class ImportReport(HasProblems):
         """Return True when no error was found."""
         return not self.errors
 
+    @property
+    def rows_valid(self) -> int:
+        """Return how many data rows passed every check (none when a header is wrong)."""
+        wrong = {(p.file, p.row) for p in self.errors}
+        return 0 if any(r <= 1 for _f, r in wrong) else max(0, self.rows_read - self.skipped_empty - len(wrong))
+
 
 def _context(session: Session, *, jump_ratio: float) -> ValidationContext:
     """Return the context for checking observations against what the store holds."""
@@ -184,9 +190,13 @@ def _duplicates_across_files(accepted: list[tuple[Path, str, pl.DataFrame]], rep
 def _outside_scope(
     accepted: list[tuple[Path, str, pl.DataFrame]], principal: Principal, allowed: set[str], report: ImportReport
 ) -> None:
-    """Report every row the principal may not write (indicator outside its scope, region outside its subtree)."""
+    """Report every row the principal may not write (indicator outside its scope, region outside its subtree);
+    a row already in error (an unknown indicator or region) is not reported twice."""
+    wrong = {(p.file, p.row) for p in report.errors}
     for _path, name, frame in accepted:
         for indicator, region, row in frame.select("indicator", "region", "_row").iter_rows():
+            if (name, row) in wrong:
+                continue
             if indicator not in allowed or not principal.sees_region(region):
                 report.problems.append(
                     Problem(

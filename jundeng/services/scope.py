@@ -16,7 +16,7 @@ from jundeng.domain.observations import ObservationStatus, Revision
 from jundeng.domain.principal import Principal
 from jundeng.errors import NotFoundError
 from jundeng.io.records import records
-from jundeng.store import catalog_repo, observations_repo, regions_repo, users_repo
+from jundeng.store import catalog_repo, observations_repo, regions_repo, review_repo, users_repo
 from jundeng.store.db import Database
 
 if TYPE_CHECKING:
@@ -126,11 +126,14 @@ def revision(db: Database, user: Principal, *, obs_id: int) -> Revision:
 def history(db: Database, user: Principal, *, obs_id: int) -> list[dict[str, Any]]:
     """Return the revisions of the value that revision ``obs_id`` belongs to which the principal may see, by
     the rule of :func:`revision`: the public and viewers get the approved ones only (never a draft's value or
-    author); NotFoundError when ``obs_id`` itself is out of scope."""
+    author), the others each with the reviewer's ``reason`` for its last status change; NotFoundError when
+    ``obs_id`` itself is out of scope."""
     row = revision(db, user, obs_id=obs_id)
     statuses = [ObservationStatus.APPROVED.value] if user.approved_only else None
     with db.session() as session:
         frame = observations_repo.observations(
             session, indicators=[row.indicator], periods=[row.period], statuses=statuses, history=True
         )
-    return records(frame.filter((frame["region"] == row.region) & (frame["disaggregation"] == row.disaggregation)))
+        frame = frame.filter((frame["region"] == row.region) & (frame["disaggregation"] == row.disaggregation))
+        said = {} if user.approved_only else review_repo.reasons(session, frame["id"].to_list())
+    return [r | {"reason": said.get(int(r["id"]))} for r in records(frame)]

@@ -1,4 +1,5 @@
-"""Accounts: sign in (throttled) and out, the principal behind a session, listing and creating accounts.
+"""Accounts: sign in (throttled) and out, the principal behind a session, listing, creating and editing
+accounts, disabling or enabling them and resetting their passwords.
 
 Signing in is throttled by :class:`~jundeng.domain.throttle.SignInThrottle` (failures per account and per
 client address). Its counters live in the memory of the process serving the database, one set per
@@ -12,16 +13,16 @@ from __future__ import annotations
 import ipaddress
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
 from jundeng.domain.principal import Principal
 from jundeng.domain.throttle import SignInThrottle, Wait
 from jundeng.domain.users import User
-from jundeng.errors import JundengError, TooManyRequestsError, UnauthorizedError
+from jundeng.errors import JundengError, NotFoundError, TooManyRequestsError, UnauthorizedError
 from jundeng.store import catalog_repo, regions_repo, users_repo
 from jundeng.store.db import Database
 
@@ -116,16 +117,7 @@ def create(
     """Create an account (audited) after checking its fields: the password policy, a district's region and
     a department's domains must exist (JundengError 422); a taken name is a ConflictError (409)."""
     with db.session(write=True) as session:
-        known = catalog_repo.known_codes(session)
-        if role == "district" and not region:
-            raise JundengError("区县用户必须指定所属区划", "a district account needs its region")
-        if region and region not in known["known_regions"]:
-            raise JundengError(f"未知的区划代码 {region}", f"unknown region code: {region}")
-        if role == "department" and not domains:
-            raise JundengError("部门用户必须指定负责的领域", "a department account needs at least one domain")
-        unknown = sorted(set(domains) - known["known_domains"])
-        if unknown:
-            raise JundengError(f"未知的领域：{'、'.join(unknown)}", f"unknown domains: {', '.join(unknown)}")
+        _check_scope(session, role=role, region=region, domains=domains)
         return users_repo.create_user(
             session,
             username=username,
@@ -137,6 +129,48 @@ def create(
             domains=domains,
             by=by,
         )
+
+
+def _check_scope(session: Session, *, role: str, region: str | None, domains: Sequence[str]) -> None:
+    """Refuse (422) a district account without a known region, a department without known domains, an unknown
+    region or domain."""
+    known = catalog_repo.known_codes(session)
+    if role == "district" and not region:
+        raise JundengError("区县用户必须指定所属区划", "a district account needs its region")
+    if region and region not in known["known_regions"]:
+        raise JundengError(f"未知的区划代码 {region}", f"unknown region code: {region}")
+    if role == "department" and not domains:
+        raise JundengError("部门用户必须指定负责的领域", "a department account needs at least one domain")
+    unknown = sorted(set(domains) - known["known_domains"])
+    if unknown:
+        raise JundengError(f"未知的领域：{'、'.join(unknown)}", f"unknown domains: {', '.join(unknown)}")
+
+
+def edit(db: Database, *, username: str, changes: Mapping[str, Any], by: str) -> bool:
+    """Change an account's display name, role, region, unit or domains (audited); return False when nothing
+    changed. The account as edited must pass the checks of :func:`create`; an administrator cannot demote
+    themselves or the last administrator (ConflictError 409); NotFoundError (404) for an unknown name."""
+    with db.session(write=True) as session:
+        found = users_repo.get_user(session, username=username)
+        if found is None:
+            raise NotFoundError(f"没有用户 {username}", f"no user {username}")
+        merged = found.model_dump() | dict(changes)
+        _check_scope(session, role=merged["role"], region=merged["region"], domains=merged["domains"] or ())
+        return users_repo.update_user(session, username=username, changes=changes, by=by)
+
+
+def set_active(db: Database, *, username: str, active: bool, by: str) -> bool:
+    """Enable or disable an account (audited; disabling ends its sessions); return False when it already was.
+    An administrator cannot disable themselves nor the last administrator (ConflictError 409)."""
+    with db.session(write=True) as session:
+        return users_repo.set_active(session, username=username, active=active, by=by)
+
+
+def reset_password(db: Database, *, username: str, password: str, by: str) -> None:
+    """Set an account's password (it must meet the password policy, 422 otherwise) and end all its sessions;
+    the audit records the reset, never the password."""
+    with db.session(write=True) as session:
+        users_repo.set_password(session, username=username, password=password, by=by)
 
 
 def principal(db: Database, *, username: str, epoch: int) -> Principal | None:

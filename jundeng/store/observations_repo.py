@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import polars as pl
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from jundeng.domain.observations import ObservationStatus, Revision
 from jundeng.errors import ConflictError
@@ -56,10 +56,17 @@ _CURRENT_SCHEMA = {
 
 
 def _latest(
-    *, indicators: Iterable[str] | None = None, periods: Iterable[str] | None = None, as_of: int | None = None
+    *,
+    indicators: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+    as_of: int | None = None,
+    statuses: Iterable[str] | None = None,
 ) -> tuple[object, object]:
-    """Return (subquery of the latest revision per key, filter) restricted to indicators/periods."""
+    """Return (subquery of the latest revision per key, filter) restricted to indicators/periods (and to revisions
+    of ``statuses`` when given: the latest of those, not the latest overall)."""
     conditions = [] if as_of is None else [ObservationRow.id <= as_of]
+    if statuses is not None:
+        conditions.append(ObservationRow.status.in_(list(statuses)))
     if indicators is not None:
         conditions.append(ObservationRow.indicator.in_(list(indicators)))
     if periods is not None:
@@ -197,21 +204,28 @@ def observations(
     """Return observations with their metadata: the latest revision of each key, or every revision.
 
     ``as_of`` (an observation id) gives the data as it stood when that row was the newest: rows with a
-    larger id are ignored, so a stored appraisal can be recomputed on exactly the data it used.
+    larger id are ignored, so a stored appraisal can be recomputed on exactly the data it used. Asked for
+    approved values only, it returns the latest *approved* revision of each key (the official figure): a
+    correction awaiting review, or one rejected, leaves the approved value in place. Asked for other statuses
+    (the review queue), it returns the latest revision when it has one of them.
     """
     columns = [c.key for c in ObservationRow.__table__.columns if c.key != "batch"]
     query = select(*(getattr(ObservationRow, c) for c in columns))
     if as_of is not None:
         query = query.where(ObservationRow.id <= as_of)
+    wanted = None if statuses is None else sorted(set(statuses))
+    official = wanted == [ObservationStatus.APPROVED.value]
     if not history:
-        latest, join = _latest(indicators=indicators, periods=periods, as_of=as_of)
+        latest, join = _latest(
+            indicators=indicators, periods=periods, as_of=as_of, statuses=wanted if official else None
+        )
         query = query.join(latest, join)  # type: ignore[arg-type]
     if indicators is not None:
         query = query.where(ObservationRow.indicator.in_(list(indicators)))
     if periods is not None:
         query = query.where(ObservationRow.period.in_(list(periods)))
-    if statuses is not None:
-        query = query.where(ObservationRow.status.in_(list(statuses)))
+    if wanted is not None:
+        query = query.where(ObservationRow.status.in_(wanted))
     query = query.order_by(*(getattr(ObservationRow, k) for k in KEY), ObservationRow.revision)
     schema = {c: _polars_type(c) for c in columns}
     rows = [tuple(r) for r in session.execute(query).all()]
@@ -269,6 +283,22 @@ def set_status(
         )
         changed += 1
     return changed
+
+
+def pending_by_region(session: Session) -> dict[str, int]:
+    """Return, per region, how many keys have a newest revision awaiting review (status submitted)."""
+    newer = aliased(ObservationRow)
+    newest = (
+        select(func.max(newer.revision))
+        .where(*(getattr(newer, k) == getattr(ObservationRow, k) for k in KEY))
+        .scalar_subquery()
+    )
+    query = (
+        select(ObservationRow.region, func.count())
+        .where(ObservationRow.status == ObservationStatus.SUBMITTED.value, ObservationRow.revision == newest)
+        .group_by(ObservationRow.region)
+    )
+    return {str(region): int(n) for region, n in session.execute(query).all()}
 
 
 def watermark(session: Session) -> int:

@@ -2,7 +2,8 @@
 
 Tasks are stored whole (the :class:`~jundeng.domain.tasks.Task` as JSON) with a revision number: an
 edit or a re-import that changes a task adds revision n+1, and the same task again adds nothing.
-Progress reports and notices are append-only; their review and responses are written to the audit log.
+Progress reports and notices are append-only; their review and responses are written to the audit log, and a
+notice's closing (办结) and the reminders sent (the outbox) are audit entries only.
 
 The programme a task was imported into (the top of its subtree, e.g. 420800) is kept beside the task in the same
 JSON, under ``programme`` (no column yet); :func:`task_programmes` reads it back.
@@ -23,6 +24,7 @@ from jundeng.store.db import serialize
 from jundeng.store.models import AttachmentRow, AuditRow, NoticeRow, ProgressReportRow, TaskRow, UnitRow, utcnow
 
 PROGRAMME = "programme"  # the key of the task's programme in TaskRow.data
+CLOSE = "close"  # the audit action closing a notice (办结): the notice row itself is never changed by it
 
 
 def _latest_rows(session: Session) -> list[TaskRow]:
@@ -163,9 +165,23 @@ def reports(session: Session, *, task: str | None = None, until: date | None = N
                 review_comment=r.review_comment,
                 created_by=r.created_by,
                 created_at=r.created_at,
+                id=r.id,
             )
         )
     return result
+
+
+def report_place(session: Session, *, report_id: int) -> tuple[str, str | None] | None:
+    """Return (task, region) of a progress report, or None when there is no such report."""
+    row = session.get(ProgressReportRow, report_id)
+    return None if row is None else (row.task, row.region)
+
+
+def evidence_file(session: Session, *, report_id: int, index: int) -> tuple[str, bytes] | None:
+    """Return (file name, content) of a report's evidence file number ``index`` (from 0, in the order attached)."""
+    query = select(AttachmentRow).where(AttachmentRow.report == report_id).order_by(AttachmentRow.id)
+    rows = list(session.execute(query.offset(index).limit(1)).scalars()) if index >= 0 else []
+    return (rows[0].filename, rows[0].content) if rows else None
 
 
 def review_report(session: Session, *, report_id: int, status: ReviewStatus, user: str, comment: str | None) -> bool:
@@ -243,24 +259,77 @@ def respond_notice(session: Session, *, notice_id: int, response: str, user: str
     return True
 
 
+def close_notice(session: Session, *, notice_id: int, user: str) -> bool:
+    """Close a notice (the closing is an audit entry: who and when); return False when there is no such notice.
+
+    Raise ConflictError when it is closed already (closings take turns, so of two at once one applies).
+    """
+    if session.get(NoticeRow, notice_id) is None:
+        return False
+    serialize(session, "notices")
+    if str(notice_id) in _closings(session, [notice_id]):
+        raise ConflictError(f"督办 {notice_id} 已办结", f"notice {notice_id} is closed already")
+    session.add(
+        AuditRow(
+            user=user,
+            action=CLOSE,
+            entity="notices",
+            key=str(notice_id),
+            before={"closed": False},
+            after={"closed": True},
+        )
+    )
+    return True
+
+
+def _closings(session: Session, ids: Sequence[int] | None) -> dict[str, AuditRow]:
+    """Return the closing audit entry of each closed notice (of ``ids``; every one when None), by notice id."""
+    query = select(AuditRow).where(AuditRow.entity == "notices", AuditRow.action == CLOSE)
+    if ids is not None:
+        query = query.where(AuditRow.key.in_([str(i) for i in ids]))
+    return {r.key: r for r in session.execute(query.order_by(AuditRow.id)).scalars()}
+
+
 def notices(session: Session, *, task: str | None = None) -> list[Notice]:
-    """Return supervision notices (optionally of one task), oldest first."""
+    """Return supervision notices (optionally of one task), oldest first, with who answered and who closed them."""
     query = select(NoticeRow).order_by(NoticeRow.id)
     if task is not None:
         query = query.where(NoticeRow.task == task)
-    return [
-        Notice(
-            task=r.task,
-            unit=r.unit,
-            request=r.request,
-            issued_by=r.issued_by,
-            issued_at=r.issued_at,
-            due=r.due,
-            response=r.response,
-            responded_at=r.responded_at,
+    rows = list(session.execute(query).scalars())
+    closed = _closings(session, [r.id for r in rows] if task is not None else None)
+    result = []
+    for r in rows:
+        closing = closed.get(str(r.id))
+        result.append(
+            Notice(
+                task=r.task,
+                unit=r.unit,
+                request=r.request,
+                issued_by=r.issued_by,
+                issued_at=r.issued_at,
+                due=r.due,
+                response=r.response,
+                responded_at=r.responded_at,
+                id=r.id,
+                responded_by=r.responded_by,
+                closed_by=closing.user if closing else None,
+                closed_at=closing.at if closing else None,
+            )
         )
-        for r in session.execute(query).scalars()
-    ]
+    return result
+
+
+def record_reminders(session: Session, *, sent: Sequence[tuple[str, str, Sequence[str], bool]], user: str) -> None:
+    """Write each reminder sent, (unit, subject, recipients, delivered), to the audit log: the outbox."""
+    for unit, subject, recipients, delivered in sent:
+        after = {"unit": unit, "subject": subject, "recipients": list(recipients), "delivered": delivered}
+        session.add(AuditRow(user=user, action="remind", entity="reminders", key=unit, before=None, after=after))
+
+
+def outbox(session: Session, *, limit: int = 200) -> list[tuple[str, str, dict[str, object]]]:
+    """Return the latest reminders sent, newest first: (when, by whom, what: unit, subject, recipients, delivered)."""
+    query = select(AuditRow).where(AuditRow.entity == "reminders").order_by(AuditRow.id.desc()).limit(limit)
+    return [(f"{r.at:%Y-%m-%d %H:%M}", r.user, dict(r.after or {})) for r in session.execute(query).scalars()]
 
 
 def has_reports_from(session: Session, *, marker: str, task: str | None = None) -> bool:

@@ -22,9 +22,9 @@ from jundeng.io.records import records
 from jundeng.services import analysis, catalog, ledger, scope, users, workers
 from jundeng.services import observations as observations_service
 from jundeng.services import regions as regions_service
+from jundeng.web import auth
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, allow
 from jundeng.web.deps import DB, Programme, RowId, User, ValueId
-from jundeng.web.limits import client_address
 from jundeng.web.schemas import (
     Account,
     Created,
@@ -56,12 +56,7 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 )
 def login(request: Request, credentials: Login, db: DB) -> SignedIn:
     """Sign in; sets the session cookie. Failures are throttled per account and per client address (429)."""
-    user = users.sign_in(
-        db, username=credentials.username, password=credentials.password, client=client_address(request)
-    )
-    request.session.clear()
-    request.session["user"] = user.username
-    request.session["epoch"] = user.session_epoch
+    user = auth.sign_in(request, db, username=credentials.username, password=credentials.password)
     return SignedIn(username=user.username, role=user.role, display_name=user.display_name)
 
 
@@ -182,6 +177,7 @@ def import_observations(
         unchanged=report.unchanged,
         errors=report.errors,
         warnings=report.warnings,
+        rows_valid=report.rows_valid,
     )
 
 

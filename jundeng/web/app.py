@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from secure import Secure
 from slowapi.errors import RateLimitExceeded
@@ -21,7 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from jundeng.errors import JundengError
 from jundeng.store.db import Database
-from jundeng.web import api, errors, pages
+from jundeng.web import api, docs, errors, pages, pages_forms
 from jundeng.web.auth import policy_of, routes
 from jundeng.web.forms import FormCSRF
 from jundeng.web.limits import ENV as PROXIES_ENV
@@ -61,7 +61,7 @@ def create_app(
         title="Jundeng 均等 API",
         version="1",
         description="基本公共服务均等化 · equalization of basic public services",
-        docs_url="/api/docs",
+        docs_url=None,  # served by web.docs from the vendored Swagger UI (no CDN, no inline script)
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
     )
@@ -83,7 +83,14 @@ def create_app(
         )
         return response
 
-    app.add_middleware(CSRF, secret=key, sensitive_cookies={"session"}, cookie_secure=https, cookie_samesite="strict")
+    app.add_middleware(
+        CSRF,
+        secret=key,
+        sensitive_cookies={"session"},
+        cookie_secure=https,
+        cookie_samesite="strict",
+        always={"/login"},  # the sign-in form is checked before anyone is signed in (login CSRF)
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,
@@ -96,12 +103,14 @@ def create_app(
     app.add_exception_handler(RequestValidationError, errors.validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(JundengError, errors.refusal)  # type: ignore[arg-type]
 
-    async def too_many(_request: Request, _exc: Exception) -> Response:
-        return JSONResponse(errors.body(429), status_code=429)
+    async def too_many(request: Request, _exc: Exception) -> Response:
+        return errors.respond(request, 429)
 
     app.add_exception_handler(RateLimitExceeded, too_many)
     app.include_router(api.router)
+    app.include_router(pages_forms.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     errors.document(app)
     unguarded = [r.path for r in routes(app) if policy_of(r) is None]
     if unguarded:

@@ -8,7 +8,7 @@ refuses to start with a route that declares none.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.params import Depends as DependsParam
@@ -22,6 +22,11 @@ from jundeng.domain.principal import (
     WRITERS,
     Principal,
 )
+from jundeng.web.limits import client_address
+
+if TYPE_CHECKING:
+    from jundeng.domain.users import User
+    from jundeng.store.db import Database
 
 __all__ = [
     "EVERYONE",
@@ -36,6 +41,7 @@ __all__ = [
     "current_principal",
     "policy_of",
     "routes",
+    "sign_in",
 ]
 
 
@@ -51,6 +57,19 @@ def current_principal(request: Request) -> Principal:
         request.session.clear()
         return PUBLIC
     return found
+
+
+def sign_in(request: Request, db: Database, *, username: str, password: str) -> User:
+    """Sign ``username`` in through the service (failures throttled per account and client address; a refusal
+    raised as a JundengError) and start a fresh session for them; return the user. The API's login and the
+    sign-in form both come here."""
+    from jundeng.services import users
+
+    user = users.sign_in(db, username=username, password=password, client=client_address(request))
+    request.session.clear()  # a new session: nothing of the one before (session fixation)
+    request.session["user"] = user.username
+    request.session["epoch"] = user.session_epoch
+    return user
 
 
 class Policy:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,6 +38,27 @@ def body(status: int, detail: object = None, zh: str | None = None, en: str | No
     return {"error": {"status": status, "zh": zh or default_zh, "en": en or default_en, "detail": detail}}
 
 
+def wants_json(request: Request) -> bool:
+    """Whether ``request`` is the API's (under ``/api/``) or asks for JSON only (``Accept: application/json``
+    without ``text/html``): it then gets a JSON error, a page visitor a bilingual page."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or ("application/json" in accept and "text/html" not in accept)
+
+
+def page(
+    status: int, zh: str, en: str, problems: list[str] | None = None, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Return the bilingual error page: the message in Chinese and English and the located problems, if any."""
+    listed = "".join(f"<li>{escape(p)}</li>" for p in problems or ())
+    html = (
+        f"<!doctype html><html lang='zh'><meta charset='utf-8'><title>{status}</title>"
+        f"<body><h1>{status}</h1><p>{escape(zh)}</p><p lang='en'>{escape(en)}</p>"
+        + (f"<ul class='problems errors'>{listed}</ul>" if listed else "")
+        + "<p><a href='/'>返回首页 / Home</a></p></body></html>"
+    )
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
 def respond(
     request: Request,
     status: int,
@@ -48,21 +70,17 @@ def respond(
 ) -> Response:
     """Return the error as JSON for the API and as a bilingual HTML page for the pages."""
     content = body(status, detail, zh, en)
-    if request.url.path.startswith("/api/"):
+    if wants_json(request):
         return JSONResponse(content, status_code=status, headers=headers)
     error: Any = content["error"]
-    page = (
-        f"<!doctype html><html lang='zh'><meta charset='utf-8'><title>{status}</title>"
-        f"<body><h1>{status}</h1><p>{escape(str(error['zh']))}</p><p>{escape(str(error['en']))}</p>"
-        "<p><a href='/'>返回首页 / Home</a></p></body></html>"
-    )
-    return HTMLResponse(page, status_code=status, headers=headers)
+    problems = [str(p) for p in detail] if isinstance(detail, list) else None
+    return page(status, str(error["zh"]), str(error["en"]), problems, headers)
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     """Answer an HTTP error; send page visitors who must log in to the login page."""
-    if exc.status_code == 401 and not request.url.path.startswith("/api/"):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if exc.status_code == 401 and not wants_json(request):
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     detail = exc.detail if isinstance(exc.detail, dict) else {"message": exc.detail}
     return respond(
         request, exc.status_code, detail=detail, zh=detail.get("zh"), en=detail.get("en"), headers=exc.headers
@@ -75,10 +93,14 @@ async def refusal(request: Request, exc: JundengError) -> Response:
     return respond(request, exc.status, detail=detail, zh=exc.zh, en=exc.en, headers=exc.headers)
 
 
-async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
-    """Return 422 with the located validation errors."""
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    """Return 422 with the located validation errors: JSON for the API, a bilingual page naming each bad
+    parameter for the pages (``/appraisal?year=abc``)."""
     errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-    return JSONResponse(body(422, errors), status_code=422)
+    if wants_json(request):
+        return JSONResponse(body(422, errors), status_code=422)
+    located = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
+    return page(422, "输入无效：请检查以下参数", "invalid input: check these parameters", located)
 
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

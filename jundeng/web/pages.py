@@ -21,7 +21,16 @@ from jundeng.domain.tasks import Light
 from jundeng.services import analysis, ledger, users
 from jundeng.services import facts as facts_
 from jundeng.services import regions as regions_service
-from jundeng.web import pages_admin, pages_analysis, pages_work
+from jundeng.web import (
+    pages_admin,
+    pages_analysis,
+    pages_audit,
+    pages_notices,
+    pages_review,
+    pages_tasks,
+    pages_users,
+    pages_work,
+)
 from jundeng.web.auth import EVERYONE, Principal, allow
 from jundeng.web.deps import DB, Programme, User
 from jundeng.web.i18n import language
@@ -42,11 +51,17 @@ from jundeng.web.pages_base import (
     pick,
     render,
 )
+from jundeng.web.paging import paginate, search
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages_analysis.router)
+router.include_router(pages_tasks.router)
+router.include_router(pages_notices.router)
 router.include_router(pages_work.router)
+router.include_router(pages_review.router)
 router.include_router(pages_admin.router)
+router.include_router(pages_users.router)
+router.include_router(pages_audit.router)
 
 
 def safe_next(target: str | None) -> str:
@@ -76,7 +91,7 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/login", dependencies=[allow(*EVERYONE)])
 def login_page(request: Request, user: User, next: str | None = None) -> Response:
-    """The sign-in form (posted by app.js to ``/api/v1/login``)."""
+    """The sign-in form: posted to ``/login`` (:mod:`.pages_forms`), or by app.js to ``/api/v1/login``."""
     return render(request, user, "login.html", title=N_("登录"), next=safe_next(next))
 
 
@@ -235,14 +250,18 @@ def overview(request: Request, user: User, db: DB, programme: Programme, year: i
 
 @router.get("/indicators", dependencies=[allow(*EVERYONE)])
 def indicators(request: Request, user: User, db: DB, programme: Programme) -> Response:
-    """The indicators in scope, by domain."""
+    """The indicators in scope, by domain: filtered by ``?domain=``, searched with ``?q=``, 50 a page."""
     if programme.undecided:
         return choose_programme(request, user, programme)
     lang = language(request)
     facts = facts_.load(db, user, under=programme.code)
-    rows = [
-        indicator_row(ind, name_in(lang, facts.domains.get(ind.domain), ind.domain), lang)
-        for ind in sorted(facts.indicators.values(), key=lambda i: (i.domain, i.code))
-    ]
-    table = Table("indicators", N_("指标体系"), INDICATOR_COLUMNS, rows, empty=N_("尚无公开的指标"))
-    return render(request, user, "list.html", title=N_("指标"), tables=[table])
+    ordered = sorted(facts.indicators.values(), key=lambda i: (i.domain, i.code))
+    rows = [indicator_row(ind, name_in(lang, facts.domains.get(ind.domain), ind.domain), lang) for ind in ordered]
+    domains = sorted({(ind.domain, r["domain"]) for ind, r in zip(ordered, rows, strict=True)})
+    domain, q = request.query_params.get("domain", ""), request.query_params.get("q", "")
+    chosen = [r for ind, r in zip(ordered, rows, strict=True) if not domain or ind.domain == domain]
+    shown, pager = paginate(request, search(chosen, q, ("code", "name", "domain", "unit")))
+    table = Table("indicators", N_("指标体系"), INDICATOR_COLUMNS, [dict(r) for r in shown], empty=N_("尚无公开的指标"))
+    filters = {"domain": domain, "q": q}
+    context: dict[str, Any] = {"pager": pager, "domains": domains, "filters": filters}
+    return render(request, user, "indicators.html", title=N_("指标"), tables=[table], **context)

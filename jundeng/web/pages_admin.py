@@ -1,6 +1,6 @@
 """Administration pages: the catalogue (indicators with their publication switch, targets, service items)
 for the equalization office, and for the administrator retiring, restoring and editing its entries; each
-programme's appraisal methods; the accounts for administrators.
+programme's appraisal methods (the accounts: :mod:`jundeng.web.pages_users`).
 
 The administrator's forms post without JavaScript (the CSRF token in a hidden field, see
 :mod:`jundeng.web.forms`) and answer with a redirect to the page, which says what was done."""
@@ -16,9 +16,8 @@ from jundeng.errors import InputError, JundengError, NotFoundError
 from jundeng.services import catalog as catalog_service
 from jundeng.services import methods as methods_service
 from jundeng.services import regions as regions_service
-from jundeng.services import users as users_service
 from jundeng.web import uploads
-from jundeng.web.auth import OFFICE, ROLES, allow
+from jundeng.web.auth import OFFICE, allow
 from jundeng.web.deps import DB, Programme, RowId, User
 from jundeng.web.forms import csrf_token
 from jundeng.web.i18n import language
@@ -358,30 +357,3 @@ def choose_method(user: User, db: DB, method_id: RowId, under: Annotated[str | N
     """Make a stored method its programme's chosen one (audited)."""
     stored = methods_service.choose(db, method_id=method_id, user=user.username, under=under or None)
     return RedirectResponse(f"/admin/methods?under={stored.programme}&done=chosen", status_code=303)
-
-
-@router.get("/admin/users", dependencies=[allow("admin")])
-def users_page(request: Request, user: User, db: DB) -> Response:
-    """The accounts, and the form creating one."""
-    lang = language(request)
-    fields = ("username", "display_name", "role", "region", "unit", "domains", "active")
-    rows = [u.model_dump(include=set(fields)) for u in users_service.users(db)]
-    regions = [(r.code, r.name) for r in regions_service.regions(db) if r.level.value in ("city", "district")]
-    domains = [(d.code, choose(lang, d.name, d.name_en)) for d in catalog_service.read(db).domains]
-    table = Table(
-        "users",
-        N_("用户"),
-        [
-            Column("username", N_("用户名")),
-            Column("display_name", N_("姓名")),
-            Column("role", N_("角色"), "enum"),
-            Column("region", N_("区划代码")),
-            Column("unit", N_("单位")),
-            Column("domains", N_("领域"), "list"),
-            Column("active", N_("启用")),
-        ],
-        rows,
-    )
-    return render(
-        request, user, "users.html", title=N_("用户管理"), tables=[table], roles=ROLES, regions=regions, domains=domains
-    )

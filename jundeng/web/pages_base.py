@@ -30,9 +30,11 @@ from jundeng.domain.tasks import Light, ReviewStatus, TaskStatus
 from jundeng.io import sanitize
 from jundeng.io.records import plain
 from jundeng.services import ledger
+from jundeng.services import pending as pending_
 from jundeng.services.ledger import SYNTHETIC_MARK as SYNTHETIC_MARK
 from jundeng.services.scope import Programme
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal
+from jundeng.web.forms import csrf_token
 from jundeng.web.i18n import language, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,6 +54,9 @@ LABELS: dict[str, str] = {
     "submitted": N_("待审核"),
     "approved": N_("已审核"),
     "rejected": N_("已退回修改"),
+    # supervision notices (督办)
+    "open": N_("未办结"),
+    "closed": N_("已办结"),
     # indicators and regions
     "higher": N_("越大越好"),
     "lower": N_("越小越好"),
@@ -82,8 +87,10 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/appraisal", N_("考评"), APPRAISAL_ROLES),
     ("/ledger", N_("任务台账"), SIGNED_IN),
     ("/data", N_("数据报送"), WRITERS),
+    ("/review", N_("数据审核"), OFFICE),
     ("/admin/catalog", N_("目录管理"), OFFICE),
     ("/admin/users", N_("用户管理"), ("admin",)),
+    ("/audit", N_("审计日志"), OFFICE),
 ]
 
 
@@ -350,6 +357,10 @@ def render(
     if request.query_params.get("format"):
         return download(tables, request, _)
     nav = [(href, label) for href, label, roles in NAV if allowed(user, roles)]
+    programme = getattr(request.state, "programme", None)
+    pending = 0
+    if user.role in pending_.REVIEWERS:  # the figures shown are the approved ones: say how many wait
+        pending = pending_.awaiting_review(request.app.state.db, user, under=getattr(programme, "code", None))
     if user.role == "district" and user.region:
         nav.insert(2, (f"/regions/{user.region}", N_("本区")))
     html = ENV.get_template(template).render(
@@ -358,7 +369,8 @@ def render(
         user=user,
         title=title,
         nav=nav,
-        programme=getattr(request.state, "programme", None),
+        programme=programme,
+        pending=pending,
         path=request.url.path,
         tables={t.name: t for t in tables},
         synthetic=synthetic,
@@ -367,6 +379,7 @@ def render(
         labels=LABELS,
         url_with=lambda **p: url_with(request, **p),
         choose=lambda zh, en=None: choose(lang, zh, en),
+        csrftoken=csrf_token(request),  # for the hidden field of forms that work without JavaScript
         **context,
     )
     response = HTMLResponse(html)

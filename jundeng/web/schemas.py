@@ -72,22 +72,48 @@ class ImportResult(BaseModel):
     warnings: list[str]
     errors_total: int
     warnings_total: int
+    rows_valid: int = 0  # data rows that passed every check
+    messages: dict[str, list[str]] = Field(default_factory=dict)  # the errors as sentences, per language
+    notes: dict[str, list[str]] = Field(default_factory=dict)  # the warnings as sentences, per language
 
     @classmethod
     def of(
-        cls, *, accepted: bool, written: int, unchanged: int, errors: list[Problem], warnings: list[Problem]
+        cls,
+        *,
+        accepted: bool,
+        written: int,
+        unchanged: int,
+        errors: list[Problem],
+        warnings: list[Problem],
+        rows_valid: int = 0,
     ) -> ImportResult:
         """Return the result of an import with its problems capped."""
         listed = current().max_problems + 1  # a reader's own list passes whole: its cap and its closing line
+        shown_errors, shown_warnings = cap_problems(errors, listed), cap_problems(warnings, listed)
         return cls(
             accepted=accepted,
             written=written,
             unchanged=unchanged,
-            errors=[str(p) for p in cap_problems(errors, listed)],
-            warnings=[str(p) for p in cap_problems(warnings, listed)],
+            errors=[str(p) for p in shown_errors],
+            warnings=[str(p) for p in shown_warnings],
             errors_total=total_problems(errors),
             warnings_total=total_problems(warnings),
+            rows_valid=rows_valid,
+            messages={lang: [sentence(p, lang) for p in shown_errors] for lang in ("zh", "en")},
+            notes={lang: [sentence(p, lang) for p in shown_warnings] for lang in ("zh", "en")},
         )
+
+
+def sentence(problem: Problem, lang: str) -> str:
+    """Return a problem as a sentence in ``lang``: "第 3 行第 2 列：…" / "Row 3, column 2: …"."""
+    text = problem.en if lang == "en" else problem.zh
+    if problem.row <= 0:
+        return text
+    if lang == "en":
+        where = f"Row {problem.row}" + (f", column {problem.column}" if problem.column > 0 else "")
+        return f"{where}: {text}"
+    where = f"第 {problem.row} 行" + (f"第 {problem.column} 列" if problem.column > 0 else "")
+    return f"{where}：{text}"
 
 
 class ErrorDetail(BaseModel):

@@ -49,16 +49,25 @@ def test_a_pending_correction_never_enters_the_facts(data: Database, tmp_path: P
     assert 9.9 not in set(facts.load(data, OFFICE).observations["value"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the facts take the latest revision, then keep it if approved: a rejected correction hides the approved "
-    "value for good (observations_repo.observations filters statuses after choosing the latest revision)",
-)
 def test_a_rejected_correction_leaves_the_approved_value(data: Database, tmp_path: Path) -> None:
+    """The official figure is the latest approved revision: a rejected correction used to hide it for good."""
     put(data, tmp_path / "fix.csv", "BEDS,440403100,2016,9.9\n", ObservationStatus.SUBMITTED)
     assert decide(data, status=ObservationStatus.REJECTED, user="office", comment="typo", periods=["2016"]) == 1
     values = facts.load(data, OFFICE).observations.set_index("region")["value"]
     assert values.get("440403100") == pytest.approx(3.2)
+
+
+def test_a_pending_correction_leaves_the_official_picture(data: Database, tmp_path: Path) -> None:
+    """Values awaiting review never change what the pages show (issue 13: a district's upload moved the overview)."""
+
+    def beds() -> dict[str, float]:
+        obs = facts.load(data, OFFICE).observations
+        obs = obs[(obs["indicator"] == "BEDS") & (obs["period"] == "2016")]
+        return dict(zip(obs["region"], obs["value"], strict=True))
+
+    before = beds()
+    put(data, tmp_path / "fix.csv", "BEDS,440403100,2016,9.9\nBEDS,440402001,2016,0.1\n", ObservationStatus.SUBMITTED)
+    assert beds() == before == {"440402001": 4.1, "440403100": 3.2}
 
 
 def test_the_cache_key_follows_the_approved_data_only(data: Database, tmp_path: Path) -> None:

@@ -75,6 +75,7 @@ def routes(app: object) -> Iterator[tuple[str, object, set[str]]]:
 
 def sample_path(path: str, draft_id: int) -> str:
     values = {"code": "SOC_DIBAO_STANDARD", "obs_id": str(draft_id), "region": "440402", "report_id": "1"}
+    values |= {"notice_id": "1", "index": "0"}
     if path.startswith("/ledger/") or path.startswith("/api/v1/tasks/"):
         values["code"] = "2017-003"
     return re.sub(r"\{(\w+)(:[^}]*)?\}", lambda m: values.get(m.group(1), "x"), path)

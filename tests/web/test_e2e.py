@@ -91,7 +91,7 @@ def test_report_review_chart_map_and_language(server: str) -> None:
             sign_in(page, server, "doumen", "/data")
             upload(page, "e2e.csv", "indicator,region,period,value\nSOC_DIBAO_STANDARD,440403,2017,七百\n")
             located = page.inner_text("#upload-errors li")
-            assert located.startswith("e2e.csv:2:4: "), located
+            assert located.startswith("第 2 行第 4 列："), located  # a sentence in the page's language
             assert page.get_attribute("#upload-form", "data-done") == "errors"
             upload(page, "e2e.csv", "indicator,region,period,value\nSOC_DIBAO_STANDARD,440403,2017,712.5\n")
             assert page.get_attribute("#upload-form", "data-done") == "ok"
@@ -99,9 +99,9 @@ def test_report_review_chart_map_and_language(server: str) -> None:
             page.reload()
             assert "712.5" in page.inner_text("#table-pending")
 
-            # the office approves it in the review queue (the button posts with the CSRF header)
+            # the office approves it in the review queue (a plain form posting the CSRF token)
             page.goto(f"{server}/logout")
-            sign_in(page, server, "office", "/data")
+            sign_in(page, server, "office", "/review")
             row = page.locator("#table-review tr", has_text="712.5")
             with page.expect_navigation():
                 row.locator("button", has_text="通过").click()

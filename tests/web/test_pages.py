@@ -223,7 +223,7 @@ def test_every_table_on_every_page_links_its_downloads(clients: dict[str, TestCl
         "/appraisal",
         "/ledger",
         "/ledger/2017-003",
-        "/data",
+        "/review",
         "/admin/catalog",
         "/admin/users",
     ):
@@ -272,17 +272,17 @@ def test_the_review_queue_and_the_history_of_a_value(site: tuple[object, Databas
     files = {"file": ("x.csv", b"indicator,region,period,value\nSOC_DIBAO_STANDARD,440402,2017,701.5\n", "text/csv")}
     assert district.post("/api/v1/observations/import", files=files).json()["written"] == 1
     pending = district.get("/data").text
-    assert "701.5" in pending and "data-post" not in pending  # a district sees its value, without buttons
+    assert "701.5" in pending and "review-form" not in pending  # a district sees its value, without buttons
     office = signed_in(app, "office")
-    html = office.get("/data").text
-    match = re.search(r'data-post="/api/v1/observations/(\d+)/approve"', html)
+    html = office.get("/review").text  # the queue (tests/web/test_review.py)
+    match = re.search(r'name="do" value="approve:(\d+)"', html)
     assert match and "701.5" in html
     obs_id = match.group(1)
-    assert f'data-post="/api/v1/observations/{obs_id}/reject" data-comment="required"' in html
+    assert f'name="do" value="reject:{obs_id}"' in html
     history = office.get("/data", params={"history": obs_id}).text.split('id="table-history"')[1].split("</section>")[0]
     assert history.count("<tr>") == 3  # the header, the new revision and the demo's
     assert office.post(f"/api/v1/observations/{obs_id}/approve").status_code == 200
-    assert "701.5" not in office.get("/data").text
+    assert "701.5" not in office.get("/review").text
     assert "701.5" in office.get("/indicators/SOC_DIBAO_STANDARD").text
     assert district.get("/data", params={"history": "1"}).status_code == 404  # 香洲 does not see 斗门's value
 
@@ -290,7 +290,7 @@ def test_the_review_queue_and_the_history_of_a_value(site: tuple[object, Databas
 def test_the_report_form_posts_progress(site: tuple[object, Database]) -> None:
     office = signed_in(site[0], "office")
     html = office.get("/ledger/2017-003").text
-    assert 'id="report-form" class="form" action="/api/v1/tasks/2017-003/reports" data-json data-reload' in html
+    assert 'id="report-form" class="form" method="post" action="/ledger/2017-003/progress"' in html
     body = {"percent": 88, "note": "页面测试 / page test", "as_of": "2017-09-30"}
     assert office.post("/api/v1/tasks/2017-003/reports", json=body).status_code == 200
     assert "页面测试 / page test" in office.get("/ledger/2017-003").text
@@ -300,7 +300,7 @@ def test_the_report_form_posts_progress(site: tuple[object, Database]) -> None:
     text = office.get("/ledger/2017-003", params={"format": "csv", "table": "reports"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     book = office.get("/ledger/2017-003", params={"format": "xlsx", "table": "reports"}).content
-    notes = [row[5] for row in load_workbook(io.BytesIO(book)).active.iter_rows(values_only=True)]
+    notes = [row[6] for row in load_workbook(io.BytesIO(book)).active.iter_rows(values_only=True)]
     assert '\'=HYPERLINK("http://evil.example")' in notes  # text, not a formula
 
 
@@ -342,8 +342,8 @@ def test_admin_pages(clients: dict[str, TestClient]) -> None:
     assert 'data-post="/api/v1/publications/HLT_PHS_FUNDING_PER_CAPITA?on=true"' in catalog
     admin = clients["admin"]
     html = admin.get("/admin/users").text
-    assert 'id="user-form" class="form" action="/api/v1/users" data-json data-reload' in html
-    assert 'value="440403"' in html and 'name="domains" value="education" data-list' in html
+    assert 'id="user-form" class="form" method="post" action="/admin/users"' in html  # works without JavaScript
+    assert 'value="440403"' in html and 'name="domains" value="education"' in html
     new = {"username": "jinwan", "password": "long-enough-1", "role": "district", "region": "440404"}
     assert admin.post("/api/v1/users", json=new).status_code == 201
     assert "jinwan" in admin.get("/admin/users").text
@@ -355,7 +355,8 @@ def test_login_and_logout_pages(site: tuple[object, Database]) -> None:
     response = client.get("/ledger", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login?next=/ledger"
     html = client.get("/login", params={"next": "/ledger"}).text
-    assert 'id="login-form"' in html and 'data-next="/ledger"' in html and 'action="/api/v1/login"' in html
+    assert 'id="login-form"' in html and 'data-next="/ledger"' in html and 'data-api="/api/v1/login"' in html
+    assert 'method="post" action="/login"' in html  # without JavaScript too, never by GET (tests/web/test_nojs.py)
     for evil in ("//evil.example", "https://evil.example", "/\\evil"):
         assert 'data-next="/"' in client.get("/login", params={"next": evil}).text
     assert client.post("/api/v1/login", json={"username": "viewer", "password": DEMO_PASSWORD}).status_code == 200

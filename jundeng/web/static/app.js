@@ -90,7 +90,7 @@
     var form = event.target;
     event.preventDefault();
     show(form, t("sending"), false);
-    send(form.getAttribute("data-method") || "POST", form.getAttribute("action"), formJson(form)).then(function (result) {
+    send(form.getAttribute("data-method") || "POST", (form.getAttribute("data-api") || form.getAttribute("action")), formJson(form)).then(function (result) {
       if (!result.ok) {
         show(form, errorText(result), true);
         return;
@@ -115,6 +115,21 @@
     });
   }
 
+  /* Replace the page's tables with fresh ones (after an upload, the values awaiting review). */
+  function refreshTables() {
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      document.querySelectorAll("section.table-block[id]").forEach(function (old) {
+        var found = fresh.getElementById(old.id);
+        if (found) {
+          old.replaceWith(document.importNode(found, true));
+        }
+      });
+    });
+  }
+
   function onUpload(event) {
     var form = event.target;
     event.preventDefault();
@@ -125,16 +140,16 @@
     form.removeAttribute("data-done");
     show(form, t("sending"), false);
     var payload = new FormData(form);
-    send("POST", form.getAttribute("action"), payload).then(function (result) {
+    send("POST", (form.getAttribute("data-api") || form.getAttribute("action")), payload).then(function (result) {
       if (!result.ok) {
         show(form, errorText(result), true);
         form.setAttribute("data-done", "failed");
         return;
       }
       var r = result.data;
-      fillList(errors, r.errors || []);
-      fillList(warnings, r.warnings || []);
-      var summary = t("accepted") + " " + r.accepted + " · " + t("written") + " " + r.written + " · " +
+      fillList(errors, (r.messages && r.messages[lang]) || r.errors || []);
+      fillList(warnings, (r.notes && r.notes[lang]) || r.warnings || []);
+      var summary = t("accepted") + " " + (r.rows_valid || 0) + " · " + t("written") + " " + r.written + " · " +
         t("unchanged") + " " + r.unchanged;
       if (r.errors && r.errors.length) {
         summary = t("nothing_written") + " " + t("errors") + " " + (r.errors_total || r.errors.length);
@@ -142,6 +157,9 @@
         summary += " · " + t("dry_run");
       }
       show(form, summary, Boolean(r.errors && r.errors.length));
+      if (!(r.errors && r.errors.length) && !payload.get("dry_run")) {
+        refreshTables();
+      }
       form.setAttribute("data-done", r.errors && r.errors.length ? "errors" : "ok");
     }, function () {
       show(form, t("failed"), true);

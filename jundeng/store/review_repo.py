@@ -1,0 +1,105 @@
+"""Reads of the review queue: current values awaiting a decision with their import batch, the value last
+approved before each, and the reviewer's reason of each status change (kept in the audit log)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow
+from jundeng.store.observations_repo import KEY, _latest
+
+QUEUE_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "indicator": pl.String(),
+    "region": pl.String(),
+    "period": pl.String(),
+    "disaggregation": pl.String(),
+    "value": pl.Float64(),
+    "note": pl.String(),
+    "status": pl.String(),
+    "revision": pl.Int64(),
+    "batch": pl.Int64(),
+    "created_by": pl.String(),
+    "created_at": pl.Datetime("us"),
+}
+
+
+def queue(
+    session: Session,
+    *,
+    statuses: Iterable[str],
+    indicators: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+    batch: int | None = None,
+) -> pl.DataFrame:
+    """Return the current revisions with one of ``statuses`` (and their import batch), oldest key first."""
+    latest, join = _latest(indicators=indicators, periods=periods)
+    query = (
+        select(*(getattr(ObservationRow, c) for c in QUEUE_SCHEMA))
+        .join(latest, join)  # type: ignore[arg-type]
+        .where(ObservationRow.status.in_(list(statuses)))
+    )
+    if batch is not None:
+        query = query.where(ObservationRow.batch == batch)
+    query = query.order_by(*(getattr(ObservationRow, k) for k in KEY))
+    rows = [tuple(r) for r in session.execute(query).all()]
+    return pl.DataFrame(rows, schema=QUEUE_SCHEMA, orient="row")
+
+
+def previous_approved(session: Session, frame: pl.DataFrame) -> dict[tuple[str, str, str, str, int], float | None]:
+    """Return, for each (key…, revision) row of ``frame``, the value of the newest approved earlier revision."""
+    if frame.height == 0:
+        return {}
+    query = (
+        select(*(getattr(ObservationRow, k) for k in KEY), ObservationRow.revision, ObservationRow.value)
+        .where(
+            ObservationRow.status == "approved",
+            ObservationRow.indicator.in_(frame["indicator"].unique().to_list()),
+            ObservationRow.period.in_(frame["period"].unique().to_list()),
+        )
+        .order_by(ObservationRow.revision)
+    )
+    approved: dict[tuple[str, ...], list[tuple[int, float | None]]] = {}
+    for found_row in session.execute(query).all():
+        ind, reg, per, dis, rev, value = tuple(found_row)
+        approved.setdefault((ind, reg, per, dis), []).append((int(rev), value))
+    found: dict[tuple[str, str, str, str, int], float | None] = {}
+    for ind, reg, per, dis, rev in frame.select(*KEY, "revision").iter_rows():
+        earlier = [v for r, v in approved.get((ind, reg, per, dis), []) if r < rev]
+        if earlier:
+            found[(ind, reg, per, dis, rev)] = earlier[-1]
+    return found
+
+
+def reasons(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Return the comment of the latest status change of each revision in ``ids`` that has one (the audit log)."""
+    keys = [str(i) for i in ids]
+    found: dict[int, str] = {}
+    for start in range(0, len(keys), 1000):
+        query = (
+            select(AuditRow.key, AuditRow.after)
+            .where(AuditRow.entity == "observations", AuditRow.action == "status")
+            .where(AuditRow.key.in_(keys[start : start + 1000]))
+            .order_by(AuditRow.id)
+        )
+        for key, after in session.execute(query).all():
+            comment = (after or {}).get("comment")
+            if comment:
+                found[int(key)] = str(comment)
+            else:
+                found.pop(int(key), None)
+    return found
+
+
+def batches(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str, object]]:
+    """Return batch id → (file name, author, time) of the given import batches."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = select(ImportBatchRow.id, ImportBatchRow.filename, ImportBatchRow.created_by, ImportBatchRow.created_at)
+    rows = session.execute(query.where(ImportBatchRow.id.in_(wanted))).all()
+    return {int(r[0]): (r[1], r[2], r[3]) for r in rows}
