@@ -59,6 +59,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_city.py
 	$(BIN)/python benchmarks/bench_rollup.py
+	$(BIN)/python benchmarks/bench_web.py --dialect sqlite
+	$(BIN)/python benchmarks/bench_web.py --dialect postgresql
 	$(BIN)/python benchmarks/bench_load.py --dialect sqlite
 	$(BIN)/python benchmarks/bench_load.py --dialect postgresql
 	$(BIN)/python benchmarks/bench_load.py --dialect sqlite --scale 1e6

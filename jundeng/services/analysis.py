@@ -13,6 +13,7 @@ import pandas as pd
 
 from jundeng.domain.catalog import Indicator
 from jundeng.domain.principal import Principal
+from jundeng.domain.regions import LEVELS
 from jundeng.errors import NotFoundError
 from jundeng.measure import MeasureError, beta_convergence, sigma_convergence
 from jundeng.measure.convergence import period_to_years
@@ -120,32 +121,132 @@ def group_of(user: Principal) -> str:
     return "town" if user.role == "district" else "district"
 
 
-def gaps(facts: Facts, year: int, group: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Return the indicators (rates and levels, not counts) with the largest population-weighted Gini across
-    the lowest level, largest first."""
-    return cached((*facts.scope, "gaps", year, group, limit), lambda: _gaps(facts, year, group, limit))
+KINDS = ("district", "urban_rural", "group")  # between units (Gini), urban vs rural, between groups (Theil)
+DIFFERENCE_UNITS = frozenset({"个百分点", "百分点", "pp", "percentage point", "percentage points"})
+REASONS = ("count", "difference", "not_disaggregated", "level", "no_spread", "no_groups")
 
 
-def _gaps(facts: Facts, year: int, group: str, limit: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class GapRanking:
+    """Indicators ranked by one gap ``kind`` at one ``level`` (like with like), and those left out: reason →
+    indicator codes (counts, differences in percentage points, no data at the level, no spread, ...)."""
+
+    kind: str
+    level: str
+    levels: tuple[str, ...]  # the levels with values that year, lowest first
+    rows: list[dict[str, Any]]
+    left_out: dict[str, list[str]]
+
+
+def excluded(ind: Indicator) -> str | None:
+    """Return why an indicator is not a distribution to rank (a count, a difference in points), else None."""
+    if ind.is_additive:  # counts grow with a region's size: not a gap
+        return "count"
+    if ind.unit.strip().lower() in DIFFERENCE_UNITS:  # a difference of two rates is not a distribution
+        return "difference"
+    return None
+
+
+def default_level(frame: pd.DataFrame) -> str:
+    """Return the lowest level at which at least half of the indicators in ``frame`` have two units or more."""
+    counts = frame.groupby(["indicator", "level"]).size()
+    total = frame["indicator"].nunique()
+    for level in LEVELS:
+        have = int((counts.xs(level, level="level") >= 2).sum()) if level in counts.index.get_level_values(1) else 0
+        if total and 2 * have >= total:
+            return level
+    return lowest_level(frame)[1] if len(frame) else ""
+
+
+def gaps(facts: Facts, year: int, group: str, *, kind: str = "district", level: str | None = None) -> GapRanking:
+    """Return the indicators ranked by their gap of ``kind`` at one ``level`` (default: the lowest level most
+    indicators have), largest first: population-weighted Gini across units (``district``), urban ÷ rural
+    (``urban_rural``) or the between-``group`` share of Theil T (``group``)."""
+    key = (*facts.scope, "gaps", year, group, kind, level)
+    return cached(key, lambda: _gaps(facts, year, group, kind, level))
+
+
+def _gaps(facts: Facts, year: int, group: str, kind: str, level: str | None) -> GapRanking:
+    frame = totals(facts, year=year)
+    frame = frame[~frame["functional_zone"].fillna(False).astype(bool) & frame["value"].notna()]
+    left: dict[str, list[str]] = {reason: [] for reason in REASONS}
+    for code in sorted(set(frame["indicator"])):
+        reason = excluded(facts.indicators[str(code)])
+        if reason:
+            left[reason].append(str(code))
+    frame = frame[~frame["indicator"].isin(left["count"] + left["difference"])]
+    levels = tuple(lv for lv in LEVELS if lv in set(frame["level"].dropna()))
+    if kind == "urban_rural":
+        return _urban_rural_gaps(facts, year, level, levels, left)
+    if level not in levels:
+        below = LEVELS[: LEVELS.index(group)] if kind == "group" and group in LEVELS else LEVELS
+        level = default_level(frame[frame["level"].isin(below)])
     rows: list[dict[str, Any]] = []
-    for code, frame in totals(facts, year=year).groupby("indicator"):
-        ind = facts.indicators[str(code)]
-        units, level = lowest_level(frame)
-        if len(units) < 2 or ind.is_additive:  # counts grow with a region's size: not a gap
+    for code, part in frame.groupby("indicator"):
+        ind, units = facts.indicators[str(code)], part[part["level"] == level]
+        if len(units) < 2:
+            left["level"].append(str(code))
             continue
+        measures = spread(units, group)
+        if units["value"].nunique() < 2 or not measures["gini"] or measures["gini"] < 1e-12:
+            left["no_spread"].append(str(code))
+            continue
+        if kind == "group" and measures["between"] is None:
+            left["no_groups"].append(str(code))
+            continue
+        pop = units["population"].to_numpy(dtype=np.float64)
+        weighted = bool(np.isfinite(pop).all() and (pop > 0).all())
+        rows.append(_row(ind, level, len(units)) | measures | {"weighted": weighted})
+    measure = "between" if kind == "group" else "gini"
+    rows.sort(key=lambda r: -float(r[measure]))
+    return GapRanking(kind, level, levels, rows, left)
+
+
+def _row(ind: Indicator, level: str, units: int) -> dict[str, Any]:
+    """Return the columns every ranking row shares."""
+    return {"indicator": ind.code, "name": ind.name, "name_en": ind.name_en, "domain": ind.domain} | {
+        "level": level,
+        "units": units,
+    }
+
+
+def _urban_rural_gaps(
+    facts: Facts, year: int, level: str | None, levels: tuple[str, ...], left: dict[str, list[str]]
+) -> GapRanking:
+    """Rank by the median over units of higher ÷ lower of the urban and rural values (same level for all)."""
+    levels_of = dict(zip(facts.regions["code"], facts.regions["level"], strict=True))
+    pairs: dict[str, pd.DataFrame] = {}
+    for code in sorted(facts.indicators):
+        if excluded(facts.indicators[code]):
+            continue
+        wide = pd.DataFrame(urban_rural(facts, code), columns=["region", "period", "urban", "rural"])
+        wide = wide[(wide["period"] == str(year)) & wide["urban"].notna() & wide["rural"].notna()]
+        if wide.empty:
+            left["not_disaggregated"].append(code)
+            continue
+        pairs[code] = wide.assign(level=wide["region"].map(levels_of))
+    present = {str(lv) for w in pairs.values() for lv in w["level"].dropna()}
+    ur_levels = tuple(lv for lv in LEVELS if lv in present)
+    if level not in ur_levels:
+        counts = {lv: sum(lv in set(w["level"]) for w in pairs.values()) for lv in ur_levels}
+        level = next((lv for lv in ur_levels if 2 * counts[lv] >= len(pairs)), ur_levels[0] if ur_levels else "")
+    rows: list[dict[str, Any]] = []
+    for code, wide in pairs.items():
+        units = wide[(wide["level"] == level) & (wide["urban"] > 0) & (wide["rural"] > 0)]
+        if units.empty:
+            left["level"].append(code)
+            continue
+        pair = units[["urban", "rural"]]
+        ratio = pair.max(axis=1) / pair.min(axis=1)
+        if float(ratio.max()) <= 1.0 + 1e-12:
+            left["no_spread"].append(code)
+            continue
+        base = _row(facts.indicators[code], level, len(units))
         rows.append(
-            {
-                "indicator": code,
-                "name": ind.name,
-                "name_en": ind.name_en,
-                "domain": ind.domain,
-                "level": level,
-                "units": len(units),
-                **spread(units, group),
-            }
+            base | {"ratio": float(ratio.median()), "difference": float((units["urban"] - units["rural"]).median())}
         )
-    rows.sort(key=lambda r: -(r["gini"] if r["gini"] is not None else -1.0))
-    return rows[:limit]
+    rows.sort(key=lambda r: -float(r["ratio"]))
+    return GapRanking("urban_rural", level, ur_levels or levels, rows, left)
 
 
 def inequality(facts: Facts, code: str, group: str) -> list[dict[str, Any]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -74,9 +75,11 @@ def appraise(
     with_uncertainty: bool = True,
     user: str | None = None,
     under: str | None = None,
+    label: str | None = None,
 ) -> Appraisal:
     """Appraise the regions of ``level`` in ``year`` within the programme ``under`` (needed when the database
-    holds several: their units are never ranked together); store the run when ``user`` is given."""
+    holds several: their units are never ranked together); store the run (named ``label``) when ``user`` is
+    given."""
     method = method or methods.method_for(db, under=under)  # the programme's chosen method, else the default
     if level == ZONE and not method.zones:
         raise JundengError(
@@ -127,21 +130,49 @@ def appraise(
     )
     if user is None:
         return result
+    run_id = save(db, result, user=user, under=under, label=label, statuses=statuses)
+    return dataclasses.replace(result, run_id=run_id)
+
+
+def save(
+    db: Database,
+    result: Appraisal,
+    *,
+    user: str,
+    under: str | None = None,
+    label: str | None = None,
+    statuses: Sequence[str] = ("approved",),
+) -> int:
+    """Store an appraisal of the values of ``statuses`` (named ``label``, kept in its results: no schema change)
+    as a run; return its id."""
+    results = result.results()
+    if label:
+        results["label"] = label
     with db.session(write=True) as session:
-        run_id = appraisal_repo.save_run(
+        return appraisal_repo.save_run(
             session,
-            year=year,
-            level=level,
-            method_name=method.name,
-            method_version=method.version,
-            method_yaml=method.to_yaml(),
-            watermark=mark,
+            year=result.year,
+            level=result.level,
+            method_name=result.method.name,
+            method_version=result.method.version,
+            method_yaml=result.method.to_yaml(),
+            watermark=result.watermark,
             statuses=statuses,
-            results=result.results(),
+            results=results,
             user=user,
             under=under,
         )
-    return dataclasses.replace(result, run_id=run_id)
+
+
+def data_times(db: Database, watermarks: Iterable[int]) -> dict[int, datetime]:
+    """Return when each data watermark (an observation id) was written: the date of the data an appraisal used."""
+    found: dict[int, datetime] = {}
+    with db.session() as session:
+        for mark in set(watermarks):
+            revision = observations_repo.revision(session, obs_id=mark) if mark > 0 else None
+            if revision is not None and revision.created_at is not None:
+                found[mark] = revision.created_at
+    return found
 
 
 def _gap_rows(session: Any, method: Method, year: int, level: str, mark: int, statuses: Sequence[str]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from jundeng.appraise.attainment import TARGET_COLUMNS
 from jundeng.domain.appraisal import AppraisalRun
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.frames import ZONE, rolled_up
-from jundeng.store.models import AppraisalRunRow, UnitRow
+from jundeng.store.models import AppraisalRunRow, AuditRow, UnitRow
 
 
 def _indicator_meta(session: Session) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def save_run(
     user: str,
     under: str | None = None,
 ) -> int:
-    """Store an appraisal run with its method, data watermark and subtree; return its id."""
+    """Store an appraisal run with its method, data watermark and subtree (audited); return its id."""
     row = AppraisalRunRow(
         year=year,
         level=level,
@@ -146,6 +146,11 @@ def save_run(
     )
     session.add(row)
     session.flush()
+    what = {"year": year, "level": level, "method": method_name, "version": method_version, "watermark": watermark}
+    label = results.get("label")
+    session.add(
+        AuditRow(user=user, action="insert", entity="appraisal_runs", key=str(row.id), after={**what, "label": label})
+    )
     return row.id
 
 

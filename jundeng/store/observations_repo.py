@@ -306,7 +306,8 @@ def watermark(session: Session) -> int:
     return int(session.execute(select(func.max(ObservationRow.id))).scalar_one() or 0)
 
 
-NOT_DATA = ("progress_reports", "notices", "users", "publications", "extract_candidates")  # audited, not data
+# audited, not data
+NOT_DATA = ("progress_reports", "notices", "users", "publications", "extract_candidates", "appraisal_runs")
 
 
 def data_version(session: Session) -> tuple[int, int]:

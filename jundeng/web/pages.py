@@ -24,7 +24,10 @@ from jundeng.services import regions as regions_service
 from jundeng.web import (
     pages_admin,
     pages_analysis,
+    pages_appraisal,
     pages_audit,
+    pages_entry,
+    pages_gaps,
     pages_notices,
     pages_review,
     pages_tasks,
@@ -37,7 +40,6 @@ from jundeng.web.i18n import language
 from jundeng.web.pages_base import (
     INDICATOR,
     INDICATOR_COLUMNS,
-    INEQUALITY_COLUMNS,
     LABELS,
     N_,
     Column,
@@ -48,20 +50,22 @@ from jundeng.web.pages_base import (
     indicator_row,
     ledger_day,
     name_in,
-    pick,
     render,
 )
 from jundeng.web.paging import paginate, search
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages_analysis.router)
+router.include_router(pages_appraisal.router)
 router.include_router(pages_tasks.router)
 router.include_router(pages_notices.router)
+router.include_router(pages_entry.router)
 router.include_router(pages_work.router)
 router.include_router(pages_review.router)
 router.include_router(pages_admin.router)
 router.include_router(pages_users.router)
 router.include_router(pages_audit.router)
+router.include_router(pages_gaps.router)
 
 
 def safe_next(target: str | None) -> str:
@@ -114,20 +118,6 @@ def _attainment_table(facts: facts_.Facts, user: Principal, year: int, lang: str
     columns += [Column(s.value, LABELS[s.value], "int") for s in AttainmentStatus]
     columns.append(Column("attainment_rate", N_("达成率"), "pct"))
     return Table("attainment", N_("各领域目标达成情况"), columns, rows)
-
-
-def _gap_table(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> Table:
-    rows = [
-        g
-        | {
-            "label": choose(lang, g["name"], g["name_en"]),
-            "domain_name": name_in(lang, facts.domains.get(g["domain"]), g["domain"]),
-        }
-        for g in gaps
-    ]
-    columns = [INDICATOR, Column("label", N_("指标名称")), Column("domain_name", N_("领域"))]
-    columns += pick(INEQUALITY_COLUMNS, "level", "units", "gini", "max_min", "between")
-    return Table("gaps", N_("差距最大的指标"), columns, rows)
 
 
 def _trend(facts: facts_.Facts, gaps: list[dict[str, Any]], lang: str) -> tuple[Table, dict[str, Any]]:
@@ -223,9 +213,10 @@ def overview(request: Request, user: User, db: DB, programme: Programme, year: i
     tables: list[Table] = []
     context: dict[str, Any] = {"year": year, "chart": None, "geo": None, "today": None}
     if year is not None:
-        gaps = analysis.gaps(facts, year, analysis.group_of(user), limit=100)
+        gaps = analysis.gaps(facts, year, analysis.group_of(user)).rows  # between units, at the default level
         trend, context["chart"] = _trend(facts, gaps, lang)
-        tables += [_attainment_table(facts, user, year, lang), _gap_table(facts, gaps[:10], lang), trend]
+        gap_table, context["gap_controls"] = pages_gaps.overview_gaps(request, facts, user, year, lang)
+        tables += [_attainment_table(facts, user, year, lang), gap_table, trend]
         context["geo"], values = _map(facts, year, gaps, lang, programme.code)
         if values is not None:
             tables.append(values)

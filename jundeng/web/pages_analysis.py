@@ -1,5 +1,5 @@
 """Analysis pages: one indicator (definition, targets, trend against the target, urban/rural gap, inequality
-and its decomposition), one region's scorecard, and the appraisal ranking with its uncertainty."""
+and its decomposition) and one region's scorecard (the appraisal: :mod:`.pages_appraisal`)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from jundeng.domain.appraisal import AppraisalRun
 from jundeng.domain.attainment import AttainmentStatus
 from jundeng.domain.catalog import Indicator
 from jundeng.errors import NotFoundError
-from jundeng.services import analysis, appraisal, ledger, scope
+from jundeng.services import analysis, ledger, scope
 from jundeng.services import facts as facts_
 from jundeng.web.auth import EVERYONE, SIGNED_IN, Principal, allow
 from jundeng.web.deps import DB, Programme, User
 from jundeng.web.i18n import language
 from jundeng.web.pages_base import (
-    APPRAISAL_ROLES,
     INDICATOR,
     INEQUALITY_COLUMNS,
     N_,
@@ -266,75 +264,3 @@ def region_page(request: Request, code: str, user: User, db: DB, year: int | Non
         card=card,
         total=total,
     )
-
-
-@router.get("/appraisal", dependencies=[allow(*APPRAISAL_ROLES)])
-def appraisal_page(request: Request, user: User, db: DB, programme: Programme, year: int | None = None) -> Response:
-    """The ranking of the programme's districts with Monte Carlo rank intervals, the method name and version,
-    and the programme's stored runs."""
-    if programme.undecided:
-        return choose_programme(request, user, programme)
-    lang = language(request)
-    facts = facts_.load(db, user, under=programme.code)
-    year = year or facts_.latest_year(facts)
-    result = facts_.appraisal(db, facts, year=year, with_uncertainty=True) if year is not None else None
-    rows = frame_rows(result.scorecard) if result is not None else []
-    rows = [r for r in rows if user.sees_region(r["region"])]
-    domains = list(result.composite.domain_weights.index) if result is not None else []
-    for r in rows:
-        r["interval"] = f"{r['rank_p05']:g}–{r['rank_p95']:g}" if r.get("rank_p05") is not None else None
-        r["derived"] = "、".join(r.get("derived") or []) or None
-    columns = [
-        Column("rank", N_("排名"), "int"),
-        REGION,
-        Column("name", N_("区划")),
-        Column("score", N_("综合得分"), "num"),
-        Column("interval", N_("排名区间（90%）")),
-        Column("rank_median", N_("排名中位数"), "num"),
-        Column("targets_achieved", N_("已达成目标"), "int"),
-        Column("targets_missed", N_("未达成目标"), "int"),
-        Column("score_change", N_("得分变化"), "num"),
-        Column("derived", N_("推算指标")),
-    ]
-    columns += [Column(d, choose(lang, facts.domains[d].name, facts.domains[d].name_en), "num") for d in domains]
-    table = Table("ranking", N_("考评排名"), columns, rows, empty=N_("该年没有可考评的数据"))
-    keep = set(facts.regions["code"])
-    runs = [
-        r.model_dump(exclude={"method_yaml", "statuses", "results"}) for r in appraisal.runs(db) if _ranks_in(r, keep)
-    ]
-    stored = Table(
-        "runs",
-        N_("已保存的考评"),
-        [
-            Column("id", N_("编号")),
-            Column("year", N_("年度")),
-            Column("level", N_("层级"), "enum"),
-            Column("method_name", N_("方法")),
-            Column("method_version", N_("方法版本")),
-            Column("data_watermark", N_("数据截点")),
-            Column("created_by", N_("执行人")),
-            Column("created_at", N_("时间")),
-        ],
-        runs,
-        empty=N_("尚未保存考评结果"),
-    )
-    return render(
-        request,
-        user,
-        "appraisal.html",
-        title=N_("绩效考评"),
-        tables=[table, stored],
-        synthetic=facts_.synthetic(facts),
-        derived=any(r["derived"] for r in rows),
-        year=year,
-        result=result,
-    )
-
-
-def _ranks_in(run: AppraisalRun, keep: set[str]) -> bool:
-    """Return True when a stored run ranked regions of the programme ``keep`` only (its subtree, else the
-    regions of its scorecard)."""
-    if run.under is not None:
-        return run.under in keep
-    ranked = {str(r.get("region")) for r in run.results.get("scorecard", []) if isinstance(r, dict)}
-    return bool(ranked) and ranked <= keep

@@ -84,6 +84,7 @@ LABELS: dict[str, str] = {
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/", N_("总览"), EVERYONE),
     ("/indicators", N_("指标"), EVERYONE),
+    ("/gaps", N_("差距"), EVERYONE),
     ("/appraisal", N_("考评"), APPRAISAL_ROLES),
     ("/ledger", N_("任务台账"), SIGNED_IN),
     ("/data", N_("数据报送"), WRITERS),

@@ -21,8 +21,10 @@ from jundeng.web.pages_base import (
     Column,
     Table,
     allowed,
+    ledger_day,
     render,
 )
+from jundeng.web.pages_tasks import take_flash
 
 router = APIRouter(include_in_schema=False)
 INBOX_COLUMNS = [c for c in pages_review.QUEUE_COLUMNS if c.key not in ("batch_name",)]
@@ -93,4 +95,6 @@ def data_page(
         subject=subject,
         office=office,
         awaiting=awaiting,
+        flash=take_flash(request),
+        entry_period=str(ledger_day(request, None).year),
     )

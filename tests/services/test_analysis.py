@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from jundeng.domain.catalog import Indicator
 from jundeng.domain.observations import ObservationStatus
 from jundeng.domain.principal import Principal
 from jundeng.errors import NotFoundError
 from jundeng.measure.report import gap_report
 from jundeng.services import analysis, regions
+from jundeng.services import facts as facts_
 from jundeng.services.observations import import_files, import_population
 from jundeng.store.db import Database
 
@@ -137,3 +140,64 @@ def test_functional_zones_are_an_overlay_not_units_beside_the_districts(db: Data
     assert districts.values["population"].sum() == 1_900.0
     zones = analysis.gap_table(db, indicator="BEDS", period="2016", level="zone")
     assert set(zones.values["region"]) == {"440400-HQ", "440400-GX"} and zones.level == "zone"
+
+
+def _facts(rows: list[tuple[str, str, str, float]], units: dict[str, str]) -> facts_.Facts:
+    """Facts of hand-made yearly totals: (indicator, region, level, value) in 2020, population 1000 each."""
+    obs = pd.DataFrame(rows, columns=["indicator", "region", "level", "value"]).assign(
+        period="2020", year=2020, disaggregation="", functional_zone=False, population=1000.0, source="test"
+    )
+    obs["district"] = obs["region"].str[:6]
+    obs["town"] = None
+    indicators = {
+        code: Indicator(code=code, name=code, domain="d", unit=unit, kind="expected") for code, unit in units.items()
+    }
+    scope = ("test", str(len(rows)), tuple(units), None, None)
+    regions = obs[["region", "level"]].drop_duplicates().rename(columns={"region": "code"})
+    return facts_.Facts(obs, regions.assign(name=regions["code"]), indicators, {}, [], "fp", scope)
+
+
+def test_the_gap_ranking_compares_one_level_and_leaves_out_zero_spread_and_point_differences() -> None:
+    districts = ["440402", "440403", "440404"]
+    towns = [f"{d}00{i}" for d in districts for i in range(1, 4)]
+    rows = [("RATE_D", d, "district", v) for d, v in zip(districts, [50.0, 60.0, 90.0], strict=True)]
+    rows += [("RATE_T", t, "town", 10.0 + 5 * i) for i, t in enumerate(towns)]
+    rows += [("RATE_T", d, "district", 20.0 + i) for i, d in enumerate(districts)]
+    rows += [("FLAT", d, "district", 7.0) for d in districts]  # Gini 0: no gap
+    rows += [("FISCAL_PP", d, "district", v) for d, v in zip(districts, [1.0, 5.0, 9.0], strict=True)]
+    units = {"RATE_D": "%", "RATE_T": "%", "FLAT": "%", "FISCAL_PP": "个百分点"}
+    facts = _facts(rows, units)
+
+    ranking = analysis.gaps(facts, 2020, "district")
+    assert ranking.kind == "district" and ranking.level == "district"  # the level every indicator has
+    assert {r["level"] for r in ranking.rows} == {"district"}
+    assert [r["indicator"] for r in ranking.rows] == ["RATE_D", "RATE_T"]
+    assert all(r["units"] == 3 and r["weighted"] for r in ranking.rows)
+    assert ranking.left_out["no_spread"] == ["FLAT"]
+    assert ranking.left_out["difference"] == ["FISCAL_PP"]
+
+    towns_only = analysis.gaps(facts, 2020, "district", level="town")
+    assert [(r["indicator"], r["level"], r["units"]) for r in towns_only.rows] == [("RATE_T", "town", 9)]
+    assert sorted(towns_only.left_out["level"]) == ["FLAT", "RATE_D"]
+    grouped = analysis.gaps(facts, 2020, "district", kind="group")
+    assert grouped.level == "town" and [r["indicator"] for r in grouped.rows] == ["RATE_T"]
+    assert grouped.rows[0]["between"] > 0.5
+
+
+def test_the_urban_rural_ranking_uses_the_ratio_of_urban_and_rural_values() -> None:
+    districts = ["440402", "440403"]
+    rows = [("RATE", d, "district", 50.0) for d in districts] + [("OTHER", d, "district", 5.0) for d in districts]
+    facts = _facts(rows, {"RATE": "%", "OTHER": "%"})
+    split = pd.DataFrame(
+        [
+            ("RATE", d, "district", v, f"urban_rural={k}")
+            for d in districts
+            for k, v in (("urban", 60.0), ("rural", 40.0))
+        ],
+        columns=["indicator", "region", "level", "value", "disaggregation"],
+    ).assign(period="2020", year=2020, functional_zone=False, population=1000.0, name="x")
+    facts = replace(facts, observations=pd.concat([facts.observations, split], ignore_index=True))
+    ranking = analysis.gaps(facts, 2020, "district", kind="urban_rural")
+    assert [(r["indicator"], r["units"]) for r in ranking.rows] == [("RATE", 2)]
+    assert ranking.rows[0]["ratio"] == pytest.approx(1.5) and ranking.rows[0]["difference"] == pytest.approx(20.0)
+    assert ranking.left_out["not_disaggregated"] == ["OTHER"]
