@@ -72,7 +72,8 @@ def _result(
     request: Request, user: User, result: ImportResult, *, dry_run: bool, back: str, back_label: str
 ) -> Response:
     """Return the page saying what an upload did, in sentences, with its located errors and warnings."""
-    _ = translator(language(request))
+    lang = language(request)
+    _ = translator(lang)
     if result.errors:
         summary = _(N_("文件有错误，未写入任何数据：共 {errors} 个错误。")).format(errors=result.errors_total)
     elif dry_run:
@@ -90,8 +91,8 @@ def _result(
         title=N_("上传结果"),
         summary=summary,
         failed=bool(result.errors),
-        errors=result.errors,
-        warnings=result.warnings,
+        errors=result.messages.get(lang, result.errors),  # sentences in the page's language
+        warnings=result.notes.get(lang, result.warnings),
         back=back,
         back_label=back_label,
     )

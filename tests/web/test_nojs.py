@@ -143,7 +143,7 @@ def test_the_data_upload_form_answers_with_a_page(site: tuple[FastAPI, Database]
     bad = b"indicator,region,period,value\nSOC_DIBAO_STANDARD,440403,2017,abc\n"
     answer = client.post("/data/upload", data={"csrftoken": token.group(1)}, files={"file": ("d.csv", bad, "text/csv")})
     assert answer.status_code == 422 and answer.headers["content-type"].startswith("text/html")
-    assert re.search(r'<ul class="problems errors" id="result-errors"><li>d\.csv:2:\d+', answer.text)
+    assert re.search(r'<ul class="problems errors" id="result-errors"><li>第 2 行第 \d+ 列：', answer.text)
     assert "未写入任何数据" in answer.text
     good = b"indicator,region,period,value\nSOC_DIBAO_STANDARD,440403,2017,812\n"
     fields = {"csrftoken": token.group(1), "dry_run": "true"}
