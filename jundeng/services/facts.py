@@ -158,6 +158,7 @@ def _read_base(db: Database) -> _Base:
             columns=["region", "year", "population"],
         )
         obs = with_derived(session, observations_repo.observations(session, statuses=["approved"]).to_pandas())
+    obs["annual"] = (obs["disaggregation"] == "") & obs["period"].str.fullmatch(r"\d{4}")  # once, not per page
     regions = _with_ancestors(regions)
     pop["population"] = pop["population"].astype("float64")
     ids = obs["id"].to_numpy(dtype=np.int64) if len(obs) else np.zeros(0, dtype=np.int64)
@@ -222,7 +223,7 @@ def synthetic(facts: Facts, frame: pd.DataFrame | None = None) -> bool:
 def totals(facts: Facts, *, year: int | None = None, indicator: str | None = None) -> pd.DataFrame:
     """Return the yearly totals (no disaggregation, annual periods), optionally of one year or indicator."""
     obs = facts.observations
-    keep = (obs["disaggregation"] == "") & obs["period"].str.fullmatch(r"\d{4}")
+    keep = obs["annual"] if "annual" in obs.columns else (obs["disaggregation"] == "") & obs["period"].str.len().eq(4)
     if year is not None:
         keep &= obs["year"] == year
     if indicator is not None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from jundeng.domain.principal import Principal
+from jundeng.services import pending as pending_
 from jundeng.services import regions as regions_
 from jundeng.services import review as review_
 from jundeng.services import scope
@@ -70,7 +71,7 @@ def data_page(
     names = regions_.names(db)
     office = allowed(user, OFFICE)
     tables = [] if office else [_inbox(request, db, user, names, programme.code)]
-    awaiting = review_.queue(db, user, filters=review_.Filters(), under=programme.code, size=1).total if office else 0
+    awaiting = pending_.awaiting_review(db, user, under=programme.code) if office else 0  # counted per data version
     subject = None
     if history is not None:
         revisions = scope.history(db, user, obs_id=history)
