@@ -216,14 +216,30 @@ def load(db: Database, user: Principal, *, under: str | None = None) -> Facts:
 
 def synthetic(facts: Facts, frame: pd.DataFrame | None = None) -> bool:
     """Return True when values shown (``frame``, else all in scope) come from the synthetic demo generator."""
-    source = (facts.observations if frame is None else frame)["source"].fillna("")
-    return bool(source.str.contains(SYNTHETIC_MARK).any())
+    if frame is None:  # the whole scope: once per data version and scope, not per page
+        return cached((*facts.scope, "synthetic"), lambda: synthetic(facts, facts.observations))
+    return bool(frame["source"].fillna("").str.contains(SYNTHETIC_MARK).any())
+
+
+def _annual(facts: Facts) -> pd.DataFrame:
+    """Return the yearly totals in scope, selected once per data version and scope."""
+
+    def select() -> pd.DataFrame:
+        obs = facts.observations
+        keep = (
+            obs["annual"] if "annual" in obs.columns else (obs["disaggregation"] == "") & obs["period"].str.len().eq(4)
+        )
+        return obs[keep]
+
+    return cached((*facts.scope, "annual"), select)
 
 
 def totals(facts: Facts, *, year: int | None = None, indicator: str | None = None) -> pd.DataFrame:
     """Return the yearly totals (no disaggregation, annual periods), optionally of one year or indicator."""
-    obs = facts.observations
-    keep = obs["annual"] if "annual" in obs.columns else (obs["disaggregation"] == "") & obs["period"].str.len().eq(4)
+    obs = _annual(facts)
+    if year is None and indicator is None:
+        return obs.copy(deep=False)  # the cached frame stays as it is whatever the caller adds
+    keep = pd.Series(True, index=obs.index)
     if year is not None:
         keep &= obs["year"] == year
     if indicator is not None:
@@ -231,10 +247,15 @@ def totals(facts: Facts, *, year: int | None = None, indicator: str | None = Non
     return obs[keep]
 
 
+def years(facts: Facts) -> list[int]:
+    """Return the years with approved totals in scope, newest first (once per data version and scope)."""
+    return cached((*facts.scope, "years"), lambda: sorted({int(y) for y in _annual(facts)["year"].dropna()})[::-1])
+
+
 def latest_year(facts: Facts) -> int | None:
     """Return the latest year with approved totals in scope."""
-    years = totals(facts)["year"]
-    return int(years.max()) if len(years) else None
+    found = years(facts)
+    return found[0] if found else None
 
 
 def lowest_level(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:

@@ -96,11 +96,6 @@ def _ranks_in(run: AppraisalRun, keep: set[str]) -> bool:
     return bool(ranked) and ranked <= keep
 
 
-def _years(facts: facts_.Facts) -> list[int]:
-    """Return the years with approved totals in scope, newest first."""
-    return sorted({int(y) for y in facts_.totals(facts)["year"].dropna()}, reverse=True)
-
-
 def _runs(db: DB, facts: facts_.Facts) -> list[AppraisalRun]:
     keep = set(facts.regions["code"])
     return [r for r in appraisal.runs(db) if _ranks_in(r, keep)]
@@ -119,7 +114,7 @@ def appraisal_page(request: Request, user: User, db: DB, programme: Programme, y
         return choose_programme(request, user, programme)
     lang = language(request)
     facts = facts_.load(db, user, under=programme.code)
-    years = _years(facts)
+    years = facts_.years(facts)
     year = year or (years[0] if years else None)
     result = facts_.appraisal(db, facts, year=year, with_uncertainty=True) if year is not None else None
     rows = frame_rows(result.scorecard) if result is not None else []
@@ -292,7 +287,7 @@ def compare_page(request: Request, user: User, db: DB, programme: Programme) -> 
     if programme.undecided:
         return choose_programme(request, user, programme)
     facts = facts_.load(db, user, under=programme.code)
-    years = _years(facts)
+    years = facts_.years(facts)
     runs = _runs(db, facts)
     keep = set(facts.regions["code"])
     query = request.query_params
