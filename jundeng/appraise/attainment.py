@@ -65,6 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jundeng.domain.attainment import TARGET_COLUMNS as TARGET_COLUMNS
 from jundeng.domain.attainment import AttainmentStatus
 from jundeng.measure._inputs import FloatArray, MeasureError
 
@@ -79,11 +80,6 @@ COLUMNS = [
     "progress_ratio", "distance_to_target", "required_annual_rate", "required_cagr", "projection", "projected_met",
     "binding", "binding_missed", "domain", "lead_unit", "kind", "start_year", "missing_years", "derived",
 ]  # fmt: skip
-
-TARGET_COLUMNS = [
-    "indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value", "kind",
-    "start_year",
-]  # fmt: skip  # the targets frame :func:`attainment` takes
 
 
 @dataclass(frozen=True)

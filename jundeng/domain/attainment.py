@@ -13,3 +13,9 @@ class AttainmentStatus(Labelled):
     OFF_TRACK = "off_track"
     WORSENING = "worsening"
     NO_DATA = "no_data"
+
+
+TARGET_COLUMNS = [
+    "indicator", "region", "year", "comparator", "value", "low", "high", "baseline_year", "baseline_value", "kind",
+    "start_year",
+]  # fmt: skip  # the targets frame jundeng.appraise.attainment takes

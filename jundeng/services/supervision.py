@@ -223,6 +223,12 @@ def inbox(db: Database, user: Principal, *, today: date, under: str | None = Non
     return Inbox(due_soon=soon, overdue=late, notices=waiting, returned=list(reversed(reports)))
 
 
+def report_place(db: Database, report_id: int) -> tuple[str, str | None] | None:
+    """Return (task, region) of a progress report, or None when there is no such report."""
+    with db.session() as session:
+        return tasks_repo.report_place(session, report_id=report_id)
+
+
 def _filed_by(user: Principal, report: ProgressReport) -> bool:
     """Return whether a report was filed by the user, its unit or (a district) its region."""
     if report.created_by == user.username or (user.unit and report.reporter == user.unit):

@@ -9,8 +9,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jundeng.appraise.attainment import TARGET_COLUMNS
 from jundeng.domain.appraisal import AppraisalRun
+from jundeng.domain.attainment import TARGET_COLUMNS
 from jundeng.store import catalog_repo, observations_repo, regions_repo
 from jundeng.store.frames import ZONE, rolled_up
 from jundeng.store.models import AppraisalRunRow, AuditRow, UnitRow

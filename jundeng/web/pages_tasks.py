@@ -321,10 +321,7 @@ def file_report(
 
 
 def _reviewed(request: Request, db: Database, report_id: int, done: tuple[str, str] | JundengError) -> Response:
-    with db.session() as session:
-        from jundeng.store import tasks_repo
-
-        place = tasks_repo.report_place(session, report_id=report_id)
+    place = supervision.report_place(db, report_id)
     return back(request, task_url(place[0]) + "#table-reports" if place else "/ledger", done)
 
 
