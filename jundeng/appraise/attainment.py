@@ -158,7 +158,11 @@ def _years(frame: pd.DataFrame, column: str, zh: str, en: str) -> FloatArray:
     return y
 
 
-def _history(observations: pd.DataFrame, year: int) -> dict[tuple[str, str], tuple[FloatArray, FloatArray]]:
+def _history(
+    observations: pd.DataFrame, year: int, keys: pd.DataFrame
+) -> dict[tuple[str, str], tuple[FloatArray, FloatArray]]:
+    """Return the (years, values) up to ``year`` of each indicator × region in ``keys`` (the targets' keys:
+    the other series are never looked at, and grouping a million rows by key would cost seconds)."""
     _missing(observations, ("indicator", "region", "year", "value"), "观测数据", "observations")
     obs = pd.DataFrame(
         {
@@ -169,6 +173,8 @@ def _history(observations: pd.DataFrame, year: int) -> dict[tuple[str, str], tup
         }
     )
     obs = obs[obs["value"].notna() & (obs["year"] <= year)]
+    wanted = keys[["indicator", "region"]].astype(str).drop_duplicates()
+    obs = obs.merge(wanted, on=["indicator", "region"], how="inner")
     dup = obs.duplicated(["indicator", "region", "year"], keep=False)
     if dup.any():
         first = obs[dup].iloc[0]
@@ -177,11 +183,14 @@ def _history(observations: pd.DataFrame, year: int) -> dict[tuple[str, str], tup
             f"同一指标、地区、年份有多条观测（如 {where}），请先筛选分组或汇总",
             f"several observations for one indicator, region and year (e.g. {where}); filter or aggregate first",
         )
-    obs = obs.sort_values("year")
-    return {
-        (str(k[0]), str(k[1])): (g["year"].to_numpy(dtype=np.float64), g["value"].to_numpy(dtype=np.float64))
-        for k, g in obs.groupby(["indicator", "region"], sort=False)
-    }
+    if obs.empty:
+        return {}
+    obs = obs.sort_values(["indicator", "region", "year"], kind="stable")
+    ind, reg = obs["indicator"].to_numpy(), obs["region"].to_numpy()
+    years, values = obs["year"].to_numpy(dtype=np.float64), obs["value"].to_numpy(dtype=np.float64)
+    starts = np.flatnonzero(np.r_[True, (ind[1:] != ind[:-1]) | (reg[1:] != reg[:-1])])
+    ends = [*starts[1:], len(obs)]
+    return {(str(ind[a]), str(reg[a])): (years[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)}
 
 
 def _period_history(
@@ -356,7 +365,7 @@ def attainment(
         status rules (A, E, R, gap).
     """
     _missing(targets, ("indicator", "region", "year", "comparator"), "目标", "targets")
-    history = _history(observations, int(year))
+    history = _history(observations, int(year), targets)
     goals = _goals(targets, thresholds)
     target_years = _years(targets, "year", "目标", "targets")
     b_years, b_values = (_numeric(targets, c, "目标", "targets") for c in ("baseline_year", "baseline_value"))

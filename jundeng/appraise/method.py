@@ -99,6 +99,7 @@ class Method(_Model):
     """An appraisal methodology: indicators, treatment, normalization, weights and aggregation."""
 
     name: str
+    name_en: str | None = None  # the name on English pages (left out of the version when absent)
     description: str | None = None
     indicators: list[IndicatorChoice]
     treatment: Treatment = Treatment()
@@ -128,12 +129,16 @@ class Method(_Model):
     @property
     def version(self) -> str:
         """Return the method's version: the first 12 hex digits of the SHA-256 of its canonical JSON."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        canonical = json.dumps(self._dump(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
     def to_yaml(self) -> str:
         """Return the method as YAML (what is stored with every result)."""
-        return yaml.safe_dump(self.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+        return yaml.safe_dump(self._dump(), allow_unicode=True, sort_keys=False)
+
+    def _dump(self) -> dict[str, object]:
+        """Return the method as plain data, without an absent English name (versions from before it stay)."""
+        return self.model_dump(mode="json", exclude={"name_en"} if self.name_en is None else None)
 
 
 def parse_method(text: str, name: str = "<method>") -> Method:

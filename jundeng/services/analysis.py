@@ -18,7 +18,8 @@ from jundeng.errors import NotFoundError
 from jundeng.measure import MeasureError, beta_convergence, sigma_convergence
 from jundeng.measure.convergence import period_to_years
 from jundeng.measure.report import GapReport, gap_report
-from jundeng.services.facts import Facts, cached, lowest_level, totals
+from jundeng.services.cache import cached
+from jundeng.services.facts import Facts, lowest_level, totals
 from jundeng.services.scope import codes_in
 from jundeng.store import catalog_repo, regions_repo
 from jundeng.store.db import Database

@@ -14,9 +14,8 @@ import json
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +28,7 @@ from jundeng.domain.regions import LEVELS, ancestry
 from jundeng.domain.rollup import DERIVED_SOURCE
 from jundeng.measure import MeasureError
 from jundeng.services.appraisal import Appraisal, appraise
+from jundeng.services.cache import cached
 from jundeng.services.ledger import SYNTHETIC_MARK
 from jundeng.services.scope import codes_in
 from jundeng.store import catalog_repo, observations_repo, regions_repo
@@ -79,6 +79,7 @@ class _Base:
 _BASES: weakref.WeakKeyDictionary[Database, _Base] = weakref.WeakKeyDictionary()
 _BASE_LOCK = threading.Lock()
 _SCOPED: OrderedDict[tuple[Any, ...], Facts] = OrderedDict()
+_LOCK = threading.Lock()  # guards _SCOPED
 SCOPED_SIZE = 16  # scopes kept for the newest data version (each holds a filtered copy of the values)
 
 
@@ -157,7 +158,7 @@ def _read_base(db: Database) -> _Base:
             ],
             columns=["region", "year", "population"],
         )
-        obs = with_derived(session, observations_repo.observations(session, statuses=["approved"]).to_pandas())
+        obs = with_derived(session, observations_repo.official_bulk(session).to_pandas())
     obs["annual"] = (obs["disaggregation"] == "") & obs["period"].str.fullmatch(r"\d{4}")  # once, not per page
     regions = _with_ancestors(regions)
     pop["population"] = pop["population"].astype("float64")
@@ -331,56 +332,3 @@ def appraisal(db: Database, facts: Facts, *, year: int, with_uncertainty: bool) 
             return None
 
     return cached((db.url, facts.fingerprint, "appraisal", year, with_uncertainty, facts.programme), compute)
-
-
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_LATEST: OrderedDict[tuple[Any, ...], Any] = OrderedDict()  # newest value of each family (key less fingerprint)
-_RUNNING: dict[tuple[Any, ...], threading.Event] = {}
-_LOCK = threading.Lock()
-T = TypeVar("T")
-
-
-_REFRESH = threading.Semaphore(1)  # recomputations of a value whose older version can be answered meanwhile
-
-
-def cached(key: tuple[Any, ...], compute: Callable[[], T], size: int = 64) -> T:
-    """Return the value cached under ``key`` = (database, data fingerprint, what…), computing it once.
-
-    A missing value is computed by one request while the others wait for it (never twenty copies of one
-    Monte Carlo). Once the data move on, the newest finished value of the same family (the key less its
-    fingerprint) is answered at once whenever a newer one is already being computed, or while another
-    family is being recomputed: recomputation takes one thread at most, so a stream of approvals cannot
-    starve the readers, and a request that finds the server idle gets the newest data. Least recently used
-    values go first.
-    """
-    family = (key[0], *key[2:])
-    while True:
-        with _LOCK:
-            if key in _CACHE:
-                _CACHE.move_to_end(key)
-                return cast(T, _CACHE[key])
-            stale = family in _LATEST
-            running = _RUNNING.get(family)
-            if running is None:
-                if stale and not _REFRESH.acquire(blocking=False):
-                    return cast(T, _LATEST[family])  # another recomputation is running: answer the last value
-                running = _RUNNING[family] = threading.Event()
-                break
-            if stale:
-                return cast(T, _LATEST[family])
-        running.wait()
-    try:
-        value = compute()
-    finally:
-        with _LOCK:
-            del _RUNNING[family]
-        if stale:
-            _REFRESH.release()
-        running.set()
-    with _LOCK:
-        _CACHE[key] = _LATEST[family] = value
-        _LATEST.move_to_end(family)
-        for lru in (_CACHE, _LATEST):
-            while len(lru) > size:
-                lru.popitem(last=False)
-    return value

@@ -27,6 +27,7 @@ from jundeng.domain.tasks import Notice, ProgressReport, ReviewStatus, Share, Ta
 from jundeng.errors import HasProblems, InputError, JundengError, NotFoundError, Problem
 from jundeng.io.task_fields import parse_target
 from jundeng.io.task_sheet import read_task_sheet
+from jundeng.services.cache import cached
 from jundeng.services.ledger_scope import import_scope, programme_tasks, to_counties, under_of
 from jundeng.services.notify import Message
 from jundeng.store import observations_repo, tasks_repo
@@ -170,10 +171,16 @@ def assessment(
 ) -> pd.DataFrame:
     """Return the ledger of the programme ``under`` assessed on ``today`` (one row per task with status and light;
     see :func:`programme_tasks` for ``under``)."""
+
+    def compute() -> pd.DataFrame:
+        with db.session() as session:
+            tasks = programme_tasks(session, under=under)
+            reports = tasks_repo.reports(session, until=today)
+        return assess(tasks, reports, today, thresholds)
+
     with db.session() as session:
-        tasks = programme_tasks(session, under=under)
-        reports = tasks_repo.reports(session, until=today)
-    return assess(tasks, reports, today, thresholds)
+        version = tasks_repo.ledger_version(session)
+    return cached((db.url, version, "ledger", today, thresholds, under), compute).copy(deep=False)
 
 
 def ledger(

@@ -24,6 +24,7 @@ __all__ = [
     "StoredMethod",
     "choose",
     "chosen",
+    "english_name",
     "in_force",
     "method_for",
     "methods",
@@ -132,6 +133,11 @@ def upload(
             session, programme=top, name=method.name, version=method.version, yaml=_text(content, name), user=user
         )
         return methods_repo.choose(session, method_id=stored.id, user=user) if choose else stored
+
+
+def english_name(stored: StoredMethod) -> str | None:
+    """Return the English name (``name_en``) of a stored method, or None when it has none."""
+    return parse_method(stored.yaml, f"method {stored.id}").name_en
 
 
 def methods(db: Database, *, under: str | None = None) -> list[StoredMethod]:

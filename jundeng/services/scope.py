@@ -68,7 +68,7 @@ def codes_in(session: Session, principal: Principal) -> set[str]:
     """Return the indicator codes in scope within an open session (see :func:`indicator_codes`)."""
     if principal.role == "public":
         return users_repo.published(session)
-    return {i.code for i in catalog_repo.indicators(session) if principal.sees_domain(i.domain)}
+    return {code for code, domain in catalog_repo.indicator_domains(session) if principal.sees_domain(domain)}
 
 
 def indicator_codes(db: Database, principal: Principal) -> set[str]:

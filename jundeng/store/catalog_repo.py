@@ -187,6 +187,12 @@ def indicators(session: Session, *, domain: str | None = None, retired: bool = F
     return [_sourced(Indicator, r, exclude={"plan"}) for r in session.execute(query).scalars()]
 
 
+def indicator_domains(session: Session) -> list[tuple[str, str]]:
+    """Return (code, domain) of every indicator in force: what a scope check needs, without building models."""
+    query = select(IndicatorRow.code, IndicatorRow.domain).where(IndicatorRow.retired_at.is_(None))
+    return [(str(code), str(domain)) for code, domain in session.execute(query.order_by(IndicatorRow.code)).all()]
+
+
 def targets(session: Session, *, indicator: str | None = None, retired: bool = False) -> list[Target]:
     """Return the stored targets in force (and the retired ones when asked), ordered by indicator, region and
     year; a target of a retired indicator is not in force."""

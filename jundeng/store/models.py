@@ -191,6 +191,7 @@ class ObservationRow(Authored, Base):
     __table_args__ = (
         UniqueConstraint("indicator", "region", "period", "disaggregation", "revision", name="uq_observations_key"),
         Index("ix_observations_batch", "batch"),
+        Index("ix_observations_status", "status"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     indicator: Mapped[str] = mapped_column(ForeignKey("indicators.code"))

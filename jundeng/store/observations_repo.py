@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 import polars as pl
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
@@ -230,6 +231,38 @@ def observations(
     schema = {c: _polars_type(c) for c in columns}
     rows = [tuple(r) for r in session.execute(query).all()]
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def official_bulk(session: Session) -> pl.DataFrame:
+    """Return the latest approved revision of every key (what :func:`observations` returns for
+    ``statuses=["approved"]``), read in bulk.
+
+    The analysis pages read every official value once per data version; 1e6 rows through SQLAlchemy's rows
+    and a latest-revision join take 13 s. Here the approved rows are read without the join (the latest of each
+    key is kept in polars) and without per-row processing: SQLite through the session's own DBAPI cursor,
+    PostgreSQL through connectorx (Arrow built in Rust, on its own connection: committed data only). Not
+    connectorx for SQLite: a second copy of the SQLite library in one process breaks its file locks.
+    """
+    columns = [c.key for c in ObservationRow.__table__.columns if c.key != "batch"]
+    query = f"SELECT {', '.join(columns)} FROM observations WHERE status = 'approved'"
+    url = session.connection().engine.url
+    schema = {c: _polars_type(c) for c in columns}
+    if url.get_backend_name() == "postgresql":
+        uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        found = pl.read_database_uri(query, uri, engine="connectorx")
+    else:
+        cursor = session.connection().connection.cursor()
+        try:
+            rows = cursor.execute(query).fetchall()
+        finally:
+            cursor.close()
+        found = pl.from_pandas(pd.DataFrame.from_records(rows, columns=columns))
+        if found.height:
+            found = found.with_columns(pl.col("created_at").cast(pl.String).str.to_datetime(time_unit="us"))
+    if found.height == 0:
+        return pl.DataFrame(schema=schema)
+    found = found.select(pl.col(c).cast(t) for c, t in schema.items())
+    return found.sort([*KEY, "revision"]).unique(subset=KEY, keep="last", maintain_order=True)
 
 
 def _polars_type(column: str) -> pl.DataType:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import polars as pl
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session, aliased
 
 from jundeng.store.models import AuditRow, ImportBatchRow, ObservationRow
-from jundeng.store.observations_repo import KEY, _latest
+from jundeng.store.observations_repo import KEY
 
 QUEUE_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64(),
@@ -37,12 +37,19 @@ def queue(
     batch: int | None = None,
 ) -> pl.DataFrame:
     """Return the current revisions with one of ``statuses`` (and their import batch), oldest key first."""
-    latest, join = _latest(indicators=indicators, periods=periods)
-    query = (
-        select(*(getattr(ObservationRow, c) for c in QUEUE_SCHEMA))
-        .join(latest, join)  # type: ignore[arg-type]
-        .where(ObservationRow.status.in_(list(statuses)))
+    newer = aliased(ObservationRow)
+    superseded = (
+        select(newer.id)
+        .where(*(getattr(newer, k) == getattr(ObservationRow, k) for k in KEY))
+        .where(newer.revision > ObservationRow.revision)
     )
+    query = select(*(getattr(ObservationRow, c) for c in QUEUE_SCHEMA)).where(
+        ObservationRow.status.in_(list(statuses)), ~superseded.exists()
+    )  # the few values with these statuses (indexed), each kept when no newer revision of its key exists
+    if indicators is not None:
+        query = query.where(ObservationRow.indicator.in_(list(indicators)))
+    if periods is not None:
+        query = query.where(ObservationRow.period.in_(list(periods)))
     if batch is not None:
         query = query.where(ObservationRow.batch == batch)
     query = query.order_by(*(getattr(ObservationRow, k) for k in KEY))
@@ -54,13 +61,10 @@ def previous_approved(session: Session, frame: pl.DataFrame) -> dict[tuple[str, 
     """Return, for each (key…, revision) row of ``frame``, the value of the newest approved earlier revision."""
     if frame.height == 0:
         return {}
+    pairs = sorted(set(frame.select("indicator", "region").iter_rows()))
     query = (
         select(*(getattr(ObservationRow, k) for k in KEY), ObservationRow.revision, ObservationRow.value)
-        .where(
-            ObservationRow.status == "approved",
-            ObservationRow.indicator.in_(frame["indicator"].unique().to_list()),
-            ObservationRow.period.in_(frame["period"].unique().to_list()),
-        )
+        .where(ObservationRow.status == "approved", tuple_(ObservationRow.indicator, ObservationRow.region).in_(pairs))
         .order_by(ObservationRow.revision)
     )
     approved: dict[tuple[str, ...], list[tuple[int, float | None]]] = {}

@@ -338,3 +338,16 @@ def has_reports_from(session: Session, *, marker: str, task: str | None = None) 
     if task is not None:
         query = query.where(ProgressReportRow.task == task)
     return session.execute(query.limit(1)).first() is not None
+
+
+def ledger_version(session: Session) -> tuple[int, int, int]:
+    """Return (newest task revision, newest progress report, newest audit entry): it changes with every write
+    to the ledger (reviews, responses and closings are audited), so an assessment can be cached under it."""
+    found = session.execute(
+        select(
+            select(func.max(TaskRow.id)).scalar_subquery(),
+            select(func.max(ProgressReportRow.id)).scalar_subquery(),
+            select(func.max(AuditRow.id)).scalar_subquery(),
+        )
+    ).one()
+    return int(found[0] or 0), int(found[1] or 0), int(found[2] or 0)

@@ -25,6 +25,11 @@ def catalog(lang: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in po if m.id and m.string}
 
 
+def N_(text: str) -> str:  # noqa: N802 — the gettext convention for a msgid translated later
+    """Mark ``text`` as a msgid (translated when the page renders)."""
+    return text
+
+
 def language(request: Request) -> str:
     """Return the language of a request: ?lang=, else the lang cookie, else zh."""
     lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"

@@ -52,6 +52,7 @@ from jundeng.web.pages_base import (
     name_in,
     render,
 )
+from jundeng.web.pages_terms import unit_in
 from jundeng.web.paging import paginate, search
 
 router = APIRouter(include_in_schema=False)
@@ -157,7 +158,7 @@ def _map(
             {
                 "code": code,
                 "name": choose(lang, ind.name, ind.name_en),
-                "unit": ind.unit,
+                "unit": unit_in(lang, ind.unit),
                 "values": [{"name": k, "value": v} for k, v in sorted(values[code].items())],
                 **({"towns": _town_values(facts, year, code)} if towns else {}),
             }

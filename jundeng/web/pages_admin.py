@@ -124,7 +124,7 @@ def catalog_page(request: Request, user: User, db: DB) -> Response:
             N_("指标"),
             [
                 *INDICATOR_COLUMNS,
-                Column("definition", N_("定义")),
+                Column("definition", N_("定义"), "original"),
                 Column("source", N_("来源文件")),
                 Column("published", N_("已公开")),
                 Column("action", N_("公开设置"), "action"),
@@ -295,11 +295,13 @@ def methods_page(request: Request, user: User, db: DB, programme: Programme) -> 
 def _methods(request: Request, user: User, db: DB, under: str | None, problems: list[str]) -> Response:
     csrf = csrf_token(request)
     admin = user.role == "admin"
+    lang = language(request)
     rows = []
     for m in methods_service.methods(db, under=under) if under else []:
         chosen = {"form": True, "url": f"/admin/methods/{m.id}/choose", "csrf": csrf, "label": N_("选用")}
+        name = choose(lang, m.name, methods_service.english_name(m) if lang == "en" else None)
         rows.append(
-            {"id": m.id, "name": m.name, "version": m.version, "chosen": m.chosen, "created_by": m.created_by}
+            {"id": m.id, "name": name, "version": m.version, "chosen": m.chosen, "created_by": m.created_by}
             | {
                 "created_at": f"{m.created_at:%Y-%m-%d %H:%M}",
                 "choose": None if m.chosen else chosen | {"fields": {"under": under}},

@@ -16,7 +16,7 @@ from jundeng.services import analysis, ledger, scope
 from jundeng.services import facts as facts_
 from jundeng.web.auth import EVERYONE, SIGNED_IN, Principal, allow
 from jundeng.web.deps import DB, Programme, User
-from jundeng.web.i18n import language
+from jundeng.web.i18n import language, translator
 from jundeng.web.pages_base import (
     INDICATOR,
     INEQUALITY_COLUMNS,
@@ -33,6 +33,7 @@ from jundeng.web.pages_base import (
     pick,
     render,
 )
+from jundeng.web.pages_terms import unit_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,8 +57,9 @@ def _target_rows(facts: facts_.Facts, code: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _trend_chart(facts: facts_.Facts, ind: Indicator, frame: pd.DataFrame) -> tuple[Table, dict[str, Any]]:
+def _trend_chart(facts: facts_.Facts, ind: Indicator, frame: pd.DataFrame, lang: str) -> tuple[Table, dict[str, Any]]:
     """Return the values per region (city and districts) and year, and the line chart against the target."""
+    _ = translator(lang)
     frame = frame[frame["level"].isin(["city", "district"]) & ~frame["functional_zone"].fillna(False).astype(bool)]
     periods = sorted(frame["period"].unique())
     regions = frame.drop_duplicates("region").sort_values(["level", "region"])
@@ -75,21 +77,22 @@ def _trend_chart(facts: facts_.Facts, ind: Indicator, frame: pd.DataFrame) -> tu
             "symbol": "none",
             "lineStyle": {"type": "dashed", "color": "#c23531"},
             "label": {"formatter": f"{goal.comparator.value} {goal.value:g} ({goal.year})"},
-            "data": [{"yAxis": goal.value, "name": "target"}],
+            "data": [{"yAxis": goal.value, "name": _(N_("目标值"))}],
         }
     chart = {
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
         "grid": {"left": 60, "right": 30, "top": 30, "bottom": 50},
         "xAxis": {"type": "category", "data": periods},
-        "yAxis": {"type": "value", "name": ind.unit, "scale": True},
+        "yAxis": {"type": "value", "name": unit_in(lang, ind.unit), "scale": True},
         "series": series,
     }
     columns = [REGION, Column("name", N_("区划")), *(Column(p, p, "num") for p in periods)]
     return Table("values", N_("各区数值"), columns, rows), chart
 
 
-def _inequality(facts: facts_.Facts, code: str, user: Principal) -> tuple[Table, dict[str, Any] | None]:
+def _inequality(facts: facts_.Facts, code: str, user: Principal, lang: str) -> tuple[Table, dict[str, Any] | None]:
+    _ = translator(lang)
     rows = analysis.inequality(facts, code, analysis.group_of(user))
     columns = [Column("period", N_("期间")), *INEQUALITY_COLUMNS]
     table = Table("inequality", N_("不均等程度及其分解"), columns, rows, empty=N_("比较单位不足两个"))
@@ -105,13 +108,16 @@ def _inequality(facts: facts_.Facts, code: str, user: Principal) -> tuple[Table,
         "legend": {"bottom": 0},
         "grid": {"left": 60, "right": 60, "top": 30, "bottom": 50},
         "xAxis": {"type": "category", "data": periods},
-        "yAxis": [{"type": "value", "name": "Gini", "scale": True}, {"type": "value", "name": "Theil"}],
+        "yAxis": [
+            {"type": "value", "name": _(N_("基尼系数")), "scale": True},
+            {"type": "value", "name": _(N_("泰尔指数"))},
+        ],
         "series": [
-            {"type": "line", "name": "Gini", "data": [r["gini"] for r in rows]},
-            {"type": "bar", "name": "Theil (between)", "stack": "theil", "yAxisIndex": 1, "data": between},
+            {"type": "line", "name": _(N_("基尼系数")), "data": [r["gini"] for r in rows]},
+            {"type": "bar", "name": _(N_("泰尔指数（组间）")), "stack": "theil", "yAxisIndex": 1, "data": between},
             {
                 "type": "bar",
-                "name": "Theil (within)",
+                "name": _(N_("泰尔指数（组内）")),
                 "stack": "theil",
                 "yAxisIndex": 1,
                 "data": [None if b is None or t is None else t - b for b, t in zip(between, theil, strict=True)],
@@ -133,7 +139,7 @@ def indicator_page(request: Request, code: str, user: User, db: DB, programme: P
     if ind is None:
         raise NotFoundError(f"未知的指标代码 {code}", f"unknown indicator code: {code}")
     frame = facts_.totals(facts, indicator=code)
-    values, trend = _trend_chart(facts, ind, frame)
+    values, trend = _trend_chart(facts, ind, frame, lang)
     targets = Table(
         "targets",
         N_("目标与基期"),
@@ -144,7 +150,7 @@ def indicator_page(request: Request, code: str, user: User, db: DB, programme: P
             Column("target", N_("目标值")),
             Column("baseline_year", N_("基期年份")),
             Column("baseline_value", N_("基期值"), "num"),
-            Column("clause", N_("依据条款")),
+            Column("clause", N_("依据条款"), "original"),
         ],
         _target_rows(facts, code),
         empty=N_("没有设定目标"),
@@ -164,7 +170,7 @@ def indicator_page(request: Request, code: str, user: User, db: DB, programme: P
         analysis.urban_rural(facts, code),
         empty=N_("该指标没有分城乡数据"),
     )
-    spread, spread_chart = _inequality(facts, code, user)
+    spread, spread_chart = _inequality(facts, code, user, lang)
     domain = facts.domains.get(ind.domain)
     own = facts.observations[facts.observations["indicator"] == code]
     return render(

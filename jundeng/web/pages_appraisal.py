@@ -101,6 +101,12 @@ def _runs(db: DB, facts: facts_.Facts) -> list[AppraisalRun]:
     return [r for r in appraisal.runs(db) if _ranks_in(r, keep)]
 
 
+def _method_name(run: AppraisalRun, lang: str) -> str:
+    """Return the name of a stored run's method in the page's language."""
+    english = parse_method(run.method_yaml, f"run {run.id}").name_en if lang == "en" else None
+    return choose(lang, run.method_name, english)
+
+
 def _run_title(run: AppraisalRun) -> str:
     label = run.results.get("label")
     return f"#{run.id} {run.year} {label or run.method_name}"
@@ -143,6 +149,7 @@ def appraisal_page(request: Request, user: User, db: DB, programme: Programme, y
         r.model_dump(exclude={"method_yaml", "statuses", "results"})
         | {
             "label": r.results.get("label"),
+            "method_name": _method_name(r, lang),
             "data_time": local_time(times.get(r.data_watermark)),
             "created_at": local_time(r.created_at),
         }
@@ -229,7 +236,7 @@ class Side:
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _run_side(db: DB, run_id: str, keep: set[str]) -> Side:
+def _run_side(db: DB, run_id: str, keep: set[str], lang: str) -> Side:
     if not run_id.isdigit():
         raise JundengError(f"考评编号须为数字，收到 {run_id[:20]!r}", f"a run id is a number, not {run_id[:20]!r}")
     try:
@@ -241,19 +248,21 @@ def _run_side(db: DB, run_id: str, keep: set[str]) -> Side:
     method = parse_method(run.method_yaml, f"run {run.id}")
     cards = [r for r in run.results.get("scorecard", []) if isinstance(r, dict)]
     time = local_time(appraisal.data_times(db, [run.data_watermark]).get(run.data_watermark))
-    side = Side(_run_title(run), run.year, run.method_name, run.method_version, time, method_words(method))
+    name = choose(lang, method.name, method.name_en)
+    side = Side(_run_title(run), run.year, name, run.method_version, time, method_words(method))
     side.scores = {str(r["region"]): r for r in cards}
     return side
 
 
-def _year_side(db: DB, facts: facts_.Facts, text: str) -> Side:
+def _year_side(db: DB, facts: facts_.Facts, text: str, lang: str) -> Side:
     year = _year(text)
     result = facts_.appraisal(db, facts, year=year, with_uncertainty=False) if year is not None else None
     if year is None or result is None:
         raise NotFoundError(f"{text} 年没有可考评的数据", f"no data to appraise in {text}")
     time = local_time(appraisal.data_times(db, [result.watermark]).get(result.watermark))
     method = result.method
-    side = Side(str(year), year, method.name, method.version, time, method_words(method))
+    name = choose(lang, method.name, method.name_en)
+    side = Side(str(year), year, name, method.version, time, method_words(method))
     side.scores = {str(r["region"]): r for r in frame_rows(result.scorecard)}
     return side
 
@@ -286,6 +295,7 @@ def compare_page(request: Request, user: User, db: DB, programme: Programme) -> 
     and rank in each and the change, and the method and data each used."""
     if programme.undecided:
         return choose_programme(request, user, programme)
+    lang = language(request)
     facts = facts_.load(db, user, under=programme.code)
     years = facts_.years(facts)
     runs = _runs(db, facts)
@@ -294,9 +304,9 @@ def compare_page(request: Request, user: User, db: DB, programme: Programme) -> 
     sides: list[Side] = []
     for run_key, year_key in (("a", "year_a"), ("b", "year_b")):
         if query.get(run_key):
-            sides.append(_run_side(db, query[run_key], keep))
+            sides.append(_run_side(db, query[run_key], keep, lang))
         elif query.get(year_key):
-            sides.append(_year_side(db, facts, query[year_key]))
+            sides.append(_year_side(db, facts, query[year_key], lang))
     tables: list[Table] = []
     if len(sides) == 2:
         a, b = sides

@@ -35,15 +35,12 @@ from jundeng.services.ledger import SYNTHETIC_MARK as SYNTHETIC_MARK
 from jundeng.services.scope import Programme
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal
 from jundeng.web.forms import csrf_token
+from jundeng.web.i18n import N_ as N_
 from jundeng.web.i18n import language, translator
+from jundeng.web.pages_terms import unit_in
 
 TEMPLATES = Path(__file__).parent / "templates"
 APPRAISAL_ROLES = ("admin", "office", "viewer", "district")
-
-
-def N_(text: str) -> str:  # noqa: N802 — the gettext convention for a msgid translated later
-    """Mark ``text`` as a msgid (translated when the page renders)."""
-    return text
 
 
 LABELS: dict[str, str] = {
@@ -122,7 +119,8 @@ def percent(value: Any) -> str:
 class Column:
     """A table column: the row key, its header (a msgid) and how to show it.
 
-    ``kind``: text, num, pct, int, enum (a code shown through :data:`LABELS`), list, light, action
+    ``kind``: text, num, pct, int, enum (a code shown through :data:`LABELS`), list, light, original (Chinese
+    text from a source document, shown as it is and marked as Chinese), action
     (a dict with label, url, body and optional prompt, rendered as a button posting to the API; never
     downloaded). ``link`` is a path formatted with the row, e.g. ``/indicators/{indicator}``.
     """
@@ -157,7 +155,7 @@ class Table:
         if column.kind in ("enum", "light"):
             return _(LABELS.get(str(value), str(value)))
         if column.kind == "list":
-            return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+            return _(N_("、")).join(str(v) for v in value) if isinstance(value, list) else str(value)
         if isinstance(value, bool):
             return _(LABELS["yes" if value else "no"])
         return str(value)
@@ -247,7 +245,7 @@ def indicator_row(ind: Indicator, domain: str, lang: str) -> dict[str, Any]:
         "code": ind.code,
         "name": choose(lang, ind.name, ind.name_en),
         "domain": domain,
-        "unit": ind.unit,
+        "unit": unit_in(lang, ind.unit),
         "direction": ind.direction.value,
         "kind": ind.kind.value,
     }
@@ -380,6 +378,7 @@ def render(
         labels=LABELS,
         url_with=lambda **p: url_with(request, **p),
         choose=lambda zh, en=None: choose(lang, zh, en),
+        unit_in=lambda unit: unit_in(lang, unit),
         csrftoken=csrf_token(request),  # for the hidden field of forms that work without JavaScript
         **context,
     )

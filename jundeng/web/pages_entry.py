@@ -14,12 +14,13 @@ from fastapi.responses import Response
 from jundeng.domain.periods import parse_period
 from jundeng.domain.principal import Principal
 from jundeng.errors import JundengError, Problem
-from jundeng.services import entry
+from jundeng.services import catalog, entry
 from jundeng.web.auth import WRITERS, allow
 from jundeng.web.deps import DB, Programme, User
 from jundeng.web.i18n import language
 from jundeng.web.pages_base import LABELS, N_, choose, choose_programme, number, render
 from jundeng.web.pages_tasks import back
+from jundeng.web.pages_terms import unit_in
 
 router = APIRouter(include_in_schema=False)
 FIELD = "v:"  # a cell's input is named v:INDICATOR:REGION
@@ -48,8 +49,16 @@ def _range(low: float | None, high: float | None) -> str:
     return f"{'' if low is None else number(low)}–{'' if high is None else number(high)}"
 
 
+def _domains(db: DB, user: Principal, grid: entry.Grid, domain: str, lang: str) -> list[tuple[str, str]]:
+    """Return (code, name) of the domains the user may fill (all of them, also when the grid shows one)."""
+    shown = catalog.indicators(db, principal=user) if domain else grid.indicators
+    names = {d.code: choose(lang, d.name, d.name_en) for d in catalog.read(db).domains}
+    return [(code, names.get(code, code)) for code in sorted({i.domain for i in shown})]
+
+
 def _page(
     request: Request,
+    db: DB,
     user: Principal,
     grid: entry.Grid,
     *,
@@ -82,8 +91,9 @@ def _page(
         low, high = i.valid_range
         name = choose(lang, i.name, i.name_en)
         bounds = {"min": "" if low is None else low, "max": "" if high is None else high}
-        columns.append({"code": i.code, "name": name, "unit": i.unit, "range": _range(low, high), **bounds})
-    domains = sorted({i.domain for i in grid.indicators})
+        columns.append(
+            {"code": i.code, "name": name, "unit": unit_in(lang, i.unit), "range": _range(low, high), **bounds}
+        )
     response = render(
         request,
         user,
@@ -93,7 +103,7 @@ def _page(
         rows=rows,
         columns=columns,
         domain=domain,
-        domains=domains,
+        domains=_domains(db, user, grid, domain, lang),
         failed=bool(errors or other),
         other=other or [],
         count=sum(len(v) for v in (errors or {}).values()) + len(other or []),
@@ -111,7 +121,7 @@ def entry_page(
     if programme.undecided:
         return choose_programme(request, user, programme)
     grid = entry.grid(db, user, period=_period(period), level=level, under=programme.code, domain=domain or None)
-    return _page(request, user, grid, domain=domain)
+    return _page(request, db, user, grid, domain=domain)
 
 
 @router.post("/data/entry", dependencies=[allow(*WRITERS)])
@@ -131,7 +141,7 @@ async def submit_entry(request: Request, user: User, db: DB, programme: Programm
         done = entry.submit(db, user, period=period, values=typed)
     except JundengError as exc:
         grid = entry.grid(db, user, period=period, level=level, under=programme.code, domain=domain or None)
-        return _page(request, user, grid, domain=domain, typed=typed, other=[_in(request, exc)])
+        return _page(request, db, user, grid, domain=domain, typed=typed, other=[_in(request, exc)])
     if done.accepted:
         zh = f"已提交 {done.written} 个数值待审核（{done.unchanged} 个未变化）"
         en = f"{done.written} values submitted for review ({done.unchanged} unchanged)"
@@ -141,7 +151,7 @@ async def submit_entry(request: Request, user: User, db: DB, programme: Programm
     shown = {(i.code, r.code) for i in grid.indicators for r in grid.regions}
     other = [_in(request, p) for p in done.other]
     other += [f"{key[0]} @ {key[1]}: {msg}" for key, msgs in errors.items() if key not in shown for msg in msgs]
-    return _page(request, user, grid, domain=domain, typed=typed, errors=errors, other=other)
+    return _page(request, db, user, grid, domain=domain, typed=typed, errors=errors, other=other)
 
 
 @router.get("/data/template", dependencies=[allow(*WRITERS)])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -93,19 +90,6 @@ def test_facts_are_scoped_to_the_principal(data: Database) -> None:
     assert public.scope != facts.load(data, OFFICE).scope
 
 
-def test_cached_computes_once_per_key() -> None:
-    calls: list[int] = []
-
-    def compute() -> int:
-        calls.append(1)
-        return len(calls)
-
-    key = ("test_facts", id(calls))
-    assert facts.cached(key, compute) == 1
-    assert facts.cached(key, compute) == 1
-    assert facts.cached((*key, "other"), compute) == 2
-
-
 def test_facts_are_read_once_per_data_version(data: Database, tmp_path: Path) -> None:
     """A page no longer reads every approved value: the facts are shared until an import or decision."""
     first = facts.load(data, OFFICE)
@@ -115,51 +99,6 @@ def test_facts_are_read_once_per_data_version(data: Database, tmp_path: Path) ->
     assert again is not first and again.scope == first.scope  # re-read, same approved data
     assert decide(data, status=ObservationStatus.APPROVED, user="office", periods=["2017"]) == 2
     assert ("BEDS", "440404100", "2017") in keys(facts.load(data, OFFICE))  # the writer sees its own decision
-
-
-def test_concurrent_requests_compute_a_missing_value_once() -> None:
-    calls: list[int] = []
-    gate = threading.Barrier(8)
-
-    def compute() -> int:
-        calls.append(1)
-        time.sleep(0.2)
-        return 42
-
-    key = ("test_facts", id(calls), "single-flight")
-
-    def ask() -> int:
-        gate.wait()
-        return facts.cached(key, compute)
-
-    with ThreadPoolExecutor(8) as pool:
-        assert list(pool.map(lambda _: ask(), range(8))) == [42] * 8
-    assert len(calls) == 1
-
-
-def test_the_last_value_is_answered_while_another_recomputation_runs() -> None:
-    """After the data move on, a busy server answers the newest finished value instead of piling up work;
-    an idle one computes the new value at once."""
-    mine, theirs = object(), object()  # two families: the page asking, and another page being recomputed
-    assert facts.cached(("test_facts", "fingerprint-1", mine), lambda: "old") == "old"
-    assert facts.cached(("test_facts", "fingerprint-1", theirs), lambda: "theirs-old") == "theirs-old"
-    release, started = threading.Event(), threading.Event()
-
-    def slow() -> str:
-        started.set()
-        release.wait(5)
-        return "theirs-new"
-
-    other = threading.Thread(target=facts.cached, args=(("test_facts", "fingerprint-2", theirs), slow))
-    other.start()
-    assert started.wait(5)
-    new = ("test_facts", "fingerprint-2", mine)
-    try:
-        assert facts.cached(new, lambda: "new") == "old"  # busy: the last value, at once
-    finally:
-        release.set()
-        other.join()
-    assert facts.cached(new, lambda: "new") == "new"  # idle: the newest data
 
 
 def test_new_population_figures_reach_the_facts(data: Database, tmp_path: Path) -> None:

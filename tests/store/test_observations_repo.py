@@ -146,3 +146,26 @@ def test_concurrent_records_of_the_same_keys_take_turns_or_conflict(db: Database
         assert isinstance(error, ConflictError) and error.location == "b.csv" and error.status == 409
         assert (error.zh, error.en) == observations_repo.IMPORT_CLASH
         assert revisions == [1, 1, 1]
+
+
+def test_the_bulk_official_read_matches_the_ordinary_one(db: Database, tmp_path: Path) -> None:
+    """official_bulk (the analysis pages' read of every official value) keeps, like observations(approved), the
+    latest approved revision of each key: a newer submitted or rejected correction leaves it in place."""
+    from jundeng.services.observations import decide
+
+    approved = HEAD + "GER,440402,2016,90,90,100,\nBEDS,440402,2016,4.1,,,\nBEDS,440403,2016,3.2,,,\n"
+    assert import_files(db, [write(tmp_path / "a.csv", approved)], user="a", status=ObservationStatus.APPROVED)
+    newer = HEAD + "GER,440402,2016,91,91,100,\nBEDS,440402,2016,4.4,,,\n"
+    assert import_files(db, [write(tmp_path / "b.csv", newer)], user="b", status=ObservationStatus.APPROVED)
+    corrected = HEAD + "GER,440402,2016,95,95,100,\nBEDS,440403,2016,3.3,,,\n"
+    import_files(db, [write(tmp_path / "c.csv", corrected)], user="c")  # submitted
+    assert decide(db, status=ObservationStatus.REJECTED, user="office", indicators=["BEDS"], comment="?") == 1
+    with db.session() as session:
+        bulk = observations_repo.official_bulk(session)
+        ordinary = observations_repo.observations(session, statuses=["approved"])
+    assert bulk.equals(ordinary) and bulk.schema == ordinary.schema
+    assert sorted(zip(bulk["indicator"], bulk["value"], bulk["revision"], strict=True)) == [
+        ("BEDS", 3.2, 1),
+        ("BEDS", 4.4, 2),
+        ("GER", 91.0, 2),
+    ]

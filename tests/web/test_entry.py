@@ -182,3 +182,13 @@ def test_an_empty_grid_says_so_and_stores_nothing(site: tuple[object, Database])
     client = plain_client(signed_in(site[0], "district"))
     response = client.post("/data/entry", data=form(client, {}))
     assert response.status_code == 422 and "没有填写任何数值" in response.text
+
+
+def test_the_domain_choice_names_every_domain_of_the_scope(site: tuple[object, Database]) -> None:
+    client = signed_in(site[0], "district")
+    chosen = client.get("/data/entry", params={"period": "2017", "domain": "education"}).text
+    options = dict(re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>', chosen.split('name="domain"')[1]))
+    assert options["education"] == "公共教育" and options["social_security"] != "social_security"
+    assert len(options) > 2  # the other domains stay on offer while one is shown
+    english = client.get("/data/entry", params={"period": "2017", "domain": "education", "lang": "en"}).text
+    assert "Public education" in english.split('name="domain"')[1].split("</select>")[0]

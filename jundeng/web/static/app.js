@@ -301,6 +301,63 @@
     }
   }
 
+  /* The entry grid checks a cell as it is typed: a number (the import's rule: "1,234.5" and "，" allowed) inside
+     the indicator's valid range (data-min, data-max), else aria-invalid and a message under it. Only a hint:
+     the check on saving, on the server, is the one that counts. */
+  var PLAIN = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+  var GROUPED = /^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$/;
+
+  function cellProblem(input) {
+    var text = input.value.trim().replace(/，/g, ",");
+    if (!text) {
+      return "";
+    }
+    var plain = GROUPED.test(text) ? text.replace(/,/g, "") : text;
+    var value = Number(plain);
+    if (!PLAIN.test(plain) || !isFinite(value)) {
+      return t("not_number");
+    }
+    var low = input.getAttribute("data-min");
+    var high = input.getAttribute("data-max");
+    if ((low !== null && value < Number(low)) || (high !== null && value > Number(high))) {
+      return t("out_of_range").replace("{min}", low === null ? "" : String(Number(low)))
+        .replace("{max}", high === null ? "" : String(Number(high)));
+    }
+    return "";
+  }
+
+  function checkCell(input) {
+    var problem = cellProblem(input);
+    var note = document.getElementById("check-" + input.name);
+    var stale = input.value === input.defaultValue && input.parentNode.querySelector(".cell-error");
+    if (problem && !note) {
+      note = document.createElement("small");
+      note.className = "cell-check";
+      note.id = "check-" + input.name;
+      note.setAttribute("role", "status");
+      input.parentNode.appendChild(note);
+      input.setAttribute("aria-describedby", note.id);
+    }
+    if (note) {
+      note.textContent = problem;
+      note.hidden = !problem;
+    }
+    if (problem || stale) {
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  var entryForm = document.getElementById("entry-form");
+  if (entryForm) {
+    entryForm.addEventListener("input", function (event) {
+      if (event.target.matches("input[name^='v:']")) {
+        checkCell(event.target);
+      }
+    });
+  }
+
   document.querySelectorAll("form[data-json]").forEach(function (form) {
     form.addEventListener("submit", onJsonSubmit);
   });
