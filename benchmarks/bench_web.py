@@ -30,7 +30,8 @@ PAGES = {
     "region /regions/{code}": "/regions/440402",
     "appraisal /appraisal": "/appraisal",
     "ledger /ledger": "/ledger",
-    "data & review /data": "/data",
+    "data /data": "/data",
+    "review /review": "/review",
 }
 
 

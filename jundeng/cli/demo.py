@@ -61,7 +61,7 @@ def demo(
         from jundeng.web.app import create_app
 
         console.print(f"[bold]网页 Web: http://127.0.0.1:{port}/[/]  (Ctrl+C 停止 / to stop)")
-        app = create_app(db.url, ledger_day=demo_city.DEMO_TODAY)  # the demo ledger's day, as printed above
+        app = create_app(db.url, ledger_day=demo_city.DEMO_TODAY, warm=True)  # the demo ledger's day, as printed above
         run_server(app, host="127.0.0.1", port=port, log_level="warning")
 
 

@@ -63,7 +63,7 @@ def serve(
             proxy_headers=False,  # the app reads X-Forwarded-For itself (jundeng.web.limits)
         )
         return
-    app = create_app(db.url, https=https, ledger_day=day, trusted_proxies=trusted_proxy)
+    app = create_app(db.url, https=https, ledger_day=day, trusted_proxies=trusted_proxy, warm=True)
     run_server(app, host=host, port=port, log_level="info")
 
 

@@ -106,8 +106,11 @@ def appraise(
         previous_frame = pd.concat([previous_frame, previous_gaps], ignore_index=True)
         previous_frame = previous_frame[previous_frame["region"].isin(keep)]
         regions = sorted(frame["region"].unique())
-        history = appraisal_repo.history(session, until=year, as_of=mark, statuses=statuses, regions=regions)
         targets = appraisal_repo.targets_frame(session)
+        codes_aimed = sorted(set(targets["indicator"]))  # only the targets' series are judged (not 1e6 values)
+        history = appraisal_repo.history(
+            session, codes=codes_aimed, until=year, as_of=mark, statuses=statuses, regions=regions
+        )
         meta = appraisal_repo.indicators_frame(session)
     additive = set(meta.loc[meta["additive"], "code"])
     goals = cascade_targets(targets, regions, parents={r.code: r.parent for r in stored}, additive=additive)
@@ -317,7 +320,8 @@ def target_attainment(
         targets = appraisal_repo.targets_frame(session)
         targets = targets[targets["region"].isin(keep)]
         regions = sorted(set(targets["region"]))
-        history = appraisal_repo.history(session, until=year, statuses=statuses, regions=regions)
+        codes = sorted(set(targets["indicator"]))
+        history = appraisal_repo.history(session, codes=codes, until=year, statuses=statuses, regions=regions)
         meta = appraisal_repo.indicators_frame(session)
     if targets.empty:
         return pd.DataFrame(columns=["indicator", "region", "status"])

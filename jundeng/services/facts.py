@@ -237,15 +237,26 @@ def _annual(facts: Facts) -> pd.DataFrame:
 
 def totals(facts: Facts, *, year: int | None = None, indicator: str | None = None) -> pd.DataFrame:
     """Return the yearly totals (no disaggregation, annual periods), optionally of one year or indicator."""
-    obs = _annual(facts)
-    if year is None and indicator is None:
-        return obs.copy(deep=False)  # the cached frame stays as it is whatever the caller adds
-    keep = pd.Series(True, index=obs.index)
-    if year is not None:
-        keep &= obs["year"] == year
     if indicator is not None:
-        keep &= obs["indicator"] == indicator
-    return obs[keep]
+        obs = rows_of(facts, indicator, annual=True)
+        return obs[obs["year"] == year] if year is not None else obs
+    obs = _annual(facts)
+    if year is None:
+        return obs.copy(deep=False)  # the cached frame stays as it is whatever the caller adds
+    return obs[obs["year"] == year]
+
+
+def rows_of(facts: Facts, indicator: str, *, annual: bool = False) -> pd.DataFrame:
+    """Return the values (or only the yearly totals) of one indicator in scope, found through an index built
+    once per data version and scope instead of a comparison of every row on each page."""
+    frame = _annual(facts) if annual else facts.observations
+    index = cached((*facts.scope, "by_indicator", annual), lambda: frame.groupby("indicator", sort=False).indices)
+
+    def select() -> pd.DataFrame:
+        found = index.get(indicator)
+        return frame.iloc[found] if found is not None else frame.iloc[0:0]
+
+    return cached((*facts.scope, "rows_of", annual, indicator), select).copy(deep=False)
 
 
 def years(facts: Facts) -> list[int]:

@@ -120,12 +120,22 @@ def is_overdue(notice: Notice, today: date) -> bool:
 
 
 def notices(
-    db: Database, user: Principal, *, today: date, state: str | None = None, task: str | None = None
+    db: Database,
+    user: Principal,
+    *,
+    today: date,
+    state: str | None = None,
+    task: str | None = None,
+    under: str | None = None,
 ) -> list[Notice]:
-    """Return the notices the user sees (the office and viewers: all; others: those addressed to them), filtered
-    by ``state``: open (not closed), overdue (past due, unanswered, open) or closed; newest first."""
+    """Return the notices the user sees (the office and viewers: all; others: those addressed to them) on the
+    tasks of the programme ``under`` (when given), filtered by ``state``: open (not closed), overdue (past due,
+    unanswered, open) or closed; newest first."""
     with db.session() as session:
         found = tasks_repo.notices(session, task=task)
+    if under is not None:
+        codes = set(ledger.assessment(db, today=today, under=under)["code"])
+        found = [n for n in found if n.task in codes]
     if not (user.is_office or user.role == "viewer"):
         mine = unit_names(db, user)
         found = [n for n in found if n.unit in mine]
@@ -214,7 +224,7 @@ def inbox(db: Database, user: Principal, *, today: date, under: str | None = Non
     closed = (TaskStatus.COMPLETED.value, TaskStatus.SUSPENDED.value, TaskStatus.OVERDUE.value)
     soon = [r for r in rows if r["status"] not in closed and r["days_left"] is not None and 0 <= r["days_left"] <= days]
     late = [r for r in rows if r["status"] == TaskStatus.OVERDUE.value]
-    waiting = [n for n in notices(db, user, today=today, state="open") if n.response is None]
+    waiting = [n for n in notices(db, user, today=today, state="open", under=under) if n.response is None]
     codes = {str(r["code"]) for r in rows}
     with db.session() as session:
         reports = [r for r in tasks_repo.reports(session) if r.task in codes and r.review == ReviewStatus.RETURNED]

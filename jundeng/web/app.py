@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from jundeng.errors import JundengError
+from jundeng.services.warm import start_warming
 from jundeng.store.db import Database
 from jundeng.web import api, docs, errors, pages, pages_forms
 from jundeng.web.auth import policy_of, routes
@@ -53,11 +55,21 @@ def create_app(
     https: bool = False,
     ledger_day: date | None = None,
     trusted_proxies: Sequence[str] | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """Return the Jundeng web app on the database ``url`` (cookies marked Secure when ``https``); the ledger is
     assessed on ``ledger_day`` unless a request asks for another day ($JUNDENG_LEDGER_DAY, else today);
-    ``X-Forwarded-For`` is believed only from ``trusted_proxies`` ($JUNDENG_TRUSTED_PROXIES, else none)."""
+    ``X-Forwarded-For`` is believed only from ``trusted_proxies`` ($JUNDENG_TRUSTED_PROXIES, else none); with
+    ``warm``, the start of the server computes each programme's shared figures in the background."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            start_warming(app.state.db)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Jundeng 均等 API",
         version="1",
         description="基本公共服务均等化 · equalization of basic public services",
@@ -126,7 +138,7 @@ def app_from_environment() -> FastAPI:
     $JUNDENG_TRUSTED_PROXIES)."""
     import gc
 
-    app = create_app(https=os.environ.get("JUNDENG_HTTPS") == "1")
+    app = create_app(https=os.environ.get("JUNDENG_HTTPS") == "1", warm=True)
     gc.collect()
     gc.freeze()  # what start-up built leaves the collector (see jundeng.cli.web.run_server)
     return app

@@ -21,6 +21,7 @@ from jundeng.domain.tasks import Light
 from jundeng.services import analysis, ledger, users
 from jundeng.services import facts as facts_
 from jundeng.services import regions as regions_service
+from jundeng.services.cache import cached
 from jundeng.web import (
     pages_admin,
     pages_analysis,
@@ -44,12 +45,14 @@ from jundeng.web.pages_base import (
     N_,
     Column,
     Table,
+    as_json,
     choose,
     choose_programme,
     frame_rows,
     indicator_row,
     ledger_day,
     name_in,
+    number,
     render,
 )
 from jundeng.web.pages_terms import unit_in
@@ -151,6 +154,8 @@ def _map(
     preferred = [g["indicator"] for g in gaps if g["indicator"] in values]
     order = preferred + sorted(c for c in values if c not in preferred)
     towns = regions_service.has_town_boundaries(city)
+    districts = facts.regions[facts.regions["level"] == "district"]
+    codes = dict(zip(districts["name"], districts["code"], strict=True))
     indicators = []
     for code in order:
         ind = facts.indicators[code]
@@ -159,18 +164,17 @@ def _map(
                 "code": code,
                 "name": choose(lang, ind.name, ind.name_en),
                 "unit": unit_in(lang, ind.unit),
-                "values": [{"name": k, "value": v} for k, v in sorted(values[code].items())],
+                "values": [{"name": k, "value": v, "code": codes.get(k)} for k, v in sorted(values[code].items())],
                 **({"towns": _town_values(facts, year, code)} if towns else {}),
             }
         )
-    districts = facts.regions[facts.regions["level"] == "district"]
     geo = {
         "geo": f"/api/v1/geo/districts?city={city}" if regions_service.has_boundaries(city) else None,
         "towns": f"/api/v1/geo/towns?city={city}" if towns else None,
         "map": f"districts-{city}",
         "year": year,
         "indicators": indicators,
-        "districts": dict(zip(districts["name"], districts["code"], strict=True)),
+        "districts": codes,
     }
     if geo["geo"] is not None:
         return geo, None
@@ -178,6 +182,24 @@ def _map(
     rows = [{"name": n, **{i["code"]: values[i["code"]].get(n) for i in indicators}} for n in names]
     columns = [Column("name", N_("区划")), *(Column(i["code"], i["name"], "num") for i in indicators)]
     return geo, Table("district_values", N_("各区分布"), columns, rows)
+
+
+def _zones(facts: facts_.Facts, year: int, indicators: list[str]) -> list[dict[str, Any]]:
+    """Return the programme's functional zones (no boundaries: listed under the map), each with its values of
+    the map's indicators as shown (code → the number written; absent when the zone has none)."""
+    regions = facts.regions
+    zones = regions[(regions["level"] == "district") & regions["functional_zone"].fillna(False).astype(bool)]
+    if zones.empty:
+        return []
+    frame = facts_.totals(facts, year=year)
+    frame = frame[frame["region"].isin(set(zones["code"])) & frame["value"].notna()]
+    rows = zip(frame["region"], frame["indicator"], frame["value"], strict=True)
+    found = {(str(r), str(i)): float(v) for r, i, v in rows}
+    pairs = sorted(zip(zones["code"], zones["name"], strict=True))
+    return [
+        {"code": c, "name": n, "shown": {i: number(found[(c, i)]) for i in indicators if (c, i) in found}}
+        for c, n in pairs
+    ]
 
 
 def _town_values(facts: facts_.Facts, year: int, code: str) -> list[dict[str, Any]]:
@@ -202,6 +224,26 @@ def _lights(db: DB, user: Principal, today: date, under: str | None) -> Table | 
     return Table("lights", N_("任务红黄绿灯"), columns, rows)
 
 
+def _figures(facts: facts_.Facts, user: Principal, year: int, lang: str, city: str | None) -> dict[str, Any]:
+    """Return the overview's figures of ``year`` (attainment, Gini trend, map and its JSON, zones), computed once
+    per data version, scope, language and kind of viewer: only the gap controls and the lights vary per request."""
+    links, zones = user.role != "public", user.role not in ("public", "district")
+
+    def compute() -> dict[str, Any]:
+        gaps = analysis.gaps(facts, year, analysis.group_of(user)).rows  # between units, at the default level
+        trend, chart = _trend(facts, gaps, lang)
+        geo, values = _map(facts, year, gaps, lang, city)
+        geo["links"] = links  # a click opens the district's page (signed in only)
+        listed = _zones(facts, year, [i["code"] for i in geo["indicators"]]) if zones else []
+        attainment = _attainment_table(facts, user, year, lang)
+        return {"attainment": attainment, "trend": trend, "chart": chart, "geo": geo, "geo_json": as_json(geo)} | {
+            "values": values,
+            "zones": listed,
+        }
+
+    return cached((*facts.scope, "overview", year, lang, city, analysis.group_of(user), links, zones), compute)
+
+
 @router.get("/", dependencies=[allow(*EVERYONE)])
 def overview(request: Request, user: User, db: DB, programme: Programme, year: int | None = None) -> Response:
     """Target attainment by domain, the largest gaps, inequality over time, the district map (or, where no
@@ -212,15 +254,14 @@ def overview(request: Request, user: User, db: DB, programme: Programme, year: i
     facts = facts_.load(db, user, under=programme.code)
     year = year or facts_.latest_year(facts)
     tables: list[Table] = []
-    context: dict[str, Any] = {"year": year, "chart": None, "geo": None, "today": None}
+    context: dict[str, Any] = {"year": year, "chart": None, "geo": None, "geo_json": None, "today": None, "zones": []}
     if year is not None:
-        gaps = analysis.gaps(facts, year, analysis.group_of(user)).rows  # between units, at the default level
-        trend, context["chart"] = _trend(facts, gaps, lang)
+        figures = _figures(facts, user, year, lang, programme.code)
         gap_table, context["gap_controls"] = pages_gaps.overview_gaps(request, facts, user, year, lang)
-        tables += [_attainment_table(facts, user, year, lang), gap_table, trend]
-        context["geo"], values = _map(facts, year, gaps, lang, programme.code)
-        if values is not None:
-            tables.append(values)
+        tables += [figures["attainment"], gap_table, figures["trend"]]
+        context |= {k: figures[k] for k in ("chart", "geo", "geo_json", "zones")}
+        if figures["values"] is not None:
+            tables.append(figures["values"])
     today = ledger_day(request, None)
     lights = _lights(db, user, today, programme.code)
     if lights is not None:

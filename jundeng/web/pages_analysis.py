@@ -172,7 +172,7 @@ def indicator_page(request: Request, code: str, user: User, db: DB, programme: P
     )
     spread, spread_chart = _inequality(facts, code, user, lang)
     domain = facts.domains.get(ind.domain)
-    own = facts.observations[facts.observations["indicator"] == code]
+    own = facts_.rows_of(facts, code)
     return render(
         request,
         user,

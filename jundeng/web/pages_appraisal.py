@@ -291,8 +291,9 @@ def _compare_rows(a: Side, b: Side, user: Principal) -> list[dict[str, Any]]:
 
 @router.get("/appraisal/compare", dependencies=[allow(*APPRAISAL_ROLES)])
 def compare_page(request: Request, user: User, db: DB, programme: Programme) -> Response:
-    """Two stored runs (``?a=ID&b=ID``) or two years (``?year_a=&year_b=``) side by side: per region the score
-    and rank in each and the change, and the method and data each used."""
+    """Two stored runs (``?a=ID&b=ID``), two years (``?year_a=&year_b=``) or a run and a year
+    (``?a=run:ID&b=year:YYYY``, as the form sends them) side by side: per region the score and rank in each and
+    the change, and the method and data each used."""
     if programme.undecided:
         return choose_programme(request, user, programme)
     lang = language(request)
@@ -302,11 +303,16 @@ def compare_page(request: Request, user: User, db: DB, programme: Programme) -> 
     keep = set(facts.regions["code"])
     query = request.query_params
     sides: list[Side] = []
+    picked: dict[str, str] = {}
     for run_key, year_key in (("a", "year_a"), ("b", "year_b")):
-        if query.get(run_key):
-            sides.append(_run_side(db, query[run_key], keep, lang))
-        elif query.get(year_key):
-            sides.append(_year_side(db, facts, query[year_key], lang))
+        picked[run_key] = _picked(query.get(run_key, ""), query.get(year_key, ""))
+        kind, _, value = picked[run_key].partition(":")
+        if kind == "run":
+            sides.append(_run_side(db, value, keep, lang))
+        elif kind == "year":
+            sides.append(_year_side(db, facts, value, lang))
+        elif picked[run_key]:
+            raise JundengError(f"{run_key}：须为 run:编号 或 year:年度", f"{run_key}: write run:ID or year:YYYY")
     tables: list[Table] = []
     if len(sides) == 2:
         a, b = sides
@@ -332,4 +338,13 @@ def compare_page(request: Request, user: User, db: DB, programme: Programme) -> 
         years=years,
         runs=[(r.id, _run_title(r)) for r in runs],
         query=dict(query),
+        picked=picked,
     )
+
+
+def _picked(side: str, year: str) -> str:
+    """Return one side of a comparison as ``run:ID`` or ``year:YYYY``: the form's choice (``a=year:2017``), a bare
+    run id (``a=12``), else the year asked (``year_a=2017``); empty when none is."""
+    if side.isdigit() or (side and ":" not in side):
+        return f"run:{side}"
+    return side or (f"year:{year}" if year else "")

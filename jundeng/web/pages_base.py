@@ -258,7 +258,8 @@ def frame_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     return [{str(k): plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
 
 
-def _json(value: Any) -> Markup:
+def as_json(value: Any) -> Markup:
+    """Return ``value`` as JSON safe to place in an HTML attribute or script (the ``tojson`` filter)."""
     return htmlsafe_json_dumps(plain(value))
 
 
@@ -269,7 +270,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.filters["tojson"] = _json
+ENV.filters["tojson"] = as_json
 ENV.filters["num"] = number
 ENV.filters["pct"] = percent
 

@@ -90,14 +90,17 @@ def close(request: Request, notice_id: RowId, user: User, db: DB) -> Response:
 
 
 @router.get("/notices", dependencies=[allow(*SIGNED_IN)])
-def notices_page(request: Request, user: User, db: DB, state: str | None = None) -> Response:
-    """The notices the user sees, filtered by state (open, overdue, closed), the overdue ones highlighted."""
+def notices_page(request: Request, user: User, db: DB, programme: Programme, state: str | None = None) -> Response:
+    """The notices the user sees on the tasks of the programme, filtered by state (open, overdue, closed), the
+    overdue ones highlighted."""
+    if programme.undecided:
+        return choose_programme(request, user, programme)
     day = ledger_day(request, None)
     chosen = state if state in supervision.NOTICE_STATES else None
     csrf = csrf_token(request)
     mine = supervision.unit_names(db, user)
     rows = []
-    for n in supervision.notices(db, user, today=day, state=chosen):
+    for n in supervision.notices(db, user, today=day, state=chosen, under=programme.code):
         row = notice_row(n, day, csrf, office=allowed(user, OFFICE), mine=mine)
         for key in ("respond", "close"):
             if key in row:

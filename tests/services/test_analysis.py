@@ -201,3 +201,27 @@ def test_the_urban_rural_ranking_uses_the_ratio_of_urban_and_rural_values() -> N
     assert [(r["indicator"], r["units"]) for r in ranking.rows] == [("RATE", 2)]
     assert ranking.rows[0]["ratio"] == pytest.approx(1.5) and ranking.rows[0]["difference"] == pytest.approx(20.0)
     assert ranking.left_out["not_disaggregated"] == ["OTHER"]
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+def test_spread_reads_the_same_measures_as_the_gap_report(weighted: bool) -> None:
+    """The ranking's five measures, computed alone, equal the full gap report's on the same rows (weighted by
+    population when every unit has one; a unit without population makes the measures unweighted)."""
+    rng = np.random.default_rng(3)
+    units = pd.DataFrame(
+        {
+            "value": rng.lognormal(3, 0.4, 40),
+            "population": rng.integers(1_000, 90_000, 40).astype(float),
+            "district": np.repeat(["a", "b", "c", "d"], 10),
+        }
+    )
+    if not weighted:
+        units.loc[5, "population"] = np.nan
+    found = analysis.spread(units, "district")
+    report = gap_report(units, "value", "population" if weighted else None, ["district"], max_dagum_groups=0)
+    summary = dict(zip(report.summary["measure"], report.summary["value"], strict=True))
+    theil = report.decompositions[report.decompositions["index"] == "theil"]
+    expected = [summary["gini"], summary["theil"], summary["cv"], summary["max_min_ratio"]]
+    assert [found["gini"], found["theil"], found["cv"], found["max_min"]] == pytest.approx(expected, rel=1e-12)
+    assert found["between"] == pytest.approx(float(theil["between_share"].iloc[0]), rel=1e-12)
+    assert 0 < float(found["between"] or 0) < 1

@@ -65,3 +65,18 @@ def test_the_last_value_is_answered_while_another_recomputation_runs() -> None:
         release.set()
         other.join()
     assert cached(new, lambda: "new") == "new"  # idle: the newest data
+
+
+def test_a_value_computed_within_another_is_the_newest() -> None:
+    """While a page's figures are recomputed after the data moved on, the parts they are built from are
+    recomputed too, never answered from the previous version (which would then be cached as the new one)."""
+    part, whole = object(), object()
+    assert cached(("test_cache", "v1", part), lambda: "part-1") == "part-1"
+    assert cached(("test_cache", "v1", whole), lambda: "whole:" + cached(("test_cache", "v1", part), str)) == (
+        "whole:part-1"
+    )
+
+    def rebuild() -> str:
+        return "whole:" + cached(("test_cache", "v2", part), lambda: "part-2")
+
+    assert cached(("test_cache", "v2", whole), rebuild) == "whole:part-2"

@@ -117,3 +117,31 @@ def test_two_stored_runs_are_compared_and_another_programme_run_is_absent(site: 
     assert rows and all(cells[6] in ("0", "0.00", "-0.00") and cells[7] == "0" for cells in rows.values())
     assert "甲稿" in html and "乙稿" in html
     assert office.get("/appraisal/compare", params={"a": 999999, "b": newest[0]}).status_code == 404
+
+
+def test_the_form_compares_a_saved_run_with_a_year(site: tuple[object, Database]) -> None:
+    """Each side of the form is a saved run or a year (``run:ID`` / ``year:YYYY``); the run saved for the latest
+    year matches that year's appraisal, and the old URLs (``a=ID``, ``year_b=YYYY``) still work."""
+    app, db = site
+    office = signed_in(app, "office")
+    years = years_offered(office.get("/appraisal").text)
+    office.post("/appraisal/runs", data={"year": years[0], "label": "对年度稿"})
+    run = next(r.id for r in appraisal.runs(db) if r.results.get("label") == "对年度稿")
+    form = re.search(r'<form[^>]*id="compare-runs".*?</form>', office.get("/appraisal/compare").text, re.S)
+    assert form, "no form comparing runs and years"
+    for side in ("a", "b"):
+        select = re.search(rf'<select name="{side}">(.*?)</select>', form.group(0), re.S)
+        assert select and f'value="run:{run}"' in select.group(1)
+        assert all(f'value="year:{y}"' in select.group(1) for y in years)
+
+    html = office.get("/appraisal/compare", params={"a": f"run:{run}", "b": f"year:{years[0]}"}).text
+    rows = comparison_rows(html)
+    assert rows and all(cells[7] == "0" and float(cells[6]) == 0 for cells in rows.values())
+    assert "对年度稿" in html and f'<option value="run:{run}" selected>' in html
+    assert f'<option value="year:{years[0]}" selected>' in html
+
+    earlier = office.get("/appraisal/compare", params={"a": run, "year_b": years[1]}).text
+    assert comparison_rows(earlier) and f'<option value="year:{years[1]}" selected>' in earlier
+    assert f"<td>{years[1]}</td>" in earlier and "对年度稿" in earlier
+    refused = office.get("/appraisal/compare", params={"a": "month:3", "b": f"year:{years[0]}"})
+    assert refused.status_code in (400, 422)

@@ -123,6 +123,21 @@ def test_report_review_chart_map_and_language(server: str) -> None:
             page.select_option("#map-indicator", "SOC_DIBAO_STANDARD")
             assert 712.5 in series_values(page, "district-map")
             assert page.locator("#synthetic-banner").is_visible()
+            # a click on a district (at its label, where ECharts centres it) opens its region page
+            x, y = page.evaluate(
+                """() => {
+                    const el = document.getElementById('district-map');
+                    const chart = echarts.getInstanceByDom(el);
+                    const geo = chart.getModel().getSeriesByIndex(0).coordinateSystem;
+                    const at = chart.convertToPixel({seriesIndex: 0}, geo.getRegion('斗门区').getCenter());
+                    const box = el.getBoundingClientRect();
+                    return [box.left + at[0], box.top + at[1]];
+                }"""
+            )
+            with page.expect_navigation():
+                page.mouse.click(x, y)
+            assert page.url == f"{server}/regions/440403"
+            page.goto(f"{server}/")
 
             # English, remembered for the next page
             page.click("#lang-switch")

@@ -402,3 +402,25 @@ def test_every_message_has_an_english_translation() -> None:
     assert unused == []  # stale entries would hide a renamed msgid
     han = re.compile(r"[\u4e00-\u9fff]")
     assert [t for t in translated.values() if han.search(t)] == []
+
+
+def test_the_map_carries_region_codes_and_lists_the_functional_zones(clients: dict[str, TestClient]) -> None:
+    """Each district on the map carries its code (a click opens /regions/CODE for signed-in users); the functional
+    zones, which have no boundaries, are listed under the map with links to their pages and the chosen value."""
+    html = clients["office"].get("/").text
+    shown = attribute_json(html, "district-map", "map")
+    assert shown["links"] is True
+    codes = {v["name"]: v["code"] for i in shown["indicators"] for v in i["values"]}
+    assert codes == {"香洲区": "440402", "斗门区": "440403", "金湾区": "440404"}
+    zones = re.search(r'<ul class="zones" id="map-zones">(.*?)</ul>', html, re.S)
+    assert zones and "功能区没有边界" in html
+    assert '<a href="/regions/440400-HQ">横琴新区</a>' in zones.group(1)
+    assert len(re.findall(r'href="/regions/440400-\w+"', zones.group(1))) == 5
+    english = clients["office"].get("/", params={"lang": "en"}).text
+    assert "Functional zones have no boundaries" in english
+    assert clients["office"].get("/regions/440400-HQ").status_code == 200
+
+    public = attribute_json(clients["public"].get("/").text, "district-map", "map")
+    assert public["links"] is False  # region pages need signing in
+    assert 'id="map-zones"' not in clients["public"].get("/").text
+    assert 'id="map-zones"' not in clients["district"].get("/").text

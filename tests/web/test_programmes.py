@@ -196,3 +196,25 @@ def test_the_map_says_when_a_city_has_no_boundaries_or_no_town_boundaries(site: 
     rows = table(daye, "/", "district_values")
     assert rows[0][0] == "区划" and rows[1][0] == "大冶市" and float(rows[1][1]) == 500
     assert daye.get("/api/v1/geo/districts").status_code == 404
+
+
+def test_notices_inbox_and_bulletin_show_the_programmes_tasks_only(site: tuple[object, Database]) -> None:
+    """A notice on a task of 珠海 is listed in 珠海's notices and nowhere in 江门's (it used to show in every
+    programme's notices list and office inbox); the bulletin counts the programme's own tasks."""
+    admin = client_of(site, "admin")
+    assert admin.get("/notices").status_code == 200 and 'id="programme-choices"' in admin.get("/notices").text
+    data = {"unit": "市教育局", "request": "请说明珠海任务滞后原因", "due": "2017-09-15"}
+    issued = admin.post("/ledger/2017-003/notices", params={"under": "440400"}, data=data)
+    assert issued.status_code == 200, issued.text[:300]
+    assert "请说明珠海任务滞后原因" in admin.get("/notices", params={"under": "440400"}).text
+    assert [r[1] for r in table(admin, "/notices", "notices")[1:]] == ["2017-003"]
+    assert "请说明珠海任务滞后原因" not in admin.get("/notices", params={"under": "440700"}).text
+    assert table(admin, "/notices", "notices")[1:] == []
+
+    jiangmen = client_of(site, "jiangmen")
+    for state in ("", "open", "overdue"):
+        assert "请说明珠海任务滞后原因" not in jiangmen.get("/notices", params={"state": state}).text
+    assert table(jiangmen, "/inbox", "waiting")[1:] == []
+    assert table(jiangmen, "/bulletin", "by_unit", period="2017")[1:] == []
+    zhuhai = table(admin, "/bulletin", "by_unit", period="2017", under="440400")
+    assert "市教育局" in {r[0] for r in zhuhai[1:]}

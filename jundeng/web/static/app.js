@@ -214,8 +214,10 @@
   }
 
   /* The choropleth of the programme's districts on their real boundaries, for the indicator chosen in
-     #map-indicator; a click on a district drills down to its towns where town boundaries ship, else says
-     that there are none (#map-towns) and keeps the district map: never a map of the wrong places. */
+     #map-indicator; a click on a district drills down to its towns where town boundaries ship (the note then
+     links to the district's page), else opens the district's page (/regions/CODE; signed-in users only, else
+     the note says that there are no town boundaries): never a map of the wrong places. The functional zones
+     listed under the map (#map-zones) show the chosen indicator's values. */
   function districtMap(el, instances) {
     var encode = window.echarts.format.encodeHTML;
     var config = JSON.parse(el.getAttribute("data-map"));
@@ -241,6 +243,10 @@
       var values = data.map(function (v) { return v.value; });
       var low = values.length ? Math.min.apply(null, values) : 0;
       var high = values.length ? Math.max.apply(null, values) : 1;
+      document.querySelectorAll("#map-zones [data-shown]").forEach(function (span) {
+        var shown = JSON.parse(span.getAttribute("data-shown"));
+        span.textContent = shown[chosen.code] === undefined ? "—" : shown[chosen.code];
+      });
       chart.setOption({
         /* ECharts puts the formatter's string into the page as HTML: escape every text in it */
         tooltip: { trigger: "item", formatter: function (p) {
@@ -261,8 +267,8 @@
         return result.data;
       });
     }
-    function drillDown(name) {
-      var code = (config.districts || {})[name];
+    function drillDown(name, data) {
+      var code = (data && data.code) || (config.districts || {})[name];
       if (town && note) { /* a second click goes back up to the districts */
         town = null;
         note.textContent = hint;
@@ -273,6 +279,10 @@
         return;
       }
       if (!config.towns) {
+        if (config.links) {
+          window.location.assign("/regions/" + encodeURIComponent(code));
+          return;
+        }
         note.classList.add("error"); /* the page already says that this city has no town boundaries */
         return;
       }
@@ -280,7 +290,13 @@
         town = { code: code, map: config.map + "-" + code };
         window.echarts.registerMap(town.map, geojson);
         draw();
-        note.textContent = name;
+        note.textContent = "";
+        var link = document.createElement(config.links ? "a" : "span");
+        link.textContent = name;
+        if (config.links) {
+          link.href = "/regions/" + encodeURIComponent(code);
+        }
+        note.appendChild(link);
       }, function (result) {
         note.textContent = errorText(result);
         note.classList.add("error");
@@ -294,7 +310,7 @@
       el.textContent = errorText(result);
     });
     chart.on("click", function (params) {
-      drillDown(params.name);
+      drillDown(params.name, params.data);
     });
     if (select) {
       select.addEventListener("change", draw);
