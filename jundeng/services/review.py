@@ -37,6 +37,7 @@ class Filters:
     indicator: str | None = None
     period: str | None = None
     batch: int | None = None
+    status: str | None = None  # one of the statuses the principal follows (a district's returned values)
 
 
 @dataclass
@@ -84,6 +85,8 @@ def _frame(session: Session, principal: Principal, filters: Filters, under: str 
         periods=[filters.period] if filters.period else None,
         batch=filters.batch,
     )
+    if filters.status:
+        frame = frame.filter(pl.col("status") == filters.status)
     for root in (under, filters.district):
         if root:
             frame = frame.filter(pl.col("region").is_in(sorted(regions_repo.subtree_codes(session, root=root))))

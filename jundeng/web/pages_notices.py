@@ -14,6 +14,9 @@ from jundeng.errors import ForbiddenError, JundengError, NotFoundError
 from jundeng.io.records import plain, records
 from jundeng.services import ledger as ledger_
 from jundeng.services import notify, supervision
+from jundeng.services import regions as regions_
+from jundeng.services import review as review_
+from jundeng.web import pages_review
 from jundeng.web.auth import OFFICE, SIGNED_IN, WRITERS, allow
 from jundeng.web.deps import DB, Programme, RowId, User
 from jundeng.web.forms import csrf_token
@@ -22,6 +25,9 @@ from jundeng.web.pages_tasks import NOTICE_COLUMNS, back, notice_row, take_flash
 
 router = APIRouter(include_in_schema=False)
 BULLETIN_ROLES = ("admin", "office", "viewer")
+RETURNED_VALUES = [
+    c for c in pages_review.QUEUE_COLUMNS if c.key in ("id", "indicator", "region_name", "period", "value", "reason")
+]
 
 
 @router.post("/ledger/{code}/notices", dependencies=[allow(*OFFICE)])
@@ -230,7 +236,13 @@ def inbox_page(request: Request, user: User, db: DB, programme: Programme) -> Re
         Column("review_comment", N_("退回原因")),
         Column("created_by", N_("填报人")),
     ]
+    values: list[dict[str, Any]] = []
+    if not allowed(user, OFFICE):  # the unit's values returned by the reviewer, with the reason, to correct
+        rejected = review_.Filters(status="rejected")
+        queue = review_.queue(db, user, filters=rejected, under=programme.code, size=review_.PAGE_SIZE)
+        values = pages_review.queue_rows(queue.rows, regions_.names(db))
     tables = [
+        Table("returned_values", N_("被退回的数据"), RETURNED_VALUES, values, empty=N_("没有被退回的数据")),
         Table("overdue", N_("逾期任务"), TASK_COLUMNS, found.overdue, empty=N_("没有逾期任务")),
         Table("due_soon", N_("30 天内到期的任务"), TASK_COLUMNS, found.due_soon, empty=N_("30 天内没有到期的任务")),
         Table("waiting", N_("待回复的督办"), NOTICE_COLUMNS, waiting, empty=N_("没有待回复的督办")),

@@ -145,6 +145,8 @@ def test_the_office_filters_a_batch_returns_two_with_a_reason_and_approves_the_r
     assert office.post("/review/decide", data={**form, "do": "approve:all"}).status_code == 200  # nothing left
     inbox = district.get("/data").text.split('id="table-pending"')[1].split("</section>")[0]
     assert inbox.count("口径不符，请按新口径重报") == 2 and "已退回修改" in inbox
+    mine = district.get("/inbox").text.split('id="table-returned_values"')[1].split("</section>")[0]
+    assert mine.count("口径不符，请按新口径重报") == 2 and mine.count("data-id=") <= 2  # in its inbox, returned only
     history = district.get("/data", params={"history": chosen[0]}).text.split('id="table-history"')[1]
     assert "口径不符，请按新口径重报" in history.split("</section>")[0]
     api = district.get(f"/api/v1/observations/{chosen[0]}/history").json()
