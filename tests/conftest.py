@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -298,3 +299,26 @@ def uvicorn_thread(config: Any) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def served_site(
+    templates: Templates, folder: Path, *, secret: str, ledger_day: date | None = None
+) -> Iterator[tuple[str, Database]]:
+    """Serve the app on a fresh copy of ``templates``' SQLite site with uvicorn in a thread; yield (base URL,
+    database) and drop the copy afterwards (the browser tests' server)."""
+    import uvicorn
+
+    from jundeng.web.app import create_app
+    from jundeng.web.limits import limiter
+
+    db, drop = fresh_database("sqlite", templates, folder)
+    app = create_app(db.url, secret_key=secret, ledger_day=ledger_day)
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", ws="none")
+    try:
+        with uvicorn_thread(config) as port:
+            limiter.reset()
+            yield f"http://127.0.0.1:{port}", db
+    finally:
+        app.state.db.dispose()
+        drop()

@@ -7,13 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from jundeng.services import catalog, methods
 from jundeng.store.db import Database
-from jundeng.web.app import create_app
-from jundeng.web.limits import limiter
-from tests.conftest import Templates, free_port, fresh_database, uvicorn_thread
+from tests.conftest import Templates, served_site
 from tests.web.test_e2e import ARGS, CHROMIUM, sign_in
 
 pytestmark = [
@@ -25,14 +22,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(site_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
     """The app on a fresh copy of the demo site, served by uvicorn in a thread on 127.0.0.1."""
-    db, drop = fresh_database("sqlite", site_templates, tmp_path_factory.mktemp("admin-e2e"))
-    app = create_app(db.url, secret_key="admin-e2e")
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", ws="none")
-    with uvicorn_thread(config) as port:
-        limiter.reset()
-        yield f"http://127.0.0.1:{port}", db
-    app.state.db.dispose()
-    drop()
+    with served_site(site_templates, tmp_path_factory.mktemp("admin-e2e"), secret="admin-e2e") as site:
+        yield site
 
 
 def test_the_admin_forms_work_without_javascript(server: tuple[str, Database], tmp_path: Path) -> None:

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from jundeng.services.demo_accounts import DEMO_PASSWORD
-from jundeng.web.app import STATIC, create_app
-from jundeng.web.limits import limiter
-from tests.conftest import Templates, free_port, fresh_database, uvicorn_thread
+from jundeng.web.app import STATIC
+from tests.conftest import Templates, served_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ECHARTS = STATIC / "vendor" / "echarts.min.js"
@@ -41,14 +39,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(site_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a fresh copy of the demo site, served by uvicorn in a thread on 127.0.0.1."""
-    db, drop = fresh_database("sqlite", site_templates, tmp_path_factory.mktemp("e2e"))
-    app = create_app(db.url, secret_key="e2e-test")
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", ws="none")
-    with uvicorn_thread(config) as port:
-        limiter.reset()
-        yield f"http://127.0.0.1:{port}"
-    app.state.db.dispose()
-    drop()
+    with served_site(site_templates, tmp_path_factory.mktemp("e2e"), secret="e2e-test") as (url, _db):
+        yield url
 
 
 def sign_in(page: Any, base: str, username: str, then: str) -> None:

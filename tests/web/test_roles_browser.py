@@ -13,14 +13,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import uvicorn
 
 from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.services.demo_accounts import DEMO_PASSWORD
-from jundeng.store.db import Database
-from jundeng.web.app import create_app
-from jundeng.web.limits import limiter
-from tests.conftest import Templates, free_port, fresh_database, uvicorn_thread
+from tests.conftest import Templates, served_site
 from tests.web.test_e2e import ARGS, CHROMIUM, sign_in, upload
 
 if TYPE_CHECKING:
@@ -48,15 +44,10 @@ KEY_PAGES = {
 @pytest.fixture(scope="module")
 def server(site_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a fresh copy of the demo site, assessed on the demo's day, served by uvicorn in a thread."""
-    db: Database
-    db, drop = fresh_database("sqlite", site_templates, tmp_path_factory.mktemp("roles-e2e"))
-    app = create_app(db.url, secret_key="roles-e2e", ledger_day=DEMO_TODAY)
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", ws="none")
-    with uvicorn_thread(config) as port:
-        limiter.reset()
-        yield f"http://127.0.0.1:{port}"
-    app.state.db.dispose()
-    drop()
+    with served_site(
+        site_templates, tmp_path_factory.mktemp("roles-e2e"), secret="roles-e2e", ledger_day=DEMO_TODAY
+    ) as (url, _db):
+        yield url
 
 
 def cell(indicator: str, region: str = DOUMEN) -> str:

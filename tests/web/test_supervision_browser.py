@@ -6,13 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.store.db import Database
-from jundeng.web.app import create_app
-from jundeng.web.limits import limiter
-from tests.conftest import Templates, free_port, fresh_database, uvicorn_thread
+from tests.conftest import Templates, served_site
 from tests.web.test_e2e import ARGS, CHROMIUM, sign_in
 
 pytestmark = [
@@ -25,14 +22,10 @@ TASK = "2017-001"
 @pytest.fixture(scope="module")
 def server(site_templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
     """The app on a fresh copy of the demo site, assessed on the demo's day, served by uvicorn in a thread."""
-    db, drop = fresh_database("sqlite", site_templates, tmp_path_factory.mktemp("supervision-e2e"))
-    app = create_app(db.url, secret_key="supervision-e2e", ledger_day=DEMO_TODAY)
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", ws="none")
-    with uvicorn_thread(config) as port:
-        limiter.reset()
-        yield f"http://127.0.0.1:{port}", db
-    app.state.db.dispose()
-    drop()
+    with served_site(
+        site_templates, tmp_path_factory.mktemp("supervision-e2e"), secret="supervision-e2e", ledger_day=DEMO_TODAY
+    ) as site:
+        yield site
 
 
 def test_red_task_notice_answer_progress_and_acceptance(server: tuple[str, Database]) -> None:
