@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install assets browser demo test lint typecheck unit check bench serve clean
+.PHONY: install assets browser fonts demo test lint typecheck unit check bench serve clean
 VENDOR := jundeng/web/static/vendor
 
 $(STAMP): pyproject.toml
@@ -32,7 +32,11 @@ $(VENDOR)/swagger-ui/swagger-ui-bundle.js:
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-demo: install
+# Noto CJK fonts for the reports (PDF embeds them, charts draw Chinese with them); no font download at runtime.
+fonts:
+	test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null)
+
+demo: install fonts
 	$(BIN)/jundeng demo
 
 lint: install
@@ -43,7 +47,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # Every test: engines, SQLite, PostgreSQL (127.0.0.1:5432) and the browser.
-unit: install browser
+unit: install browser fonts
 	$(BIN)/pytest -n 2 -q
 
 # The quick loop (no server, no browser, nothing marked slow): well under a minute.

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from jundeng.cli import appraise, catalog, city, data, dbcmd, demo, extract, measure, review, tasks, web
+from jundeng.cli import appraise, catalog, city, data, dbcmd, demo, extract, measure, report, review, tasks, web
 from jundeng.cli.common import Settings, console, errors, open_db, print_problems
 
 
@@ -67,6 +67,7 @@ app.add_typer(catalog.regions_app, name="regions")
 app.add_typer(catalog.population_app, name="population")
 app.add_typer(dbcmd.app, name="db")
 app.add_typer(review.app, name="review")
+app.add_typer(report.app, name="report")
 app.add_typer(tasks.app, name="tasks")
 data.register(app)
 demo.register(app)

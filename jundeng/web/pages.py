@@ -22,6 +22,7 @@ from jundeng.services import analysis, ledger, users
 from jundeng.services import facts as facts_
 from jundeng.services import regions as regions_service
 from jundeng.services.cache import cached
+from jundeng.terms import unit_in
 from jundeng.web import (
     pages_admin,
     pages_analysis,
@@ -30,6 +31,7 @@ from jundeng.web import (
     pages_entry,
     pages_gaps,
     pages_notices,
+    pages_reports,
     pages_review,
     pages_tasks,
     pages_users,
@@ -55,7 +57,6 @@ from jundeng.web.pages_base import (
     number,
     render,
 )
-from jundeng.web.pages_terms import unit_in
 from jundeng.web.paging import paginate, search
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +70,7 @@ router.include_router(pages_review.router)
 router.include_router(pages_admin.router)
 router.include_router(pages_users.router)
 router.include_router(pages_audit.router)
+router.include_router(pages_reports.router)
 router.include_router(pages_gaps.router)
 
 

@@ -14,6 +14,7 @@ from jundeng.domain.catalog import Indicator
 from jundeng.errors import NotFoundError
 from jundeng.services import analysis, ledger, scope
 from jundeng.services import facts as facts_
+from jundeng.terms import unit_in
 from jundeng.web.auth import EVERYONE, SIGNED_IN, Principal, allow
 from jundeng.web.deps import DB, Programme, User
 from jundeng.web.i18n import language, translator
@@ -33,7 +34,6 @@ from jundeng.web.pages_base import (
     pick,
     render,
 )
-from jundeng.web.pages_terms import unit_in
 
 router = APIRouter(include_in_schema=False)
 

@@ -33,11 +33,11 @@ from jundeng.services import ledger
 from jundeng.services import pending as pending_
 from jundeng.services.ledger import SYNTHETIC_MARK as SYNTHETIC_MARK
 from jundeng.services.scope import Programme
+from jundeng.terms import unit_in
 from jundeng.web.auth import EVERYONE, OFFICE, SIGNED_IN, WRITERS, Principal
 from jundeng.web.forms import csrf_token
 from jundeng.web.i18n import N_ as N_
 from jundeng.web.i18n import language, translator
-from jundeng.web.pages_terms import unit_in
 
 TEMPLATES = Path(__file__).parent / "templates"
 APPRAISAL_ROLES = ("admin", "office", "viewer", "district")
@@ -86,6 +86,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/ledger", N_("任务台账"), SIGNED_IN),
     ("/data", N_("数据报送"), WRITERS),
     ("/review", N_("数据审核"), OFFICE),
+    ("/reports", N_("报告"), APPRAISAL_ROLES),
     ("/admin/catalog", N_("目录管理"), OFFICE),
     ("/admin/users", N_("用户管理"), ("admin",)),
     ("/audit", N_("审计日志"), OFFICE),

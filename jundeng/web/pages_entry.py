@@ -15,12 +15,12 @@ from jundeng.domain.periods import parse_period
 from jundeng.domain.principal import Principal
 from jundeng.errors import JundengError, Problem
 from jundeng.services import catalog, entry
+from jundeng.terms import unit_in
 from jundeng.web.auth import WRITERS, allow
 from jundeng.web.deps import DB, Programme, User
 from jundeng.web.i18n import language
 from jundeng.web.pages_base import LABELS, N_, choose, choose_programme, number, render
 from jundeng.web.pages_tasks import back
-from jundeng.web.pages_terms import unit_in
 
 router = APIRouter(include_in_schema=False)
 FIELD = "v:"  # a cell's input is named v:INDICATOR:REGION

@@ -18,8 +18,8 @@ from jundeng.catalogs import builtin_catalog
 from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.io.yaml_files import read_catalog
 from jundeng.store.db import Database
+from jundeng.terms import unit_in
 from jundeng.web.app import create_app
-from jundeng.web.pages_terms import unit_in
 from tests.conftest import Templates, fresh_database
 from tests.web.test_pages import signed_in
 

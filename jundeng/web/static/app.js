@@ -374,6 +374,15 @@
     });
   }
 
+  var reportForm = document.getElementById("report-form");
+  if (reportForm) {  // a report takes seconds to render: say so until the download starts
+    reportForm.addEventListener("submit", function () {
+      var progress = document.getElementById("report-progress");
+      progress.hidden = false;
+      window.setTimeout(function () { progress.hidden = true; }, 30000);
+    });
+  }
+
   document.querySelectorAll("form[data-json]").forEach(function (form) {
     form.addEventListener("submit", onJsonSubmit);
   });

@@ -1,4 +1,4 @@
-"""Terms the pages take from data files but show in the page's language: units of measurement.
+"""Terms the pages and reports take from data files but show in their language: units of measurement.
 
 A unit is translated whole when the catalogue has it (``1/10万``), else piece by piece, split on ``/`` and ``·``
 (``元/人/月`` → yuan/person/month; a piece after ``/`` is first looked up as ``/piece``, for a singular: per
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from jundeng.web.i18n import N_, translator
+from jundeng.i18n import N_, translator
 
 # The pieces of the units in the shipped catalogues and ledgers (msgids, translated in messages.po)
 UNIT_WORDS = (

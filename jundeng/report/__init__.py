@@ -1,0 +1,1 @@
+"""Reports an office circulates (pure): numbers → a document model (:mod:`.document`) → DOCX, PDF, HTML, XLSX."""
