@@ -154,7 +154,7 @@ def targets_table(
                 "binding": tr(lang, "是", "yes") if bool(r.get("binding")) else "",
             }
         )
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("indicator", tr(lang, "指标", "Indicator")),
         Column("region", tr(lang, "地区", "Region")),
         Column("unit", tr(lang, "单位", "Unit")),
