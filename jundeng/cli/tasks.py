@@ -210,13 +210,16 @@ def bulletin(
     ctx: typer.Context,
     period: str = typer.Option(..., help="通报期间 / period: 2017, 2017H2, 2017Q3 or 2017-09"),
     today: str | None = TODAY,
-    fmt: str = typer.Option("table", "--format", help="table | json | xlsx"),
-    out: Path | None = typer.Option(None, "--out", help="xlsx 输出文件 / output for xlsx"),
+    fmt: str = typer.Option("table", "--format", help="table | json | docx | pdf | html | xlsx"),
+    out: Path | None = typer.Option(None, "--out", help="文件输出 / output file (docx, pdf, html, xlsx)"),
     under: str | None = UNDER,
 ) -> None:
-    """The periodic bulletin (定期通报) per unit: completed, on track, behind, overdue, with the reasons."""
+    """The periodic bulletin (定期通报) per unit: completed, on track, behind, overdue, with the reasons; as a
+    document in the 通报 form with ``--format docx|pdf|html|xlsx`` (the same as ``jundeng report bulletin``)."""
+    from jundeng.errors import JundengError
     from jundeng.io.records import records
-    from jundeng.services import ledger
+    from jundeng.report.document import FORMATS
+    from jundeng.services import ledger, reports
 
     try:
         start, end = ledger.period_bounds(period)
@@ -224,13 +227,21 @@ def bulletin(
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
     day = _today(today) if today else None
+    if fmt in FORMATS:
+        asked = reports.Request("bulletin", period=period, today=day, under=under)
+        done = reports.produce(open_db(ctx), asked, fmt)
+        target = out or Path(done.filename)
+        target.write_bytes(done.content)
+        console.print(f"通报已写入 bulletin written → {target}")
+        return
+    if fmt not in ("table", "json"):
+        raise JundengError(
+            f"未知的格式：{fmt}（可选 table、json、{'、'.join(FORMATS)}）",
+            f"unknown format: {fmt} (use table, json, {', '.join(FORMATS)})",
+        )
     result = ledger.period_bulletin(open_db(ctx), start=start, end=end, today=day, under=under)
     if fmt == "json":
         typer.echo(json.dumps(result.to_records(), ensure_ascii=False, indent=2, default=str))
-    elif fmt == "xlsx":
-        target = out or Path(f"bulletin-{period}.xlsx")
-        ledger.write_bulletin(result, target)
-        console.print(f"通报已写入 bulletin written → {target}")
     else:
         columns = ["unit", "tasks", "completed", "on_track", "behind", "overdue", "red", "yellow", "green"]
         emit(records(result.by_unit), "table", columns, f"{period} 通报 Bulletin {start} – {end}")

@@ -331,16 +331,6 @@ def period_bounds(text: str) -> tuple[date, date]:
     return date(period.year, first, 1), date.fromordinal(end.toordinal() - 1)
 
 
-def write_bulletin(result: Bulletin, path: Path) -> None:
-    """Write a bulletin to an XLSX workbook: by_unit, behind and overdue sheets."""
-    import polars as pl
-
-    from jundeng.store.export import write_frames
-
-    frames = {"by_unit": result.by_unit, "behind": pd.DataFrame(result.behind), "overdue": pd.DataFrame(result.overdue)}
-    write_frames({k: pl.from_pandas(v.astype(str)) for k, v in frames.items()}, "xlsx", path)
-
-
 def reminders(db: Database, *, today: date, days: int = 30, under: str | None = None) -> list[Message]:
     """Return one message per unit listing its tasks (of the programme ``under``) due within ``days`` and its
     overdue tasks."""

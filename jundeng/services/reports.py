@@ -115,6 +115,7 @@ def produce(
 
 def filename(asked: Request, fmt: str) -> str:
     """Return the report's file name (ASCII: safe in a download header and on any disk)."""
-    parts = [asked.kind, str(asked.year or asked.period or ""), asked.region or asked.under or "", asked.lang]
+    where = asked.region if asked.kind == "scorecard" else asked.under
+    parts = [asked.kind, str(asked.year if asked.kind != "bulletin" else asked.period or ""), where or "", asked.lang]
     stem = "-".join(p for p in parts if p)
     return re.sub(r"[^A-Za-z0-9._-]", "_", stem) + f".{fmt}"

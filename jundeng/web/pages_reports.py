@@ -33,7 +33,7 @@ def _form(
     districts = [
         (r.code, r.name)
         for r in regions_.regions(db, level="district", under=code)
-        if user.role != "district" or r.code == user.region
+        if not r.functional_zone and (user.role != "district" or r.code == user.region)
     ]
     return render(
         request,
@@ -81,7 +81,7 @@ def report_download(
             year=int(year) if year.strip().isdigit() else None,
             period=period.strip() or None,
             today=_day(today) or ledger_day(request, None),
-            region=region or (user.region if user.role == "district" else None),
+            region=(region or (user.region if user.role == "district" else None)) if kind == "scorecard" else None,
             under=programme.code,
             lang=lang,
         )
