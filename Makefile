@@ -63,6 +63,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_city.py
 	$(BIN)/python benchmarks/bench_rollup.py
+	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_web.py --dialect sqlite
 	$(BIN)/python benchmarks/bench_web.py --dialect postgresql
 	$(BIN)/python benchmarks/bench_load.py --dialect sqlite
