@@ -56,7 +56,7 @@ check: install
 
 test: lint typecheck unit
 
-bench: install
+bench: install fonts
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_measure.py
 	$(BIN)/python benchmarks/bench_appraise.py

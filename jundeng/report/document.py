@@ -100,6 +100,7 @@ class Document:
     date: str = ""
     lang: str = "zh"
     notes: tuple[str, ...] = ()  # on the title page: synthetic data, data pending, derived values
+    compact: bool = False  # a page or two (a scorecard): the title heads page 1, no title page or contents list
     meta: dict[str, Any] = field(default_factory=dict)  # kind, year/period, programme (for file names, tests)
 
     def blocks(self) -> list[Block]:

@@ -132,15 +132,16 @@ def _paragraph(doc: Any, text: str, style: str | None = None, *, align: Any = No
 
 
 def _title_page(doc: Any, report: Document) -> None:
-    """Write the title page (Title style, subtitle, issuer, date, notes) and a page break."""
-    for _ in range(6):
+    """Write the title page (Title style, subtitle, issuer, date, notes) and a page break; a compact report's
+    title heads its first page instead."""
+    for _ in range(0 if report.compact else 6):
         doc.add_paragraph()
     title = _paragraph(doc, report.title, "Title", align=WD_ALIGN_PARAGRAPH.CENTER)
     if _style(doc, "Title") is None:
         title.runs[0].font.size = Pt(22)
     if report.subtitle:
         _paragraph(doc, report.subtitle, "Subtitle", align=WD_ALIGN_PARAGRAPH.CENTER)
-    for _ in range(4):
+    for _ in range(0 if report.compact else 4):
         doc.add_paragraph()
     for line in (report.issuer, report.date):
         if line:
@@ -151,7 +152,8 @@ def _title_page(doc: Any, report: Document) -> None:
         run = _paragraph(doc, note, align=WD_ALIGN_PARAGRAPH.CENTER).runs[0]
         run.font.color.rgb = RGBColor(0xB2, 0x3B, 0x3B)
         run.bold = True
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    if not report.compact:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _caption(doc: Any, text: str) -> None:

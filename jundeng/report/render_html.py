@@ -23,6 +23,7 @@ body { max-width: 170mm; margin: 0 auto; padding: 1em; }
 h1, h2, h3, .doc-title, caption, figcaption, th {
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", sans-serif; }
 .title-page { text-align: center; padding-top: 18vh; break-after: page; page-break-after: always; }
+.title-page.compact { padding-top: 0; break-after: auto; page-break-after: auto; margin-bottom: 1em; }
 .doc-title { font-size: 24pt; font-weight: bold; margin: 0 0 .5em; bookmark-level: none; }
 .title-page p { text-indent: 0; text-align: center; }
 .subtitle { font-size: 15pt; margin: 0 0 2em; }
@@ -47,6 +48,9 @@ caption { font-weight: bold; padding: .3em; caption-side: top; }
 thead { display: table-header-group; }
 th, td { border: 1px solid #999; padding: .25em .5em; }
 td:first-child { min-width: 8em; }
+table.wide { font-size: 7.5pt; table-layout: fixed; }
+table.wide td, table.wide th { overflow-wrap: anywhere; padding: .15em .25em; min-width: 0; white-space: normal; }
+table.wide td:first-child, table.wide th:first-child { width: 14%; }
 td { min-width: 2.5em; }
 th { background: #eef1f5; text-align: center; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -66,6 +70,9 @@ def _scoped_svg(item: Chart | Map, prefix: str) -> str:
     return _IDS.sub(lambda m: f"{m.group(1)}{prefix}-", svg)
 
 
+WIDE = 9  # a table of more columns is set smaller with fixed column widths, so that it fits the page
+
+
 def _table(table: Table, lang: str) -> str:
     """Return a table as ``<table>`` with a caption, a header row and right-aligned numbers."""
     heads = "".join(
@@ -80,7 +87,8 @@ def _table(table: Table, lang: str) -> str:
         rows.append(f"<tr>{cells}</tr>")
     note = f'<p class="table-note">{escape(table.note)}</p>' if table.note else ""
     return (
-        f"<table><caption>{escape(table.title)}</caption><thead><tr>{heads}</tr></thead>"
+        f"<table{' class=wide' if len(table.columns) > WIDE else ''}><caption>{escape(table.title)}</caption>"
+        f"<thead><tr>{heads}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}"
     )
 
@@ -123,7 +131,7 @@ def _toc(sections: tuple[Section, ...], prefix: str = "s") -> str:
 def _title_page(doc: Document) -> str:
     """Return the title page block: title, subtitle, issuer, date and the notes, visibly."""
     parts = [
-        '<header class="title-page">',
+        f'<header class="title-page{" compact" if doc.compact else ""}">',
         f'<p class="doc-title" role="heading" aria-level="1">{escape(doc.title)}</p>',
     ]
     if doc.subtitle:
@@ -143,12 +151,18 @@ def render_html(doc: Document) -> str:
     zh = doc.lang == "zh"
     toc_title = "目录" if zh else "Contents"
     body = "".join(_section(a, s, doc.lang, 1) for a, s in _numbered(doc.sections))
+    toc = (
+        ""
+        if doc.compact
+        else (
+            f'<nav class="toc" aria-label="{toc_title}"><p class="toc-title">{toc_title}</p>{_toc(doc.sections)}</nav>'
+        )
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if zh else escape(doc.lang or "en")}">'
         f'<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(doc.title)}</title><style>{CSS}</style></head><body>"
-        f"{_title_page(doc)}"
-        f'<nav class="toc" aria-label="{toc_title}"><p class="toc-title">{toc_title}</p>{_toc(doc.sections)}</nav>'
+        f"{_title_page(doc)}{toc}"
         f"<main>{body}</main></body></html>\n"
     )
 

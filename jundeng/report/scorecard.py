@@ -19,6 +19,8 @@ from jundeng.report.words import day_label, t
 
 ACHIEVED = (AttainmentStatus.ACHIEVED.value, AttainmentStatus.ON_TRACK.value)
 
+LEVEL_WORDS = {"district": ("县/区", "county"), "town": ("乡镇/街道", "town"), "village": ("村/社区", "village")}
+
 
 @dataclass(frozen=True, eq=False)
 class ScorecardInputs:
@@ -98,6 +100,7 @@ def task_rows(inputs: ScorecardInputs, lang: str) -> list[dict[str, Any]]:
                 "percent": _num(mine.get("percent")),
                 "status": TaskStatus(str(mine["status"])).label(lang),
                 "light": Light(str(mine["light"])).label(lang),
+                "light_code": str(mine["light"]),
             }
         )
     return rows
@@ -194,7 +197,7 @@ def scorecard_report(inputs: ScorecardInputs, lang: str = "zh") -> Document:
         tuple(
             {
                 "indicator": _name(inputs.indicators, str(g["indicator"]), lang),
-                "level": g["level"],
+                "level": t(lang, *LEVEL_WORDS.get(str(g["level"]), (str(g["level"]), str(g["level"])))),
                 "units": g["units"],
                 "gini": g.get("gini"),
                 "max_min": g.get("max_min"),
@@ -203,19 +206,30 @@ def scorecard_report(inputs: ScorecardInputs, lang: str = "zh") -> Document:
         ),  # fmt: skip
         sheet=t(lang, "区内差距", "Gaps"),
     )
+    tasks = task_rows(inputs, lang)
     task_table = Table(
-        t(lang, "本区承担的重点任务", "The district's tasks"),
+        t(lang, "本区红灯、黄灯任务", "The district's red and yellow tasks"),
         (
             Column("code", t(lang, "任务编号", "Task")),
             Column("title", t(lang, "任务内容", "Task content")),
             Column("deadline", t(lang, "完成时限", "Deadline")),
-            Column("percent", t(lang, "本区进度（%）", "Progress (%)"), "num", "%"),
+            Column("percent", t(lang, "本区进度", "Progress"), "num", "%"),
             Column("status", t(lang, "状态", "Status")),
             Column("light", t(lang, "亮灯", "Light")),
         ),
-        tuple(task_rows(inputs, lang)),
+        tuple(r for r in tasks if r["light_code"] != Light.GREEN.value),  # the page lists those that need action
         note=t(lang, f"截至{day_label(inputs.today, lang)}。", f"As of {day_label(inputs.today, lang)}."),
         sheet=t(lang, "任务", "Tasks"),
+    )
+    lights = [sum(r["light_code"] == light.value for r in tasks) for light in (Light.RED, Light.YELLOW, Light.GREEN)]
+    task_count = Paragraph(
+        t(
+            lang,
+            f"本区承担{len(tasks)}项重点任务：红灯{lights[0]}项、黄灯{lights[1]}项、绿灯{lights[2]}项；下表列出红灯、黄灯任务。",
+            f"The district shares {len(tasks)} tasks: {lights[0]} red, {lights[1]} yellow, {lights[2]} green; "
+            "the red and yellow ones are listed below.",
+        ),
+        numbers=(float(len(tasks)), *(float(n) for n in lights)),
     )
     none = Paragraph(t(lang, "无。", "None."))
     sections = (
@@ -256,7 +270,7 @@ def scorecard_report(inputs: ScorecardInputs, lang: str = "zh") -> Document:
             ),  # fmt: skip
         ),
         Section(t(lang, "四、区内差距", "4. Gaps inside the district"), (gap_table,) if inputs.gaps else (none,)),
-        Section(t(lang, "五、重点任务", "5. Tasks"), (task_table,) if len(inputs.tasks) else (none,)),
+        Section(t(lang, "五、重点任务", "5. Tasks"), (task_count, task_table) if len(inputs.tasks) else (none,)),
     )
     synthetic = t(lang, "本报告使用演示用合成数据。", "This report uses synthetic demo data.")
     return Document(
@@ -275,5 +289,6 @@ def scorecard_report(inputs: ScorecardInputs, lang: str = "zh") -> Document:
         date=day_label(inputs.today, lang),
         lang=lang,
         notes=(synthetic,) if inputs.synthetic else (),
+        compact=True,  # one or two printable pages
         meta={"kind": "scorecard", "region": inputs.region, "year": inputs.year, "programme": inputs.programme},
     )
