@@ -178,8 +178,8 @@ def _light_table(rows: list[dict[str, Any]], title: str, sheet: str, lang: str) 
         Column("title", t(lang, "任务内容", "Task content")),
         Column("lead", t(lang, "牵头单位", "Lead units")),
         Column("deadline", t(lang, "完成时限", "Deadline")),
-        Column("percent", t(lang, "完成进度（%）", "Progress (%)"), "num", "%"),
-        Column("expected", t(lang, "时序进度（%）", "Expected (%)"), "num", "%"),
+        Column("percent", t(lang, "完成进度", "Progress"), "num", "%"),
+        Column("expected", t(lang, "时序进度", "Expected"), "num", "%"),
         Column("reason", t(lang, "亮灯原因", "Why")),
         Column("latest", t(lang, "最近报送", "Latest report")),
     )
@@ -271,7 +271,7 @@ def bulletin_report(inputs: BulletinInputs, lang: str = "zh") -> Document:
         t(lang, "各单位任务进展情况", "Progress by unit"),
         (
             *_counts_columns(lang, Column("unit", t(lang, "责任单位", "Unit"))),
-            Column("average", t(lang, "平均进度（%）", "Average progress (%)"), "num", "%"),
+            Column("average", t(lang, "平均进度", "Average progress"), "num", "%"),
         ),
         tuple(units),
         note=t(
@@ -283,7 +283,7 @@ def bulletin_report(inputs: BulletinInputs, lang: str = "zh") -> Document:
         t(lang, "各区任务进展情况", "Progress by district"),
         (
             *_counts_columns(lang, Column("district", t(lang, "区", "District"))),
-            Column("average", t(lang, "平均进度（%）", "Average progress (%)"), "num", "%"),
+            Column("average", t(lang, "平均进度", "Average progress"), "num", "%"),
         ),
         tuple(districts),
         note=t(lang, "按各区分解任务的本区进展计算。", "Each district's own share of the tasks decomposed to it."),

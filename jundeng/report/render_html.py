@@ -43,17 +43,16 @@ h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 p { margin: .5em 0; text-indent: 2em; text-align: justify; }
 p.lead { font-weight: bold; }
 p.note { font-size: 9.5pt; color: #555; text-indent: 0; }
-table { border-collapse: collapse; width: 100%; margin: 1em 0 .3em; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; margin: 1em 0 .3em; font-size: 9.5pt; table-layout: fixed; }
 caption { font-weight: bold; padding: .3em; caption-side: top; }
 thead { display: table-header-group; }
 th, td { border: 1px solid #999; padding: .25em .5em; }
-td:first-child { min-width: 8em; }
 table.wide { font-size: 7.5pt; table-layout: fixed; }
 table.wide td, table.wide th { overflow-wrap: anywhere; padding: .15em .25em; min-width: 0; white-space: normal; }
-table.wide td:first-child, table.wide th:first-child { width: 14%; }
-td { min-width: 2.5em; }
 th { background: #eef1f5; text-align: center; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+td { overflow-wrap: anywhere; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .table-note { font-size: 9pt; color: #555; text-indent: 0; }
 figure { margin: 1em 0; text-align: center; break-inside: avoid; page-break-inside: avoid; }
@@ -71,13 +70,28 @@ def _scoped_svg(item: Chart | Map, prefix: str) -> str:
 
 
 WIDE = 9  # a table of more columns is set smaller with fixed column widths, so that it fits the page
+LONG_TEXT = 24  # the most room a column asks for, in characters (a task's content, a reason)
+
+
+def _widths(table: Table, lang: str) -> list[float]:
+    """Return each column's share of the page width (%): long texts (a task's content, a reason) get room,
+    numbers what their longest cell needs, headers part of their length (they wrap)."""
+    weights = []
+    for column in table.columns:
+        cells = [len(format_cell(r.get(column.key), column, lang)) for r in table.rows] or [0]
+        need = max(cells) + 4 if numeric(column) else sum(cells) / len(cells) + 1  # + the padding
+        weights.append(max(min(need, LONG_TEXT), len(header(column, lang)) / 2.5, 5.0))
+    total = sum(weights)
+    return [100 * w / total for w in weights]
 
 
 def _table(table: Table, lang: str) -> str:
     """Return a table as ``<table>`` with a caption, a header row and right-aligned numbers."""
+    widths = _widths(table, lang)
     heads = "".join(
         f'<th scope="col"{" class=num" if numeric(c) else ""}>{escape(header(c, lang))}</th>' for c in table.columns
     )
+    columns = "".join(f'<col style="width:{w:.1f}%">' for w in widths)
     rows = []
     for row in table.rows:
         cells = "".join(
@@ -88,7 +102,7 @@ def _table(table: Table, lang: str) -> str:
     note = f'<p class="table-note">{escape(table.note)}</p>' if table.note else ""
     return (
         f"<table{' class=wide' if len(table.columns) > WIDE else ''}><caption>{escape(table.title)}</caption>"
-        f"<thead><tr>{heads}</tr></thead>"
+        f"<colgroup>{columns}</colgroup><thead><tr>{heads}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}"
     )
 
