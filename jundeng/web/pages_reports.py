@@ -22,7 +22,7 @@ from jundeng.web.pages_base import N_, choose_programme, ledger_day, render
 router = APIRouter(include_in_schema=False)
 ROLES = (*reports.READERS, "district")
 KIND_LABELS = {"annual": N_("年度报告"), "bulletin": N_("定期通报"), "scorecard": N_("区县考评结果")}
-FORMAT_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF", "html": "HTML", "xlsx": "Excel (XLSX)"}
+FORMAT_LABELS = {"docx": N_("Word（DOCX）"), "pdf": "PDF", "html": N_("网页（HTML）"), "xlsx": N_("Excel（XLSX）")}
 Text = Annotated[str, Query(max_length=32)]
 
 

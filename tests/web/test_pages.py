@@ -377,13 +377,13 @@ def test_pages_carry_no_inline_script(clients: dict[str, TestClient]) -> None:
 
 
 def msgids() -> set[str]:
-    """Return every msgid: ``_("…")`` in the templates, ``N_("…")`` in the page modules and the labels of the
-    domain enums the pages show."""
+    """Return every msgid: ``_("…")`` in the templates, ``N_("…")`` in the page modules and the unit words, and
+    the labels of the domain enums the pages show."""
     found: set[str] = set()
     for template in (WEB / "templates").glob("**/*.html"):
         for double, single in re.findall(r"""_\(\s*(?:"([^"]+)"|'([^']+)')\s*\)""", template.read_text("utf-8")):
             found.add(double or single)
-    for module in WEB.glob("pages*.py"):
+    for module in (*WEB.glob("pages*.py"), WEB.parent / "terms.py"):
         found.update(re.findall(r"""N_\(\s*"([^"]+)"\s*\)""", module.read_text("utf-8")))
     found.update(s.label_zh for s in (*AttainmentStatus, *TaskStatus, *Light, *ReviewStatus))
     return found

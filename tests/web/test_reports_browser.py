@@ -41,13 +41,13 @@ def test_each_report_downloads_from_the_reports_page(server: str, tmp_path: Path
         office = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True).new_page()
         office.set_default_timeout(90_000)
         sign_in(office, server, "office", "/reports")
-        office.fill("#report-form input[name=year]", "2017")
+        office.fill("#reports-form input[name=year]", "2017")
         for choice, stem in asked:
             for name, value in choice.items():
-                office.select_option(f"#report-form select[name={name}]", value)
+                office.select_option(f"#reports-form select[name={name}]", value)
             with office.expect_download() as download:
-                office.click("#report-form button[type=submit]")
-            assert office.locator("#report-progress").is_visible()  # said while it renders
+                office.click("#reports-form button[type=submit]")
+            assert office.locator("#reports-progress").is_visible()  # said while it renders
             saved = tmp_path / download.value.suggested_filename
             download.value.save_as(saved)
             assert saved.name == f"{stem}-zh.{choice['fmt']}"
@@ -56,10 +56,10 @@ def test_each_report_downloads_from_the_reports_page(server: str, tmp_path: Path
         district = browser.new_context(accept_downloads=True).new_page()
         district.set_default_timeout(90_000)
         sign_in(district, server, "xiangzhou", "/reports")
-        assert district.locator("#report-form select[name=kind] option").all_inner_texts() == ["区县考评结果"]
-        district.fill("#report-form input[name=year]", "2017")
-        district.select_option("#report-form select[name=fmt]", "html")
+        assert district.locator("#reports-form select[name=kind] option").all_inner_texts() == ["区县考评结果"]
+        district.fill("#reports-form input[name=year]", "2017")
+        district.select_option("#reports-form select[name=fmt]", "html")
         with district.expect_download() as download:
-            district.click("#report-form button[type=submit]")
+            district.click("#reports-form button[type=submit]")
         assert download.value.suggested_filename == "scorecard-2017-440402-zh.html"
         browser.close()

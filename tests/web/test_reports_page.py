@@ -73,7 +73,7 @@ def test_the_office_downloads_a_report(office: TestClient, query: dict[str, str]
 
 def test_a_refusal_comes_back_on_the_form(office: TestClient) -> None:
     page = office.get("/reports/download", params={"kind": "annual", "year": "2017", "fmt": "odt"})
-    assert page.status_code == 200 and 'id="report-error"' in page.text and "未知的格式" in page.text
+    assert page.status_code == 200 and 'id="reports-error"' in page.text and "未知的格式" in page.text
     english = office.get("/reports/download", params={"kind": "annual", "fmt": "docx", "lang": "en"}).text
     assert "give the year" in english
 

@@ -374,10 +374,10 @@
     });
   }
 
-  var reportForm = document.getElementById("report-form");
-  if (reportForm) {  // a report takes seconds to render: say so until the download starts
-    reportForm.addEventListener("submit", function () {
-      var progress = document.getElementById("report-progress");
+  var reportsForm = document.getElementById("reports-form");
+  if (reportsForm) {  // a report takes seconds to render: say so until the download starts
+    reportsForm.addEventListener("submit", function () {
+      var progress = document.getElementById("reports-progress");
       progress.hidden = false;
       window.setTimeout(function () { progress.hidden = true; }, 30000);
     });
