@@ -28,17 +28,18 @@ from jundeng.report.annual_tables import (
     indicator_unit,
     key_rows,
     key_table,
-    num,
     ranking_chart,
     score_map,
     scorecard_table,
     targets_table,
     task_counts,
     tasks_table,
-    tr,
     trend_chart,
 )
+from jundeng.report.cells import cell_number as num
 from jundeng.report.document import Block, Document, Paragraph, Section
+from jundeng.report.words import issuer
+from jundeng.report.words import t as tr
 
 TREND_CHARTS = 2  # trend charts per domain at most
 
@@ -74,7 +75,7 @@ def _title_page(inputs: AnnualInputs, lang: str) -> dict[str, Any]:
             lang, f"{name}{year}年基本公共服务均等化工作总结", f"{name}: equalization of basic public services, {year}"
         ),
         "subtitle": tr(lang, f"暨{year + 1}年工作计划", f"Annual report and plan for {year + 1}"),
-        "issuer": tr(lang, f"{name}基本公共服务均等化工作领导小组办公室", f"{name} equalization office"),
+        "issuer": issuer(name, lang),
         "date": inputs.ledger_day.isoformat(),
         "notes": tuple(notes),
     }

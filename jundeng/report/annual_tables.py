@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from jundeng.report.annual_inputs import AnnualInputs, GapSeries, KeyIndicator
+from jundeng.report.cells import cell_number as num
 from jundeng.report.document import Chart, Column, Map, Series, Table
 from jundeng.report.narrative import INDEX_WORDS, STATUS_ORDER, STATUS_WORDS
+from jundeng.report.words import t as tr
 
 LEVEL_WORDS = {
     "zh": {"city": "市", "district": "区县", "town": "镇街", "village": "村居"},
@@ -20,22 +21,6 @@ LEVEL_WORDS = {
 MISSED = ("off_track", "worsening")
 
 SIGNS = {">=": "≥", "<=": "≤"}  # a target's comparator as a reader writes it
-
-
-def tr(lang: str, zh: str, en: str) -> str:
-    """Return the Chinese or English wording."""
-    return en if lang == "en" else zh
-
-
-def num(x: Any) -> float | None:
-    """Return ``x`` as a float, None when missing or not finite."""
-    if x is None:
-        return None
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def indicator_name(inputs: AnnualInputs, code: str, lang: str) -> str:

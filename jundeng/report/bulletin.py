@@ -21,8 +21,9 @@ import pandas as pd
 
 from jundeng.domain.periods import Period
 from jundeng.domain.tasks import Light, Notice, TaskStatus
+from jundeng.report.cells import cell_number as _num
 from jundeng.report.document import Column, Document, Paragraph, Section, Table
-from jundeng.report.words import CN_NUMBERS, day_label, notice_state, period_label, reason, t
+from jundeng.report.words import CN_NUMBERS, day_label, issuer, notice_state, period_label, reason, t
 from jundeng.tasks import Bulletin, filter_ledger, rollup
 
 OVERALL_KEYS = ("tasks", "completed", "on_track", "behind", "overdue", "suspended", "red", "yellow", "green")
@@ -45,10 +46,6 @@ class BulletinInputs:
 
 def _int(value: Any) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _units(cell: Any) -> str:
@@ -367,11 +364,7 @@ def bulletin_report(inputs: BulletinInputs, lang: str = "zh") -> Document:
             f"统计期间：{day_label(start, lang)}至{day_label(end, lang)}",
             f"Period: {day_label(start, lang)} to {day_label(end, lang)}",
         ),
-        issuer=t(
-            lang,
-            f"{inputs.programme}基本公共服务均等化工作领导小组办公室",
-            "Office of the leading group for the equalization of basic public services",
-        ),
+        issuer=issuer(inputs.programme, lang),
         date=day_label(inputs.today, lang),
         lang=lang,
         sections=sections,

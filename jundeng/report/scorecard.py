@@ -14,8 +14,9 @@ import pandas as pd
 from jundeng.appraise.attainment import MISSED
 from jundeng.domain.attainment import AttainmentStatus
 from jundeng.domain.tasks import Light, TaskStatus
+from jundeng.report.cells import cell_number as _num
 from jundeng.report.document import Chart, Column, Document, Paragraph, Section, Series, Table
-from jundeng.report.words import day_label, t
+from jundeng.report.words import day_label, issuer, t
 
 ACHIEVED = (AttainmentStatus.ACHIEVED.value, AttainmentStatus.ON_TRACK.value)
 
@@ -39,10 +40,6 @@ class ScorecardInputs:
     tasks: pd.DataFrame  # the ledger's tasks decomposed to the district
     shares: pd.DataFrame  # the district's own shares of them (assess_shares)
     synthetic: bool = False
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def _name(names: Mapping[str, tuple[str, str]], code: str, lang: str) -> str:
@@ -281,11 +278,7 @@ def scorecard_report(inputs: ScorecardInputs, lang: str = "zh") -> Document:
         ),  # fmt: skip
         sections=sections,
         subtitle=t(lang, f"{inputs.programme}基本公共服务均等化绩效考评", "Equalization of basic public services"),
-        issuer=t(
-            lang,
-            f"{inputs.programme}基本公共服务均等化工作领导小组办公室",
-            "Office of the leading group for the equalization of basic public services",
-        ),  # fmt: skip
+        issuer=issuer(inputs.programme, lang),
         date=day_label(inputs.today, lang),
         lang=lang,
         notes=(synthetic,) if inputs.synthetic else (),

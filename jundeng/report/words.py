@@ -35,6 +35,12 @@ def t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+def issuer(programme: str, lang: str) -> str:
+    """Return who issues a programme's reports: its equalization office (领导小组办公室)."""
+    english = "Office of the leading group for the equalization of basic public services"
+    return t(lang, f"{programme}基本公共服务均等化工作领导小组办公室", english)
+
+
 def period_label(period: Period, lang: str) -> str:
     """Return a period in words: 2017年第三季度 / the third quarter of 2017."""
     y, i = period.year, period.index

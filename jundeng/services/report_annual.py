@@ -10,7 +10,6 @@ domain) and arranges.
 from __future__ import annotations
 
 import dataclasses
-import math
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from jundeng.domain.principal import Principal
 from jundeng.errors import NotFoundError
 from jundeng.report.annual import annual_report, report_day
 from jundeng.report.annual_inputs import AnnualInputs, GapSeries, KeyIndicator
+from jundeng.report.cells import cell_number as _float
 from jundeng.report.document import Document
 from jundeng.services import analysis
 from jundeng.services import facts as facts_
@@ -32,14 +32,6 @@ from jundeng.terms import unit_in
 
 KEY_PER_DOMAIN = 3  # key indicators per domain: the targets of the programme's top region, binding first
 SEVERITY = {"worsening": 0, "off_track": 1, "on_track": 2, "achieved": 3, "no_data": 4}
-
-
-def _float(x: Any) -> float | None:
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _year(x: Any) -> int | None:
