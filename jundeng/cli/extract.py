@@ -60,8 +60,16 @@ def extract(
     ),
     fmt: str = FORMAT_CSV,
     stage: bool = typer.Option(False, "--stage", help="暂存候选待审核 / store the candidates for review"),
-    accept: int | None = typer.Option(None, "--accept", help="review: 接受候选编号 / accept candidate ID"),
-    reject: int | None = typer.Option(None, "--reject", help="review: 拒绝候选编号 / reject candidate ID"),
+    accept: str | None = typer.Option(
+        None, "--accept", help="review: 接受候选编号，可列举 3,5,9-14 / accept candidate IDs, e.g. 3,5,9-14"
+    ),
+    reject: str | None = typer.Option(None, "--reject", help="review: 拒绝候选编号 1,2 / reject candidate IDs"),
+    export: Path | None = typer.Option(
+        None, "--export", help="review: 导出候选供审核（.csv/.xlsx）/ write candidates to review in a spreadsheet"
+    ),
+    import_: Path | None = typer.Option(
+        None, "--import", help="review: 导入审核结果（修改与 decision 列）/ apply a reviewed spreadsheet"
+    ),
     code: str | None = typer.Option(None, help="review: 指标/项目/任务代码 / code for the accepted item"),
     domain: str | None = typer.Option(None, help="review: 领域代码 / domain code (targets, standards)"),
     region: str | None = typer.Option(
@@ -74,14 +82,18 @@ def extract(
     """Propose the targets, tasks, standards and baselines of policy documents, with their source spans.
 
     ``jundeng extract FILE --stage`` stores them for review; ``jundeng extract review`` lists them, and
-    ``--accept ID [--code C --domain D]`` / ``--reject ID`` decide (accepted items go to the catalogue or
-    the ledger with their source clause).
+    ``--accept 3,5,9-14`` / ``--reject 1,2`` decide in one transaction (``--code C --domain D`` for a single
+    acceptance; accepted items go to the catalogue or the ledger with their source clause); ``--export FILE``
+    writes them to a spreadsheet with a ``decision`` column and ``--import FILE`` applies the reviewed file.
     """
     from jundeng.errors import InputError
     from jundeng.extract import FIELDS, extract_file
     from jundeng.services import extraction
 
     if len(files) == 1 and str(files[0]) == "review" and not files[0].exists():
+        if export is not None or import_ is not None:
+            _sheet(ctx, export, import_, status)
+            return
         _review(ctx, fmt, accept, reject, code, domain, region, status)
         return
     if fmt not in FORMATS:
@@ -118,28 +130,54 @@ def extract(
 def _review(
     ctx: typer.Context,
     fmt: str,
-    accept: int | None,
-    reject: int | None,
+    accept: str | None,
+    reject: str | None,
     code: str | None,
     domain: str | None,
     region: str | None,
     status: str,
 ) -> None:
-    """List staged candidates, or accept or reject one."""
-    from jundeng.services import extraction
+    """List staged candidates, or accept and reject lists of them in one transaction."""
+    from jundeng.services import extraction, extraction_review
 
     db = open_db(ctx)
-    if accept is not None:
-        decision = extraction.accept(db, accept, user=settings(ctx).who, code=code, domain=domain, region=region)
-        console.print(f"已接受 accepted {decision.id} → {decision.result}")
-        return
-    if reject is not None:
-        extraction.reject(db, reject, user=settings(ctx).who)
-        console.print(f"已拒绝 rejected {reject}")
+    if accept is not None or reject is not None:
+        accepted = extraction_review.parse_ids(accept) if accept else []
+        rejected = extraction_review.parse_ids(reject) if reject else []
+        decisions = extraction_review.decide(
+            db, user=settings(ctx).who, accept=accepted, reject=rejected, code=code, domain=domain, region=region
+        )
+        for decision in decisions:
+            if decision.status == "accepted":
+                console.print(f"已接受 accepted {decision.id} → {decision.result}")
+            else:
+                console.print(f"已拒绝 rejected {decision.id}")
         return
     rows = extraction.staged(db, status=None if status == "all" else status)
     columns = ["id", "kind", "indicator", "value", "unit", "comparator", "year", "document", "status"]
     emit(rows, "json" if fmt == "json" else "table", columns, f"候选 Candidates · {status}")
+
+
+def _sheet(ctx: typer.Context, export: Path | None, import_: Path | None, status: str) -> None:
+    """Write the candidates to a spreadsheet to review, or apply a reviewed one (all-or-nothing)."""
+    from jundeng.errors import InputError
+    from jundeng.services import extraction_sheet
+
+    db = open_db(ctx)
+    if export is not None:
+        count = extraction_sheet.export(db, export, status=None if status == "all" else status)
+        console.print(f"已导出 {count} 条候选 exported {count} candidates → {export}")
+        return
+    assert import_ is not None
+    try:
+        decisions = extraction_sheet.apply(db, import_, user=settings(ctx).who)
+    except InputError as exc:
+        print_problems(exc.problems)
+        errors.print("[red]未写入任何内容 / nothing was written[/]")
+        raise typer.Exit(1) from None
+    accepted = sum(d.status == "accepted" for d in decisions)
+    rejected = len(decisions) - accepted
+    console.print(f"已接受 {accepted} 条、拒绝 {rejected} 条 / accepted {accepted}, rejected {rejected}")
 
 
 def register(app: typer.Typer) -> None:

@@ -43,7 +43,7 @@ SOFT_WORDS = {
     word
     for word in PRE_COMPARATOR_MAP
     if word.startswith(("达", "提高", "提升", "增加", "增长", "增至", "扩大", "上升", "上调", "保持", "稳定", "维持"))
-} | {"为", "可达", "力争达到", "高达", "调整为", "统一为", "调整到", "调整至"}
+} | {"为", "实现", "可达", "力争达到", "高达", "调整为", "统一为", "调整到", "调整至"}
 RATE_UNITS = {"%", "‰", "‱", "个百分点", "百分点"}
 DURATION_UNITS = {"年", "个月", "天", "小时", "分钟", "个工作日", "工作日"}
 AREA_UNITS = {"平方米", "㎡", "m2", "亩", "公顷", "平方公里", "平方千米"}
@@ -66,16 +66,25 @@ def unit_class(unit: str) -> str:
     return "none" if not base else "count"
 
 
-def tense_cues(sentence: str, doc_year: int | None) -> list[tuple[int, str]]:
-    """Return (offset, "past" | "future") for every tense cue of a sentence (已, 累计 … / 到2020年, 力争 …)."""
+def tense_cues(sentence: str, doc_year: int | None, base_year: int | None = None) -> list[tuple[int, str]]:
+    """Return (offset, "past" | "future") for every tense cue of a sentence (已, 累计 … / 到2020年, 力争 …).
+
+    A five-year plan's period (十三五期间) is past only when it ended before the document's year (unknown: no cue);
+    a deadline no later than the plan's baseline year (到2015年 in a 2016-2020 plan) reports.
+    """
     cues: list[tuple[int, str]] = []
     for match in PAST_CUE_RE.finditer(sentence):
         plan = match.group(1)
+        if plan and doc_year is None:
+            continue
         if plan and doc_year is not None and FYP_END_YEAR.get(plan, 0) >= doc_year:
             cues.append((match.start(), "future"))
         else:
             cues.append((match.start(), "past"))
-    cues.extend((m.start(), "future") for m in FUTURE_CUE_RE.finditer(sentence))
+    for match in FUTURE_CUE_RE.finditer(sentence):
+        year = re.search(r"(?:19|20)\d{2}", match.group(0))
+        past = year is not None and base_year is not None and doc_year != base_year and int(year.group(0)) <= base_year
+        cues.append((match.start(), "past" if past else "future"))
     return cues
 
 
@@ -150,8 +159,8 @@ def _strip_comparator(pre: str) -> str:
 def final_comparator(q: Quantity, mode: str) -> Comparator:
     """Return the comparator: what the words say, but a reach verb in a report (已达到, 提高至) states "="."""
     comparator = q.comparator or "="
-    if mode == "past" and q.comparator_word in SOFT_WORDS:
-        return "="
+    if mode == "past" and (q.comparator_word in SOFT_WORDS or q.previous is not None):
+        return "="  # 已达到95%, 由3.5%下降到2.8%: a level reported
     if comparator not in (">=", "<=", ">", "<", "="):
         return "="
     return comparator  # type: ignore[return-value]

@@ -7,13 +7,19 @@ at offsets found on the normalized one, so traditional-script documents come bac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from jundeng.extract.classify import final_comparator, kind_of, mode_at, tense_cues
 from jundeng.extract.describe import indicator_of, lead_year, scope_of, year_for, year_mentions
+from jundeng.extract.direction import bare_target, directed, direction_of
+from jundeng.extract.domains import domain_from_words
+from jundeng.extract.flags import mark_flags, previous_year, text_flag
 from jundeng.extract.model import Candidate
 from jundeng.extract.noise import Spans, noise_spans
 from jundeng.extract.normalize import is_traditional, normalize, to_traditional
+from jundeng.extract.patterns import FYP_END_YEAR, FYP_RE
+from jundeng.extract.plannoise import not_a_commitment
 from jundeng.extract.quantities import Quantity, clause_end, clause_start, quantities
 from jundeng.extract.sentences import Layout, Sentence, layout
 from jundeng.extract.tables import TableReader
@@ -32,12 +38,40 @@ class Document:
     source: str | None = None
     traditional: bool = False
     candidates: list[tuple[Candidate, int]] = field(default_factory=list)
+    directions: Mapping[str, str] | None = None
+    review_year: int | None = None  # the end of the period a review section speaks of (十二五时期 → 2015)
 
 
-def _domain(doc: Document, sentence: Sentence) -> str | None:
-    """Return the section's domain as the heading writes it, else its canonical name in the document's script."""
+def _commitments(doc: Document, start: int, end: int) -> list[Quantity]:
+    """Return the quantities of ``norm[start:end]`` less the plan's own counts and past runs (连续5年)."""
+    norm = doc.norm
+    return [
+        q
+        for q in quantities(norm, start, end, doc.noise, doc.quotes)
+        if not not_a_commitment(
+            norm, q.start, q.end, q.unit, clause_start(norm, start, q.start), clause_end(norm, q.end, end)
+        )
+    ]
+
+
+def _review_year(doc: Document, start: int, end: int) -> int | None:
+    """Return the end year of an earlier five-year period a sentence speaks of (“十二五”时期 → 2015), else None."""
+    base = doc.layout.base_year
+    for match in FYP_RE.finditer(doc.norm, start, end):
+        year = FYP_END_YEAR.get(match.group(1))
+        if year is not None and (base is None or year <= base) and doc.layout.doc_year != year:
+            return year
+    return None
+
+
+def _domain(doc: Document, sentence: Sentence, words: tuple[str, ...] = ()) -> str | None:
+    """Return the section's domain as the heading writes it, else its canonical name in the document's script.
+
+    Without a domain heading, the domain is read off ``words`` (the indicator, then the sentence).
+    """
     if sentence.domain is None:
-        return None
+        found = domain_from_words(*words)
+        return None if found is None else to_traditional(found) if doc.traditional else found
     if sentence.domain_at is not None:
         return doc.original[sentence.domain_at : sentence.domain_at + len(sentence.domain)]
     return to_traditional(sentence.domain) if doc.traditional else sentence.domain
@@ -69,12 +103,14 @@ def candidate_for(
     upper = clause_end(norm, q.end, sentence.end)
     sentence_text = norm[sentence.start : sentence.end]
     if cues is None:
-        cues = tense_cues(sentence_text, doc.layout.doc_year)
+        cues = tense_cues(sentence_text, doc.layout.doc_year, doc.layout.base_year)
     mode = mode_at(sentence_text, q.start - sentence.start, sentence.mode, cues)
     kind = kind_of(q, norm[lower : q.start], norm[q.end : upper], mode)
+    if q.previous_at is not None:  # 由2015年的85%提高到95%: 2015 is the baseline's year, not the target's
+        mentions = [m for m in mentions if not lower <= m[0] < q.previous_at]
     stated = year_for(mentions, q)
     if kind == "baseline" and doc.layout.doc_mode == "future":
-        year = stated or carry or doc.layout.base_year or doc.layout.doc_year
+        year = stated or carry or doc.review_year or doc.layout.base_year or doc.layout.doc_year
     else:
         fallback = doc.layout.doc_year
         if fallback is not None and doc.layout.doc_mode == "past" and sentence.mode == "future":
@@ -87,17 +123,27 @@ def candidate_for(
         comparison = indicator.startswith(("比", "较", "同比"))  # 比2013年提高5个百分点: the same indicator
         if same_list or comparison:
             indicator = before[1].indicator
+    comparator = final_comparator(q, mode)
+    if kind == "target" and mode != "past":
+        direction = direction_of(normalize(indicator) if doc.traditional else indicator, doc.directions)
+        if q.comparator is None and not q.comparator_word:  # a bare figure: the indicator's direction (issue 15)
+            comparator = bare_target(norm[lower : q.start], direction)  # type: ignore[assignment]
+        else:
+            comparator = directed(comparator, q.comparator_word, direction)  # type: ignore[assignment]
+    has_baseline = kind == "target" and q.previous is not None and q.previous_at is not None
+    baseline_year = previous_year(norm, lower, q.previous_at) if has_baseline and q.previous_at else None
+    name_words = norm[lower : q.start]
     return Candidate(
         kind=kind,
         indicator=indicator,
         value=q.low if q.low is not None else q.value,
         unit=q.unit,
-        comparator=final_comparator(q, mode if kind != "standard" else mode),
+        comparator=comparator,
         low=q.low,
         high=q.high,
         year=year,
         scope=scope_of(norm, original, [(lower, upper), (sentence.start, sentence.end)]),
-        domain=_domain(doc, sentence),
+        domain=_domain(doc, sentence, (name_words, norm[sentence.start : sentence.end])),
         lead_units=(),
         responsible_units=(),
         sentence=original[sentence.start : sentence.end],
@@ -108,7 +154,10 @@ def candidate_for(
         quantity_start=q.start,
         quantity_end=q.end,
         previous=q.previous,
+        binding=text_flag(norm, lower, upper),
         source=doc.source,
+        baseline_year=baseline_year if has_baseline else None,
+        baseline_value=q.previous if has_baseline else None,
     )
 
 
@@ -119,7 +168,7 @@ def _cell(
     mentions = year_mentions(doc.norm, cell.start, cell.end)
     found: list[Candidate] = []
     before: tuple[Quantity, Candidate] | None = None
-    for q in quantities(doc.norm, cell.start, cell.end, doc.noise, doc.quotes):
+    for q in _commitments(doc, cell.start, cell.end):
         candidate = candidate_for(doc, cell, q, mentions, year, before)
         found.append(replace(candidate, lead_units=lead, responsible_units=responsible))
         before = (q, candidate)
@@ -166,18 +215,26 @@ def _block_lengths(doc: Document) -> dict[int, int]:
     return lengths
 
 
-def extract(text: str, *, source: str | None = None, default_year: int | None = None) -> list[Candidate]:
+def extract(
+    text: str,
+    *,
+    source: str | None = None,
+    default_year: int | None = None,
+    directions: Mapping[str, str] | None = None,
+) -> list[Candidate]:
     """Return the candidates of a policy text (see ``jundeng.extract.extract_text``)."""
     norm = normalize(text)
     noise, quotes = noise_spans(norm)
     doc = Document(text, norm, layout(norm, default_year), noise, quotes, source, is_traditional(text, norm))
-    tables = TableReader(norm, text, doc.layout)
+    doc.directions = directions
+    tables = TableReader(norm, text, doc.layout, directions=directions, flags=mark_flags(norm))
     carry: int | None = None
     section_key: tuple[object, ...] | None = None
     for sentence in doc.layout.sentences:
         key = (sentence.domain, sentence.year, sentence.mode)
         if key != section_key:
             carry, section_key = None, key
+            doc.review_year = None
         if sentence.table:
             rows = tables.row(sentence, doc.source, lambda cell, lead, resp, year: _cell(doc, cell, lead, resp, year))
             doc.candidates.extend((c, sentence.block) for c in rows)
@@ -185,8 +242,9 @@ def extract(text: str, *, source: str | None = None, default_year: int | None = 
         tables.reset()
         mentions = year_mentions(norm, sentence.start, sentence.end)
         before: tuple[Quantity, Candidate] | None = None
-        cues = tense_cues(norm[sentence.start : sentence.end], doc.layout.doc_year)
-        for q in quantities(norm, sentence.start, sentence.end, noise, quotes):
+        cues = tense_cues(norm[sentence.start : sentence.end], doc.layout.doc_year, doc.layout.base_year)
+        doc.review_year = _review_year(doc, sentence.start, sentence.end) or doc.review_year
+        for q in _commitments(doc, sentence.start, sentence.end):
             candidate = candidate_for(doc, sentence, q, mentions, carry, before, cues)
             doc.candidates.append((candidate, sentence.block))
             before = (q, candidate)

@@ -56,8 +56,23 @@ DOMAIN_KEYWORD_RES = tuple((name, re.compile(words)) for name, words in DOMAIN_K
 QUOTED_TITLE_RE = re.compile(r"《[^》\n]*》")
 
 
+FOOTNOTE_RE = re.compile(r"^\s*(?:注\s*[:：]?\s*)?\d{1,2}\s*[.、．)]\s*(?:是)?指")
+LOOSE_HEADING_RE = re.compile(
+    r"^\s*(?:[(（]?[一二三四五六七八九十\d]{0,3}[)）、.]?\s*)?"
+    r"(?:主要目标|发展目标|总体目标|具体目标|目标任务|规划目标|发展基础|发展现状|现状分析|基本情况|工作回顾|主要成效|取得成效"
+    r"|[\u4e00-\u9fff“”\"]{0,8}(?:时期|期间)(?:的)?(?:主要)?(?:成效|成就|回顾|进展))\s*[:：]?\s*$"
+)
+
+
+def loose_heading(line: str) -> bool:
+    """Return whether an unnumbered short line is a section title that sets the tense (主要目标, 发展基础)."""
+    return heading_level(line) is None and len(line.strip()) <= 24 and bool(LOOSE_HEADING_RE.match(line))
+
+
 def heading_level(line: str) -> int | None:
-    """Return 0, 1 or 2 for a numbered heading line (一、 / （一） / 1.), None otherwise."""
+    """Return 0, 1 or 2 for a numbered heading line (一、 / （一） / 1.), None otherwise; a footnote is none."""
+    if FOOTNOTE_RE.match(line):
+        return None
     for level, pattern in enumerate(HEADING_RES):
         if pattern.match(line):
             return level

@@ -19,7 +19,9 @@ class Candidate:
 
     ``start``/``end`` are the offsets of ``sentence`` in the original text (``text[start:end] == sentence``);
     ``quantity_start``/``quantity_end`` those of the quantity as written (``quantity``). For a range, ``value`` is
-    the lower bound and ``low``/``high`` both bounds. ``previous`` is the value a change started from (由 A 提高到 B).
+    the lower bound and ``low``/``high`` both bounds. ``previous`` is the value a change started from (由 A 提高到 B);
+    ``baseline_value``/``baseline_year`` the same for a target when the text gives them (由2015年的85%提高到95%).
+    ``binding`` is 约束性 or 预期性 where the plan says so (a table column, a ★ mark with its note, "（约束性）").
     """
 
     kind: Kind
@@ -44,13 +46,15 @@ class Candidate:
     previous: float | None = None
     binding: str | None = None
     source: str | None = None
+    baseline_year: int | None = None
+    baseline_value: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the candidate as plain JSON-ready data (tuples become lists, 690.0 becomes 690)."""
         data = asdict(self)
         data["lead_units"] = list(self.lead_units)
         data["responsible_units"] = list(self.responsible_units)
-        for name in ("value", "low", "high", "previous"):
+        for name in ("value", "low", "high", "previous", "baseline_value"):
             data[name] = _number(data[name])
         return data
 

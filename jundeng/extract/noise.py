@@ -24,6 +24,7 @@ from jundeng.extract.patterns import (
     PRE_COMPARATOR_RE,
     UNIT_FALSE_FRIENDS,
 )
+from jundeng.extract.plannoise import plan_noise_spans
 
 QUOTE_RE = re.compile(r"“[^”\n]{1,16}”|\"[^\"\n]{1,30}\"|「[^」\n]{1,30}」|『[^』\n]{1,30}』|‘[^’\n]{1,20}’")
 TITLE_RE = re.compile(r"《[^》\n]{0,120}》|〈[^〉\n]{0,60}〉")
@@ -64,7 +65,7 @@ class Spans:
 
 def noise_spans(norm: str) -> tuple[Spans, Spans]:
     """Return the intervals where no quantity is read, and the quoted slogans where no Chinese numeral is."""
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = plan_noise_spans(norm)
     for pattern in (TITLE_RE, DOC_NUMBER_RE, DATE_RE, PHONE_RE, FYP_RE, PERIOD_RE):
         found.extend(m.span() for m in pattern.finditer(norm))
     return Spans(found), Spans([m.span() for m in QUOTE_RE.finditer(norm)])

@@ -36,6 +36,7 @@ TRAILING_PER_RE = re.compile(rf"(?:{PER_PHRASE_RE.pattern}\s*)+$")
 UNIT_AT_RE = re.compile(rf"\s*(?:{UNIT})")
 SOFT_LEAD_RE = re.compile(r"(?:约|大约|近|将近|逾|超)\s*$")
 BARE_UNITS_FOR_CHINESE_BANNED = {"年", "期", "批", "天", "种", "类"}
+GAP_YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*(?:底|末)?\s*的?")
 WEAK_WORDS = {"", "为", "是", "达", "调整为", "统一为"}
 PER_NAMES = {"张床位": "张", "床位": "张", "床": "张", "学生": "生", "十万人口": "10万人", "10万人口": "10万人"}
 PER_NAMES |= {"万人口": "万人", "千人口": "千人", "十万人": "10万人", "百人口": "百人"}
@@ -56,6 +57,7 @@ class Quantity:
     comparator: str | None = None
     comparator_word: str = ""
     previous: float | None = None
+    previous_at: int | None = None
     is_previous: bool = False
     group: int = 0
 
@@ -231,11 +233,10 @@ def _groups(norm: str, start: int, found: list[Quantity]) -> None:
             q.unit = q.unit or unit
     for before, after in zip(groups, groups[1:], strict=False):
         lower = clause_start(norm, start, before[0].start)
-        if FROM_RE.search(norm[lower : before[0].start]) and CHANGE_VERB_RE.match(
-            norm[before[-1].end : after[0].start]
-        ):
+        gap = GAP_YEAR_RE.sub("", norm[before[-1].end : after[0].start])  # 下降到2015年的2.8%
+        if FROM_RE.search(norm[lower : before[0].start]) and CHANGE_VERB_RE.match(gap):
             for q in before:
                 q.is_previous = True
             if len(before) == 1 and len(after) == 1:
-                after[0].previous = before[0].value
+                after[0].previous, after[0].previous_at = before[0].value, before[0].start
                 after[0].unit = after[0].unit or before[0].unit

@@ -20,6 +20,7 @@ from jundeng.extract.headings import (
     domain_of,
     heading_level,
     heading_title,
+    loose_heading,
     mode_of,
     year_of,
 )
@@ -191,6 +192,7 @@ def layout(norm: str, default_year: int | None = None) -> Layout:
     result = Layout(doc_year=doc_year, doc_mode=doc_mode, base_year=base_year)
     result.body = (spans[first][0] if spans else 0, spans[last - 1][1] if last > first else 0)
     levels = _Levels()
+    last_level = -1
     block = 0
     index = first
     while index < last:
@@ -206,6 +208,9 @@ def layout(norm: str, default_year: int | None = None) -> Layout:
                 domain = domain_of(title)
                 at = norm.find(domain, start, end) if domain else -1
                 levels.set(level, domain, year_of(title), mode_of(title), at if at >= 0 else None)
+                last_level = level
+        elif loose_heading(line):  # an unnumbered 主要目标 sets the tense of what follows, one level down
+            levels.set(min(2, last_level + 1), None, year_of(line), mode_of(line), None)
         block += 1
         if "\t" in line:
             result.sentences.append(_sentence(start, end, levels, block, doc_mode, table=True))

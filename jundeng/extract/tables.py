@@ -9,10 +9,13 @@ baseline and one target per year column, or the tasks of its content cell with t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from jundeng.extract.classify import STANDARD_RE, unit_class
+from jundeng.extract.direction import directed, direction_of
+from jundeng.extract.domains import domain_from_words
+from jundeng.extract.flags import cell_flag
 from jundeng.extract.headings import domain_of
 from jundeng.extract.model import Candidate, Kind
 from jundeng.extract.noise import Spans
@@ -76,8 +79,17 @@ def _cells(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 class TableReader:
     """Reads table rows one by one, remembering the last header row seen."""
 
-    def __init__(self, norm: str, original: str, layout: Layout) -> None:
+    def __init__(
+        self,
+        norm: str,
+        original: str,
+        layout: Layout,
+        *,
+        directions: Mapping[str, str] | None = None,
+        flags: dict[str, str] | None = None,
+    ) -> None:
         self.norm, self.original, self.layout = norm, original, layout
+        self.directions, self.flags = directions, flags or {}
         self.header: _Header | None = None
         self.domain: str | None = None
 
@@ -160,11 +172,12 @@ class TableReader:
         name = self.original[a:b]
         unit_text = texts[head.unit] if head.unit is not None and head.unit < len(texts) else ""
         named_unit = UNIT_IN_NAME_RE.search(self.norm[a:b])
-        binding = None
+        binding = cell_flag(self.norm[a:b], self.flags)
+        domain = self.domain or sentence.domain
+        direction = direction_of(self.norm[a:b], self.directions)
         if head.attribute is not None and head.attribute < len(texts):
-            binding = (
-                "约束性" if "约束" in texts[head.attribute] else "预期性" if "预期" in texts[head.attribute] else None
-            )
+            attribute = texts[head.attribute]
+            binding = "约束性" if "约束" in attribute else "预期性" if "预期" in attribute else binding
         found = []
         for column, kind, year in head.values:
             if column >= len(spans):
@@ -176,17 +189,19 @@ class TableReader:
             final: Kind = kind  # type: ignore[assignment]
             if kind == "target" and unit_class(q.unit) == "money" and STANDARD_RE.search(self.norm[a:b]):
                 final = "standard"
+            if final == "target":  # a bare 93 in the 2020 column of 毛入园率 means at least 93
+                q.comparator = q.comparator or directed("=", "", direction, bare=True)
             found.append(
                 Candidate(
                     kind=final, indicator=name, value=q.value, unit=q.unit, comparator=q.comparator or "=",  # type: ignore[arg-type]
                     low=q.low, high=q.high, year=year or self.layout.doc_year, scope=None,
-                    domain=self.domain or sentence.domain, lead_units=(), responsible_units=(),
+                    domain=domain or domain_from_words(self.norm[a:b]), lead_units=(), responsible_units=(),
                     sentence=self.original[sentence.start : sentence.end], start=sentence.start, end=sentence.end,
                     confidence=0.8 if year else 0.6, quantity=self.original[q.start : q.end],
                     quantity_start=q.start, quantity_end=q.end, binding=binding, source=source,
                 )
             )  # fmt: skip
-        return found
+        return _with_baseline(found)
 
     def _value(self, span: tuple[int, int]) -> Quantity | None:
         start, end = span
@@ -205,3 +220,12 @@ class TableReader:
 
 
 _NO_SPANS = Spans([])
+
+
+def _with_baseline(found: list[Candidate]) -> list[Candidate]:
+    """Give the targets of an indicator row the row's (latest) baseline value and year."""
+    baselines = [c for c in found if c.kind == "baseline"]
+    if not baselines:
+        return found
+    base = max(baselines, key=lambda c: c.year or 0)
+    return [replace(c, baseline_year=base.year, baseline_value=base.value) if c.kind == "target" else c for c in found]

@@ -8,25 +8,19 @@ decision records who made it; catalogue and ledger writes are audited like any o
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jundeng.domain.catalog import (
-    Catalog,
-    Comparator,
-    Direction,
-    Indicator,
-    ServiceItem,
     SourceRef,
-    StandardAmount,
-    Target,
 )
 from jundeng.domain.tasks import Task
-from jundeng.errors import JundengError
+from jundeng.errors import JundengError, NotFoundError
 from jundeng.extract import extract_text, read_document
-from jundeng.store import candidates_repo, catalog_repo, regions_repo, tasks_repo
+from jundeng.store import candidates_repo, tasks_repo
 from jundeng.store.db import Database
 
 
@@ -49,6 +43,7 @@ def stage(db: Database, path: str | Path, *, user: str) -> tuple[str, int, bool]
     text = read_document(path)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     with db.session(write=True) as session:
+        candidates_repo.save_document(session, document=path.name, sha256=digest, text=text, user=user)
         existing = candidates_repo.staged_ids(session, sha256=digest)
         if existing:
             return path.name, len(existing), False
@@ -94,84 +89,47 @@ def accept(
     edits: dict[str, Any] | None = None,
 ) -> Decision:
     """Accept a candidate (with optional edits) and import it into the catalogue or the ledger."""
+    from jundeng.services import extraction_review
+
     with db.session(write=True) as session:
+        _open(session, candidate)
+        if edits:
+            candidates_repo.edit(session, candidate=candidate, changes=edits, user=user)
         row = _open(session, candidate)
-        data = {**row["payload"], **(edits or {})}
-        source = SourceRef(document=row["document"], clause=row["sentence"])
-        kind = str(data["kind"])
-        if kind == "task":
-            result = _import_task(session, data, code or f"X-{candidate:04d}", source, user)
-        elif kind in ("target", "standard"):
-            if not code or not domain:
-                raise ReviewError(
-                    "接受目标或标准须给出代码和领域", "accepting a target or standard needs a code and a domain"
-                )
-            known = catalog_repo.known_codes(session)
-            if domain not in known["known_domains"]:
-                raise ReviewError(f"未知的领域代码 {domain!r}", f"unknown domain code {domain!r}")
-            tops = [r.code for r in regions_repo.regions(session) if r.parent is None]  # one per programme
-            if region is None and len(tops) > 1:
-                raise ReviewError(
-                    f"本库有 {len(tops)} 个城市或区县（{'、'.join(tops)}）：请指明目标或标准适用的区划",
-                    f"this database holds {len(tops)} programmes ({', '.join(tops)}): say which region it is for",
-                )
-            scope = region or (tops[0] if tops else None)
-            if kind == "target" and scope is None:
-                raise ReviewError("须给出目标适用的区划", "the target needs a region")
-            catalog = _catalog_entry(kind, data, code, domain, scope, source, known["known_indicators"])
-            catalog_repo.load_catalog(session, catalog=catalog, user=user)
-            result = f"{kind}:{code}"
-        else:  # a baseline is evidence for review, kept with the decision
-            result = "baseline:recorded"
+        result = extraction_review.accept_row(session, row, user=user, code=code, domain=domain, region=region)
         candidates_repo.decide(session, candidate=candidate, status="accepted", result=result, user=user)
     return Decision(candidate, "accepted", result)
 
 
-def _catalog_entry(
-    kind: str, data: dict[str, Any], code: str, domain: str, region: str | None, source: SourceRef, known: set[str]
-) -> Catalog:
-    """Return the catalogue fragment for an accepted target (indicator when new, plus target) or standard."""
-    if kind == "standard":
-        parts = str(data.get("unit") or "").split("/")
-        amount = StandardAmount(amount=float(data["value"]), unit=parts[0] or "元", per=parts[1:])
-        item = ServiceItem(
-            code=code,
-            domain=domain,
-            name=str(data["indicator"]),
-            standard=data["sentence"],
-            amount=amount,
-            source=source,
-        )
-        return Catalog(items=[item])
-    comparator = str(data.get("comparator") or ">=")
-    indicators = []
-    if code not in known:
-        direction = Direction.LOWER if comparator in ("<=", "<") else Direction.HIGHER
-        indicators.append(
-            Indicator(
-                code=code,
-                name=str(data["indicator"]),
-                domain=domain,
-                unit=str(data.get("unit") or ""),
-                direction=direction,
-                source=source,
-            )
-        )
-    is_range = data.get("low") is not None and data.get("high") is not None and data["low"] != data["high"]
-    target = Target(
-        indicator=code,
-        region=str(region),
-        year=int(data.get("year") or date.today().year),
-        comparator=Comparator.RANGE if is_range else Comparator(comparator),
-        value=None if is_range else float(data["value"]),
-        low=float(data["low"]) if is_range else None,
-        high=float(data["high"]) if is_range else None,
-        source=source,
-    )
-    return Catalog(domains=[], indicators=indicators, targets=[target])
+def documents(db: Database) -> list[dict[str, Any]]:
+    """Return the staged documents, newest first, with their candidates counted by status."""
+    with db.session() as session:
+        return candidates_repo.documents(session)
 
 
-def _import_task(session: Any, data: dict[str, Any], code: str, source: SourceRef, user: str) -> str:
+def document(db: Database, sha256: str) -> dict[str, Any]:
+    """Return a staged document (name, text or None) with its candidates in document order; NotFoundError."""
+    with db.session() as session:
+        found = candidates_repo.document(session, sha256=sha256)
+        if found is None:
+            raise NotFoundError("没有此文件", "no such staged document")
+        rows = candidates_repo.listing(session, status=None, sha256=sha256)
+    return {**found, "candidates": sorted(rows, key=lambda r: (r["start"], r["id"]))}
+
+
+def stage_upload(db: Database, data: bytes, name: str, *, user: str) -> tuple[str, int, bool, str]:
+    """Stage an uploaded document (its bare, safe ``name`` keeps the suffix); return (document, count, newly
+    staged, digest of its text)."""
+    with tempfile.TemporaryDirectory(prefix="jundeng-extract-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        text = read_document(path)
+        document_, count, new = stage(db, path, user=user)
+    return document_, count, new, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_task(session: Any, data: dict[str, Any], code: str, source: SourceRef, user: str) -> str:
+    """Save an accepted task candidate as a ledger task with its source clause; return ``task:CODE``."""
     year = data.get("year")
     task = Task(
         code=code,
@@ -188,3 +146,9 @@ def _import_task(session: Any, data: dict[str, Any], code: str, source: SourceRe
     )
     tasks_repo.save_tasks(session, tasks=[task], user=user)
     return f"task:{code}"
+
+
+def domains(db: Database) -> list[tuple[str, str]]:
+    """Return the catalogue's domains as (code, name), by code: the choices of a candidate's domain."""
+    with db.session() as session:
+        return sorted(candidates_repo.domain_names(session).items())

@@ -336,6 +336,15 @@ class CandidateRow(SerialKey, Authored, Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class CandidateDocumentRow(SerialKey, Authored, Base):
+    """The text of a policy document whose candidates are staged (the review desk shows them side by side)."""
+
+    __tablename__ = "extract_documents"
+    document: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
 class MethodRow(SerialKey, Authored, Base):
     """An appraisal method uploaded for a programme (its top region); the chosen one is used by default."""
 

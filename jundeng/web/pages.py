@@ -29,6 +29,7 @@ from jundeng.web import (
     pages_appraisal,
     pages_audit,
     pages_entry,
+    pages_extract,
     pages_gaps,
     pages_notices,
     pages_reports,
@@ -72,6 +73,7 @@ router.include_router(pages_users.router)
 router.include_router(pages_audit.router)
 router.include_router(pages_reports.router)
 router.include_router(pages_gaps.router)
+router.include_router(pages_extract.router)
 
 
 def safe_next(target: str | None) -> str:

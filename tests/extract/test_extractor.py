@@ -370,7 +370,7 @@ def test_web_page_junk_around_the_document_is_skipped() -> None:
         ("2700套", "task", 2700, "套", "="),
         ("160元/人/月", "standard", 160, "元/人/月", ">="),
         ("30%", "target", 30, "%", ">="),
-        ("4万人", "target", 40000, "人", "="),
+        ("4万人", "target", 40000, "人", ">="),
         ("72万元", "standard", 720000, "元", ">="),
     ],
 )

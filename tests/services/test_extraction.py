@@ -27,7 +27,7 @@ def test_stage_review_accept_and_reject(db: Database, tmp_path: Path) -> None:
     target, task = staged["target"], staged["task"]
     assert (target["value"], target["comparator"], target["year"]) == (95, ">=", 2017)
 
-    with pytest.raises(extraction.ReviewError, match="code and a domain"):
+    with pytest.raises(extraction.ReviewError, match="choose the indicator"):
         extraction.accept(db, target["id"], user="office")
     decision = extraction.accept(db, target["id"], user="office", code="EDU_GER3", domain="edu")
     assert decision.result == "target:EDU_GER3"
