@@ -24,6 +24,7 @@ from jundeng.web.pages_tasks import back, take_flash
 from jundeng.web.uploads import read
 
 router = APIRouter(include_in_schema=False)
+CANDIDATE_KINDS = {"target": N_("目标"), "baseline": N_("基期值"), "standard": N_("标准"), "task": N_("任务")}
 
 FIELDS = ("kind", "indicator", "comparator", "value", "unit", "year", "baseline_year", "baseline_value")
 MORE = ("binding", "region", "domain", "item")
@@ -121,7 +122,8 @@ def desk(
         staged=sum(r["status"] == "staged" for r in rows),
         domains=extraction.domains(db),
         comparators=extraction_review.COMPARATORS,
-        kinds=extraction_review.KINDS,
+        kinds=[(k, CANDIDATE_KINDS[k]) for k in extraction_review.KINDS],
+        kind_labels=CANDIDATE_KINDS,
         bindings=BINDINGS,
         region=getattr(programme, "code", None) or "",
         q=q,

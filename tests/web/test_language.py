@@ -36,11 +36,12 @@ PAGES = (
     "/data",
     "/review",
     "/reports",
+    "/extract",
 )
 ADMIN_PAGES = ("/admin/methods",)
 # abbreviations and formats that Chinese pages use as they are
 LATIN = {"Gini", "CV", "Theil", "CSV", "XLSX", "XLS", "Excel", "API", "ID", "YAML", "UTF", "GBK", "CRITIC", "TOPSIS"}
-LATIN |= {"Word", "DOCX", "PDF", "HTML"}  # the report formats
+LATIN |= {"Word", "DOCX", "PDF", "HTML", "TXT"}  # the formats of reports and policy documents
 # the demo banners are bilingual on purpose (whoever reads the page must not take the figures for real ones)
 BILINGUAL = ("合成演示数据 / synthetic demo data", "含汇总推算值 / includes derived values")
 CODE = re.compile(r"\b[A-Za-z0-9]+(?:[_.-][A-Za-z0-9]+)+\b|\b[0-9a-f]{12}\b")  # codes, file names, versions
