@@ -1,0 +1,164 @@
+"""``jundeng fiscal needs | transfers | growth`` on files (财政均衡：标准支出需求、转移支付模拟、支出增长检查).
+
+The database forms (``jundeng fiscal import``, ``--year`` without ``--data``) come later: for now every
+command reads its files and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from jundeng.cli.common import FORMAT_CSV, console
+from jundeng.io import sanitize
+
+app = typer.Typer(
+    help="财政均衡（标准支出需求、缺口、均衡性转移支付、支出增长）/ fiscal equalization on files",
+    no_args_is_help=True,
+)
+DATA_HELP = (
+    "数据文件（必填：数据库模式尚未提供）：region, population, capacity, [cost_index], 每个项目一列受益人数 / "
+    "DATA file (required for now: the database form is not available yet)"
+)
+COSTS_HELP = (
+    "单位成本文件：item, unit_cost（元/受益人/年）/ COSTS file: item, unit_cost (元 per eligible person per year)"
+)
+FORMATS = ("table", "json", "csv")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"须为 / must be one of {', '.join(FORMATS)}", param_hint="--format")
+
+
+def _clean(value: Any) -> Any:
+    """Return a JSON-ready value: NaN and missing as null, numpy scalars as Python numbers."""
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _cell(column: str, value: Any) -> str:
+    value = _clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float) or column in ("year", "years_checked"):
+        return str(value)
+    if column.startswith(("gini", "theil", "cv", "coefficient", "gap_closed", "coverage")) or "growth" in column:
+        return f"{value:.4f}"
+    return f"{value:,.2f}" if "per_capita" in column or column == "cost_index" else f"{value:,.0f}"
+
+
+def _table(frame: pd.DataFrame, title: str) -> None:
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column), justify="left" if column in ("region", "note", "measure") else "right")
+    for row in frame.to_dict(orient="records"):
+        label = str(row.get("measure", ""))  # a summary's key/value rows: format the value by its key
+        table.add_row(*(_cell(label if k == "value" else str(k), v) for k, v in row.items()))
+    console.print(table)
+
+
+def _pools(text: str | None) -> list[float]:
+    if not text:
+        return []
+    try:
+        return [float(p.replace("，", ",").strip().replace(",", "")) for p in text.replace("，", ",").split(",")]
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"须为逗号分隔的金额 / comma-separated amounts: {text!r}", param_hint="--pools"
+        ) from exc
+
+
+@app.command()
+def needs(
+    data: Path = typer.Option(..., "--data", help=DATA_HELP),
+    costs: Path = typer.Option(..., "--costs", help=COSTS_HELP),
+    fmt: str = FORMAT_CSV,
+) -> None:
+    """Standard need, capacity and fiscal gap per district (元/年)."""
+    from jundeng.services.fiscal import needs_from_files
+
+    _check_format(fmt)
+    frame = needs_from_files(data, costs)
+    if fmt == "csv":
+        typer.echo(sanitize.pandas_csv(frame), nl=False)
+    elif fmt == "json":
+        typer.echo(json.dumps({"regions": _records(frame)}, ensure_ascii=False, indent=2))
+    else:
+        _table(frame, "标准支出需求与缺口 Standard need and fiscal gap (元/年)")
+
+
+@app.command()
+def transfers(
+    data: Path = typer.Option(..., "--data", help=DATA_HELP),
+    costs: Path = typer.Option(..., "--costs", help=COSTS_HELP),
+    pool: float = typer.Option(..., "--pool", help="转移支付资金池（元）/ transfer pool (元)"),
+    pools: str | None = typer.Option(
+        None, "--pools", help="模拟的资金池，逗号分隔（表格与 JSON 中显示）/ pools to simulate, comma-separated"
+    ),
+    floor: float | None = typer.Option(
+        None, "--floor", help="有缺口区划的最低转移额（元，不超过缺口）/ minimum transfer per district with a gap"
+    ),
+    cap: float | None = typer.Option(None, "--cap", help="每个区划的最高转移额（元）/ maximum transfer per district"),
+    fmt: str = FORMAT_CSV,
+) -> None:
+    """Allocate an equalization transfer pool over the gaps; inequality of resources per head before and after."""
+    from jundeng.services.fiscal import transfers_from_files
+
+    _check_format(fmt)
+    answer = transfers_from_files(data, costs, pool, pools=_pools(pools), floor=floor, cap=cap)
+    regions, summary = answer.result.regions, answer.result.summary
+    if fmt == "csv":
+        typer.echo(sanitize.pandas_csv(regions), nl=False)
+        return
+    if fmt == "json":
+        payload: dict[str, Any] = {"regions": _records(regions), "summary": {k: _clean(v) for k, v in summary.items()}}
+        if answer.simulation is not None:
+            payload["simulation"] = _records(answer.simulation)
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    shown = ["region", "need", "gap", "transfer", "per_capita_before", "per_capita_after"]
+    _table(regions[shown], f"均衡性转移支付 Equalization transfers · 资金池 pool {pool:,.0f} 元")
+    _table(pd.DataFrame({"measure": list(summary), "value": list(summary.values())}), "汇总 Summary")
+    if answer.simulation is not None:
+        columns = ["pool", "coefficient", "total_transfer", "unspent", "gap_closed", "gini_after", "theil_after"]
+        _table(answer.simulation[columns], "资金池模拟 Pool simulation (元/年)")
+
+
+@app.command()
+def growth(
+    data: Path = typer.Option(
+        ...,
+        "--data",
+        help="支出文件（必填）：region, year, spending, revenue / SPENDING file (required for now)",
+    ),
+    fmt: str = FORMAT_CSV,
+) -> None:
+    """Check that spending on basic public services grows faster than recurrent revenue (高于), year by year."""
+    from jundeng.services.fiscal import growth_from_file
+
+    _check_format(fmt)
+    answer = growth_from_file(data)
+    if fmt == "csv":
+        typer.echo(sanitize.pandas_csv(answer.years), nl=False)
+    elif fmt == "json":
+        payload = {"years": _records(answer.years), "regions": _records(answer.regions)}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _table(answer.years, "支出增长与经常性收入增长 Spending vs recurrent-revenue growth")
+        _table(answer.regions, "未达标年份 Years failed")

@@ -1,0 +1,178 @@
+"""Read the fiscal files (CSV / XLSX / XLS, first data sheet) with ``file:row:column`` errors.
+
+* DATA: ``region, population, capacity`` (元/年), optional ``cost_index`` (default 1), and one column per item
+  code holding the number of people eligible for it. Population must be > 0, capacity ≥ 0, counts ≥ 0.
+* COSTS: ``item, unit_cost`` (元 per eligible person per year, ≥ 0). Every item column of DATA needs a cost.
+* SPENDING: ``region, year, spending, revenue`` (元/年, ≥ 0), one row per region and year.
+
+Numbers follow :mod:`jundeng.io.numbers`. Every problem is collected (not only the first) and raised together
+as one :class:`~jundeng.errors.InputError`; nothing is returned from a file with any error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from jundeng.errors import InputError, Problem
+from jundeng.io.encodings import header_text
+from jundeng.io.limits import ProblemLog
+from jundeng.io.numbers import fault_message, parse_number
+from jundeng.io.tables import Table, read_table_file
+
+DATA_ALIASES = {"区划代码": "region", "区划": "region", "常住人口": "population", "人口": "population"}
+DATA_ALIASES |= {"财力": "capacity", "标准财政收入": "capacity", "成本系数": "cost_index"}
+COST_ALIASES = {"项目": "item", "项目代码": "item", "单位成本": "unit_cost"}
+GROWTH_ALIASES = {"区划代码": "region", "年份": "year", "支出": "spending", "基本公共服务支出": "spending"}
+GROWTH_ALIASES |= {"收入": "revenue", "经常性收入": "revenue"}
+_YEAR = re.compile(r"[0-9]{4}")
+Check = Callable[[float], tuple[str, str] | None]
+
+
+def non_negative(value: float) -> tuple[str, str] | None:
+    """Return the problem of a negative value."""
+    return ("不能为负数", "must not be negative") if value < 0 else None
+
+
+def positive(value: float) -> tuple[str, str] | None:
+    """Return the problem of a value that is not above 0."""
+    if value < 0:
+        return "不能为负数", "must not be negative"
+    return ("须大于 0", "must be greater than 0") if value == 0 else None
+
+
+def _first_table(path: str | Path) -> Table:
+    tables, problems = read_table_file(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or not tables:
+        raise InputError(errors or [Problem(Path(path).name, 1, 1, "没有数据表", "no data sheet")])
+    return tables[0]
+
+
+def _columns(table: Table, aliases: dict[str, str], required: tuple[str, ...], log: ProblemLog) -> dict[str, int]:
+    """Return the 0-based position of each named column (the known ones under their English key)."""
+    index: dict[str, int] = {}
+    for col, raw in enumerate(table.header, start=1):
+        key = aliases.get(header_text(raw), raw.strip())
+        key = key.lower() if key.lower() in required or key.lower() == "cost_index" else key
+        if not key:
+            log.add(Problem(table.name, 1, col, "列名为空", "empty column name"))
+        elif key in index:
+            log.add(Problem(table.name, 1, col, f"列名重复 {raw!r}", f"duplicate column {raw!r}"))
+        else:
+            index[key] = col - 1
+    for name in required:
+        if name not in index:
+            log.add(Problem(table.name, 1, 1, f"缺少必需的列 {name}", f"missing required column {name}"))
+    return index
+
+
+def _number(table: Table, cells: list[str], line: int, col: int, name: str, check: Check, log: ProblemLog) -> float:
+    text = cells[col].strip()
+    value, fault = parse_number(text)
+    if value is None:
+        zh, en = fault_message(fault, text) if fault else ("缺少数值（没有则填 0）", "missing value (write 0 if none)")
+        log.add(Problem(table.name, line, col + 1, f"{name}: {zh}", f"{name}: {en}"))
+        return float("nan")
+    if bad := check(value):
+        log.add(Problem(table.name, line, col + 1, f"{name} {text!r} {bad[0]}", f"{name} {text!r} {bad[1]}"))
+    return value
+
+
+def _key(
+    table: Table, cells: list[str], line: int, col: int, seen: dict[str, int], log: ProblemLog, what: str = "region"
+) -> str:
+    """Return the region (or item) code of a row; an empty or repeated one is a located problem."""
+    region = cells[col].strip()
+    zh_what = "区划" if what == "region" else "项目"
+    if not region:
+        log.add(Problem(table.name, line, col + 1, f"{zh_what}为空", f"empty {what}"))
+    elif region in seen:
+        zh = f"{zh_what} {region!r} 重复（首见于第 {seen[region]} 行）"
+        log.add(Problem(table.name, line, col + 1, zh, f"duplicate {what} {region!r} (first at row {seen[region]})"))
+    else:
+        seen[region] = line
+    return region
+
+
+def read_costs(path: str | Path) -> dict[str, float]:
+    """Return the unit cost of each item (元 per eligible person per year); raise InputError with every problem."""
+    table = _first_table(path)
+    log = ProblemLog()
+    index = _columns(table, COST_ALIASES, ("item", "unit_cost"), log)
+    if log.result():
+        raise InputError(log.result())
+    costs: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for cells, line in zip(table.rows, table.row_numbers, strict=True):
+        item = _key(table, cells, line, index["item"], seen, log, "item")
+        costs[item] = _number(table, cells, line, index["unit_cost"], "unit_cost", non_negative, log)
+    if problems := log.result():
+        raise InputError(problems)
+    return costs
+
+
+def read_districts(path: str | Path, costs: dict[str, float], costs_name: str = "COSTS") -> pd.DataFrame:
+    """Return DATA as a frame (region, population, capacity, cost_index, items …); raise InputError with every
+    problem, an item column without a cost in ``costs`` included (located at its header cell)."""
+    table = _first_table(path)
+    log = ProblemLog()
+    index = _columns(table, DATA_ALIASES, ("region", "population", "capacity"), log)
+    items = [k for k in index if k not in ("region", "population", "capacity", "cost_index")]
+    for item in items:
+        if item not in costs:
+            zh = f"未知项目 {item!r}：{costs_name} 中没有它的单位成本"
+            log.add(Problem(table.name, 1, index[item] + 1, zh, f"unknown item {item!r}: no unit cost in {costs_name}"))
+    if log.result():
+        raise InputError(log.result())
+    records: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    for cells, line in zip(table.rows, table.row_numbers, strict=True):
+        record: dict[str, object] = {"region": _key(table, cells, line, index["region"], seen, log)}
+        record["population"] = _number(table, cells, line, index["population"], "population", positive, log)
+        record["capacity"] = _number(table, cells, line, index["capacity"], "capacity", non_negative, log)
+        record["cost_index"] = 1.0
+        if "cost_index" in index and cells[index["cost_index"]].strip():
+            record["cost_index"] = _number(table, cells, line, index["cost_index"], "cost_index", positive, log)
+        for item in items:
+            record[item] = _number(table, cells, line, index[item], item, non_negative, log)
+        records.append(record)
+    if not records:
+        log.add(Problem(table.name, 2, 1, "没有数据行", "no data rows"))
+    if problems := log.result():
+        raise InputError(problems)
+    return pd.DataFrame(records, columns=["region", "population", "capacity", "cost_index", *items])
+
+
+def read_growth(path: str | Path) -> pd.DataFrame:
+    """Return SPENDING as a frame (region, year, spending, revenue); raise InputError with every problem."""
+    table = _first_table(path)
+    log = ProblemLog()
+    index = _columns(table, GROWTH_ALIASES, ("region", "year", "spending", "revenue"), log)
+    if log.result():
+        raise InputError(log.result())
+    records: list[dict[str, object]] = []
+    seen: dict[tuple[str, int], int] = {}
+    for cells, line in zip(table.rows, table.row_numbers, strict=True):
+        region, text = cells[index["region"]].strip(), cells[index["year"]].strip()
+        if not region:
+            log.add(Problem(table.name, line, index["region"] + 1, "区划为空", "empty region"))
+        if not _YEAR.fullmatch(text):
+            log.add(Problem(table.name, line, index["year"] + 1, f"年份无效 {text!r}", f"invalid year {text!r}"))
+            continue
+        year = int(text)
+        if (region, year) in seen:
+            zh = f"区划与年份重复（首见于第 {seen[region, year]} 行）"
+            en = f"duplicate region and year (first at row {seen[region, year]})"
+            log.add(Problem(table.name, line, index["year"] + 1, zh, en))
+        seen[region, year] = seen.get((region, year), line)
+        record: dict[str, object] = {"region": region, "year": year}
+        for name in ("spending", "revenue"):
+            record[name] = _number(table, cells, line, index[name], name, non_negative, log)
+        records.append(record)
+    if problems := log.result():
+        raise InputError(problems)
+    return pd.DataFrame(records, columns=["region", "year", "spending", "revenue"])
