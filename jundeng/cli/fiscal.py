@@ -1,7 +1,8 @@
-"""``jundeng fiscal needs | transfers | growth`` on files (财政均衡：标准支出需求、转移支付模拟、支出增长检查).
+"""``jundeng fiscal import | import-costs | needs | transfers | growth`` (财政均衡：标准支出需求、转移支付模拟、
+支出增长检查).
 
-The database forms (``jundeng fiscal import``, ``--year`` without ``--data``) come later: for now every
-command reads its files and writes nothing.
+With ``--data`` a command reads its files and writes nothing; without, it reads what ``jundeng fiscal import``
+and ``jundeng fiscal import-costs`` stored (``--year``, ``--under`` for the programme, ``--level``).
 """
 
 from __future__ import annotations
@@ -15,20 +16,25 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import FORMAT_CSV, console
+from jundeng.cli.common import FORMAT_CSV, console, open_db, settings
 from jundeng.io import sanitize
 
 app = typer.Typer(
-    help="财政均衡（标准支出需求、缺口、均衡性转移支付、支出增长）/ fiscal equalization on files",
+    help="财政均衡（标准支出需求、缺口、均衡性转移支付、支出增长）/ fiscal equalization on files or the database",
     no_args_is_help=True,
 )
 DATA_HELP = (
-    "数据文件（必填：数据库模式尚未提供）：region, population, capacity, [cost_index], 每个项目一列受益人数 / "
-    "DATA file (required for now: the database form is not available yet)"
+    "数据文件（不给则读数据库）：region, population, capacity, [cost_index], 每个项目一列受益人数 / "
+    "DATA file (without it: the database)"
 )
 COSTS_HELP = (
-    "单位成本文件：item, unit_cost（元/受益人/年）/ COSTS file: item, unit_cost (元 per eligible person per year)"
+    "单位成本文件：item, unit_cost（元/受益人/年；有 --data 时必填，否则默认用库中成本）/ COSTS file: item, "
+    "unit_cost (元 per eligible person per year; required with --data, else the stored costs)"
 )
+YEAR_HELP = "年份（数据库模式必填）/ year (required without --data)"
+UNDER_HELP = "只含此区划之下（库中有多个城市时必填）/ only under this region (needed with several programmes)"
+LEVEL_HELP = "区划层级（默认：城市之下有数据的最高层级）/ region level (default: the highest below the top with data)"
+SOURCE_HELP = "来源（写入每一行）/ source, written on every row"
 FORMATS = ("table", "json", "csv")
 
 
@@ -84,17 +90,69 @@ def _pools(text: str | None) -> list[float]:
         ) from exc
 
 
+def _mode(data: Path | None, costs: Path | None, year: int | None) -> None:
+    """Check the options of the file form (--data and --costs) or the database form (--year)."""
+    if data is not None and costs is None:
+        raise typer.BadParameter("有 --data 时必填 / required with --data", param_hint="--costs")
+    if data is None and year is None:
+        raise typer.BadParameter("不给 --data 时必填 / required without --data", param_hint="--year")
+
+
+@app.command("import")
+def import_facts(
+    ctx: typer.Context,
+    file: Path = typer.Argument(
+        ...,
+        help="region, year, population, capacity, [spending, revenue, transfers, cost_index], 每个项目一列受益人数 / "
+        "one row per region and year, one column per item of eligible people",
+    ),
+    source: str | None = typer.Option(None, "--source", help=SOURCE_HELP),
+) -> None:
+    """Store fiscal facts per region and year, all or nothing (a correction is a new revision)."""
+    from jundeng.services.fiscal_db import import_facts as run
+
+    done = run(open_db(ctx), file, user=settings(ctx).who, source=source)
+    console.print(
+        f"写入 {done.written} 行，未变 {done.unchanged} 行 / {done.written} written, {done.unchanged} unchanged"
+    )
+
+
+@app.command("import-costs")
+def import_costs(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="item, unit_cost, [city_share 0..1] / 单位成本与市级分担比例"),
+    source: str | None = typer.Option(None, "--source", help=SOURCE_HELP),
+) -> None:
+    """Store the unit cost (元 per eligible person per year) and the city's share of each item, all or nothing."""
+    from jundeng.services.fiscal_db import import_costs as run
+
+    done = run(open_db(ctx), file, user=settings(ctx).who, source=source)
+    console.print(
+        f"写入 {done.written} 项，未变 {done.unchanged} 项 / {done.written} written, {done.unchanged} unchanged"
+    )
+
+
 @app.command()
 def needs(
-    data: Path = typer.Option(..., "--data", help=DATA_HELP),
-    costs: Path = typer.Option(..., "--costs", help=COSTS_HELP),
+    ctx: typer.Context,
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    costs: Path | None = typer.Option(None, "--costs", help=COSTS_HELP),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    under: str | None = typer.Option(None, "--under", help=UNDER_HELP),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
     fmt: str = FORMAT_CSV,
 ) -> None:
     """Standard need, capacity and fiscal gap per district (元/年)."""
     from jundeng.services.fiscal import needs_from_files
+    from jundeng.services.fiscal_db import needs_from_db
 
     _check_format(fmt)
-    frame = needs_from_files(data, costs)
+    _mode(data, costs, year)
+    if data is not None and costs is not None:
+        frame = needs_from_files(data, costs)
+    else:
+        assert year is not None
+        frame = needs_from_db(open_db(ctx), year=year, under=under, level=level, costs=costs)
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(frame), nl=False)
     elif fmt == "json":
@@ -105,8 +163,12 @@ def needs(
 
 @app.command()
 def transfers(
-    data: Path = typer.Option(..., "--data", help=DATA_HELP),
-    costs: Path = typer.Option(..., "--costs", help=COSTS_HELP),
+    ctx: typer.Context,
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    costs: Path | None = typer.Option(None, "--costs", help=COSTS_HELP),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    under: str | None = typer.Option(None, "--under", help=UNDER_HELP),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
     pool: float = typer.Option(..., "--pool", help="转移支付资金池（元）/ transfer pool (元)"),
     pools: str | None = typer.Option(
         None, "--pools", help="模拟的资金池，逗号分隔（表格与 JSON 中显示）/ pools to simulate, comma-separated"
@@ -119,9 +181,25 @@ def transfers(
 ) -> None:
     """Allocate an equalization transfer pool over the gaps; inequality of resources per head before and after."""
     from jundeng.services.fiscal import transfers_from_files
+    from jundeng.services.fiscal_db import transfers_from_db
 
     _check_format(fmt)
-    answer = transfers_from_files(data, costs, pool, pools=_pools(pools), floor=floor, cap=cap)
+    _mode(data, costs, year)
+    if data is not None and costs is not None:
+        answer = transfers_from_files(data, costs, pool, pools=_pools(pools), floor=floor, cap=cap)
+    else:
+        assert year is not None
+        answer = transfers_from_db(
+            open_db(ctx),
+            year=year,
+            pool=pool,
+            pools=_pools(pools),
+            floor=floor,
+            cap=cap,
+            under=under,
+            level=level,
+            costs=costs,
+        )
     regions, summary = answer.result.regions, answer.result.summary
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(regions), nl=False)
@@ -142,18 +220,22 @@ def transfers(
 
 @app.command()
 def growth(
-    data: Path = typer.Option(
-        ...,
+    ctx: typer.Context,
+    data: Path | None = typer.Option(
+        None,
         "--data",
-        help="支出文件（必填）：region, year, spending, revenue / SPENDING file (required for now)",
+        help="支出文件（不给则读数据库）：region, year, spending, revenue / SPENDING file (without it: the database)",
     ),
+    under: str | None = typer.Option(None, "--under", help=UNDER_HELP),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
     fmt: str = FORMAT_CSV,
 ) -> None:
     """Check that spending on basic public services grows faster than recurrent revenue (高于), year by year."""
     from jundeng.services.fiscal import growth_from_file
+    from jundeng.services.fiscal_db import growth_from_db
 
     _check_format(fmt)
-    answer = growth_from_file(data)
+    answer = growth_from_file(data) if data is not None else growth_from_db(open_db(ctx), under=under, level=level)
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(answer.years), nl=False)
     elif fmt == "json":

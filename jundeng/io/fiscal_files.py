@@ -2,7 +2,10 @@
 
 * DATA: ``region, population, capacity`` (元/年), optional ``cost_index`` (default 1), and one column per item
   code holding the number of people eligible for it. Population must be > 0, capacity ≥ 0, counts ≥ 0.
-* COSTS: ``item, unit_cost`` (元 per eligible person per year, ≥ 0). Every item column of DATA needs a cost.
+* COSTS: ``item, unit_cost`` (元 per eligible person per year, ≥ 0), optional ``city_share`` (the city's share of
+  the spending responsibility, 0..1, default 0). Every item column of DATA needs a cost.
+* FACTS (``jundeng fiscal import``): ``region, year, population, capacity``, optional ``spending, revenue,
+  transfers, cost_index`` (empty: not given; cost_index 1), and one column per item of eligible people.
 * SPENDING: ``region, year, spending, revenue`` (元/年, ≥ 0), one row per region and year.
 
 Numbers follow :mod:`jundeng.io.numbers`. Every problem is collected (not only the first) and raised together
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +29,7 @@ from jundeng.io.tables import Table, read_table_file
 
 DATA_ALIASES = {"区划代码": "region", "区划": "region", "常住人口": "population", "人口": "population"}
 DATA_ALIASES |= {"财力": "capacity", "标准财政收入": "capacity", "成本系数": "cost_index"}
-COST_ALIASES = {"项目": "item", "项目代码": "item", "单位成本": "unit_cost"}
+COST_ALIASES = {"项目": "item", "项目代码": "item", "单位成本": "unit_cost", "市级分担比例": "city_share"}
 GROWTH_ALIASES = {"区划代码": "region", "年份": "year", "支出": "spending", "基本公共服务支出": "spending"}
 GROWTH_ALIASES |= {"收入": "revenue", "经常性收入": "revenue"}
 _YEAR = re.compile(r"[0-9]{4}")
@@ -52,12 +56,19 @@ def _first_table(path: str | Path) -> Table:
     return tables[0]
 
 
-def _columns(table: Table, aliases: dict[str, str], required: tuple[str, ...], log: ProblemLog) -> dict[str, int]:
+def _columns(
+    table: Table,
+    aliases: dict[str, str],
+    required: tuple[str, ...],
+    log: ProblemLog,
+    optional: tuple[str, ...] = ("cost_index",),
+) -> dict[str, int]:
     """Return the 0-based position of each named column (the known ones under their English key)."""
     index: dict[str, int] = {}
     for col, raw in enumerate(table.header, start=1):
-        key = aliases.get(header_text(raw), raw.strip())
-        key = key.lower() if key.lower() in required or key.lower() == "cost_index" else key
+        text = header_text(raw)
+        key = aliases.get(text, aliases.get(text.lower(), raw.strip()))
+        key = key.lower() if key.lower() in required or key.lower() in optional else key
         if not key:
             log.add(Problem(table.name, 1, col, "列名为空", "empty column name"))
         elif key in index:
@@ -98,21 +109,37 @@ def _key(
     return region
 
 
-def read_costs(path: str | Path) -> dict[str, float]:
-    """Return the unit cost of each item (元 per eligible person per year); raise InputError with every problem."""
+def share(value: float) -> tuple[str, str] | None:
+    """Return the problem of a share outside 0..1."""
+    return None if 0 <= value <= 1 else ("须在 0 到 1 之间", "must be between 0 and 1")
+
+
+def read_cost_table(path: str | Path) -> pd.DataFrame:
+    """Return COSTS as a frame (item, unit_cost, city_share: the city's share of the spending, 0 when not given);
+    raise InputError with every problem."""
     table = _first_table(path)
     log = ProblemLog()
-    index = _columns(table, COST_ALIASES, ("item", "unit_cost"), log)
+    index = _columns(table, COST_ALIASES, ("item", "unit_cost"), log, ("city_share",))
     if log.result():
         raise InputError(log.result())
-    costs: dict[str, float] = {}
+    records: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     for cells, line in zip(table.rows, table.row_numbers, strict=True):
         item = _key(table, cells, line, index["item"], seen, log, "item")
-        costs[item] = _number(table, cells, line, index["unit_cost"], "unit_cost", non_negative, log)
+        cost = _number(table, cells, line, index["unit_cost"], "unit_cost", non_negative, log)
+        city = 0.0
+        if "city_share" in index and cells[index["city_share"]].strip():
+            city = _number(table, cells, line, index["city_share"], "city_share", share, log)
+        records.append({"item": item, "unit_cost": cost, "city_share": city})
     if problems := log.result():
         raise InputError(problems)
-    return costs
+    return pd.DataFrame(records, columns=["item", "unit_cost", "city_share"])
+
+
+def read_costs(path: str | Path) -> dict[str, float]:
+    """Return the unit cost of each item (元 per eligible person per year); raise InputError with every problem."""
+    frame = read_cost_table(path)
+    return dict(zip(frame["item"], frame["unit_cost"].astype(float), strict=True))
 
 
 def read_districts(path: str | Path, costs: dict[str, float], costs_name: str = "COSTS") -> pd.DataFrame:
@@ -176,3 +203,67 @@ def read_growth(path: str | Path) -> pd.DataFrame:
     if problems := log.result():
         raise InputError(problems)
     return pd.DataFrame(records, columns=["region", "year", "spending", "revenue"])
+
+
+FACT_ALIASES = DATA_ALIASES | GROWTH_ALIASES | {"年份": "year", "一般公共预算收入": "capacity"}
+FACT_ALIASES |= {
+    "转移支付": "transfers_received",
+    "上级转移支付": "transfers_received",
+    "transfers": "transfers_received",
+}
+FACT_BASE = ("region", "year", "population", "capacity", "spending", "revenue", "transfers_received", "cost_index")
+
+
+@dataclass(frozen=True)
+class FactsFile:
+    """A fiscal-facts file read: one row per region and year, its item columns, and where each row came from."""
+
+    name: str
+    frame: pd.DataFrame  # FACT_BASE then one column per item (eligible people); NaN where an optional cell is empty
+    items: list[str]
+    lines: list[int]  # the file row of each frame row
+    region_column: int  # 1-based
+
+
+def read_facts(path: str | Path) -> FactsFile:
+    """Return the fiscal facts of a file (region, year, population, capacity, [spending, revenue, transfers
+    (received), cost_index], one column per item of eligible people); raise InputError with every problem."""
+    table = _first_table(path)
+    log = ProblemLog()
+    index = _columns(table, FACT_ALIASES, FACT_BASE[:4], log, FACT_BASE[4:])
+    items = [k for k in index if k not in FACT_BASE]
+    if log.result():
+        raise InputError(log.result())
+    records: list[dict[str, object]] = []
+    seen: dict[tuple[str, int], int] = {}
+    lines: list[int] = []
+    for cells, line in zip(table.rows, table.row_numbers, strict=True):
+        region, text = cells[index["region"]].strip(), cells[index["year"]].strip()
+        if not region:
+            log.add(Problem(table.name, line, index["region"] + 1, "区划为空", "empty region"))
+        if not _YEAR.fullmatch(text):
+            log.add(Problem(table.name, line, index["year"] + 1, f"年份无效 {text!r}", f"invalid year {text!r}"))
+            continue
+        if (region, int(text)) in seen:
+            first = seen[region, int(text)]
+            zh, en = f"区划与年份重复（首见于第 {first} 行）", f"duplicate region and year (first at row {first})"
+            log.add(Problem(table.name, line, index["year"] + 1, zh, en))
+        seen.setdefault((region, int(text)), line)
+        record: dict[str, object] = {"region": region, "year": int(text)}
+        record["population"] = _number(table, cells, line, index["population"], "population", positive, log)
+        record["capacity"] = _number(table, cells, line, index["capacity"], "capacity", non_negative, log)
+        for name in FACT_BASE[4:]:
+            check = positive if name == "cost_index" else non_negative
+            given = name in index and cells[index[name]].strip()
+            default = 1.0 if name == "cost_index" else float("nan")
+            record[name] = _number(table, cells, line, index[name], name, check, log) if given else default
+        for item in items:
+            record[item] = _number(table, cells, line, index[item], item, non_negative, log)
+        records.append(record)
+        lines.append(line)
+    if not records and not log.result():
+        log.add(Problem(table.name, 2, 1, "没有数据行", "no data rows"))
+    if problems := log.result():
+        raise InputError(problems)
+    frame = pd.DataFrame(records, columns=[*FACT_BASE, *items])
+    return FactsFile(table.name, frame, items, lines, index["region"] + 1)

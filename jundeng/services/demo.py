@@ -8,13 +8,13 @@ from typing import Any
 
 import yaml
 
-from jundeng.catalogs import DEMO_PROFILE, builtin_catalog, demo, zhuhai_regions
+from jundeng.catalogs import DEMO_PROFILE, builtin_catalog, demo, fiscal_demo, zhuhai_regions
 from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.domain.observations import ObservationStatus
 from jundeng.domain.regions import Population
 from jundeng.io.yaml_files import read_catalog
 from jundeng.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
-from jundeng.store import catalog_repo, observations_repo, regions_repo
+from jundeng.store import catalog_repo, fiscal_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
 
 __all__ = [
@@ -40,6 +40,7 @@ class DemoSummary:
     population_rows: int
     observations_written: int
     observations_total: int
+    fiscal_rows: int = 0
 
 
 def read_profiles() -> list[demo.Profile]:
@@ -49,7 +50,8 @@ def read_profiles() -> list[demo.Profile]:
 
 
 def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None = None) -> DemoSummary:
-    """Load regions, both built-in catalogues and the seeded synthetic data; safe to run again."""
+    """Load regions, both built-in catalogues and the seeded synthetic data (fiscal facts included); safe to
+    run again."""
     say = progress or (lambda _msg: None)
     db.upgrade()
     regions = zhuhai_regions()
@@ -85,6 +87,12 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
             source=demo.SOURCE,
         )
         catalog = catalog_repo.read_catalog(session)
+        say("财政数据 fiscal facts")
+        costs = fiscal_demo.unit_costs(catalog.items)
+        fiscal = fiscal_demo.facts(regions, pop, costs)
+        fiscal_repo.write_costs(session, costs, user=user, source=fiscal_demo.SOURCE, what="demo")
+        items = list(costs["item"])
+        fiscal_repo.write_facts(session, fiscal, items=items, user=user, source=fiscal_demo.SOURCE, what="demo")
     return DemoSummary(
         regions=len(regions),
         indicators=len(catalog.indicators),
@@ -93,6 +101,7 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
         population_rows=pop.height,
         observations_written=written,
         observations_total=obs.height,
+        fiscal_rows=len(fiscal),
     )
 
 

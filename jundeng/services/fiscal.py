@@ -1,7 +1,8 @@
-"""Fiscal equalization use cases on files (no database yet): needs, transfers from a pool, the growth check.
+"""Fiscal equalization use cases: needs, transfers from a pool, the growth check, on files or the database.
 
-The front ends call these; they read the files through :mod:`jundeng.io.fiscal_files` (located errors)
-and run the pure engine :mod:`jundeng.fiscal`.
+The front ends call these; they read the files through :mod:`jundeng.io.fiscal_files` (located errors), the
+stored facts through :mod:`jundeng.store.fiscal_repo` (imports: :mod:`jundeng.services.fiscal_db`), and run the
+pure engine :mod:`jundeng.fiscal`.
 """
 
 from __future__ import annotations

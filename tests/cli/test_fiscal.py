@@ -6,10 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from sqlalchemy import select
+from typer.testing import CliRunner, Result
 
 from jundeng.cli import app
 from jundeng.measure import gini
+from jundeng.store.db import Database
+from jundeng.store.models import AuditRow, FiscalFactRow
+from tests.conftest import write
 
 runner = CliRunner()
 DATA = "region,population,capacity,cost_index,dibao,school\nA,100,1000,1,10,20\nB,200,500,1.2,30,10\nC,50,5000,,0,5\n"
@@ -121,3 +125,64 @@ def test_a_zero_population_exits_1_with_its_location(files: tuple[str, str]) -> 
 def test_data_is_required_for_now(files: tuple[str, str]) -> None:
     result = runner.invoke(app, ["fiscal", "transfers", "--costs", files[1], "--pool", "1"])
     assert result.exit_code == 2 and "--data" in result.output
+
+
+FACTS = (
+    "region,year,population,capacity,spending,revenue,transfers,cost_index,dibao,school\n"
+    "440400,2016,350,6500,,,,,40,35\n"
+    "440402,2016,100,1000,900,800,,1,10,20\n"
+    "440403,2016,200,500,500,400,100,1.2,30,10\n"
+    "440404,2016,50,5000,300,300,,,0,5\n"
+    "440402,2015,100,900,800,750,,1,10,20\n"
+)
+
+
+def _db_run(db: Database, *args: str) -> Result:
+    return runner.invoke(app, ["--db", db.url, "--user", "clerk", *args])
+
+
+def test_import_then_transfers_needs_and_growth_from_the_database(db: Database, tmp_path: Path) -> None:
+    facts, costs = write(tmp_path / "facts.csv", FACTS), write(tmp_path / "costs.csv", COSTS + "")
+    assert _db_run(db, "fiscal", "import", str(facts)).exit_code == 0
+    done = _db_run(db, "fiscal", "import-costs", str(costs))
+    assert done.exit_code == 0 and "2 written" in done.output
+    result = _db_run(db, "fiscal", "transfers", "--year", "2016", "--pool", "2350", "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert [r["region"] for r in payload["regions"]] == ["440402", "440403", "440404"]  # districts, not the city
+    assert [r["transfer"] for r in payload["regions"]] == pytest.approx([500, 1850, 0])
+    assert payload["summary"]["coefficient"] == pytest.approx(0.5)
+    city = _db_run(db, "fiscal", "needs", "--year", "2016", "--level", "city", "--format", "json")
+    assert json.loads(city.stdout)["regions"][0]["need"] == pytest.approx(40 * 100 + 35 * 50)
+    growth = json.loads(_db_run(db, "fiscal", "growth", "--format", "json").stdout)
+    passed = [y["ok"] for y in growth["years"] if y["region"] == "440402" and y["year"] == 2016]
+    assert passed == [True]  # 900/800 − 1 = 12.5 % > 800/750 − 1 = 6.7 %
+    with db.session() as session:
+        audits = session.execute(select(AuditRow.user).where(AuditRow.entity.like("fiscal%"))).scalars().all()
+        received = session.execute(select(FiscalFactRow.transfers_received).where(FiscalFactRow.region == "440403"))
+        assert list(received.scalars()) == [100]
+    assert audits == ["clerk", "clerk"]
+
+
+def test_a_bad_import_changes_nothing_and_says_where(db: Database, tmp_path: Path) -> None:
+    assert _db_run(db, "fiscal", "import", str(write(tmp_path / "ok.csv", FACTS))).exit_code == 0
+    bad = FACTS.replace("440404,2016,50,5000", "440404,2016,50,9999") + "999999,2016,10,1,,,,,1,1\n"
+    bad = bad.replace("440403,2016,200", "440403,2016,-5")
+    result = _db_run(db, "fiscal", "import", str(write(tmp_path / "bad.csv", bad)))
+    assert result.exit_code == 1
+    assert "bad.csv:4:3" in result.output  # the negative population, not the unknown region yet
+    unknown = _db_run(db, "fiscal", "import", str(write(tmp_path / "bad2.csv", bad.replace("-5", "200"))))
+    assert unknown.exit_code == 1 and "bad2.csv:7:1" in unknown.output and "999999" in unknown.output
+    with db.session() as session:
+        stored = session.execute(select(FiscalFactRow.capacity).where(FiscalFactRow.region == "440404")).scalars()
+        assert list(stored) == [5000]
+
+
+def test_the_database_form_needs_a_year_and_stored_costs(db: Database, tmp_path: Path) -> None:
+    assert _db_run(db, "fiscal", "needs").exit_code == 2
+    assert _db_run(db, "fiscal", "needs", "--year", "2016").exit_code == 1  # nothing stored
+    assert _db_run(db, "fiscal", "import", str(write(tmp_path / "f.csv", FACTS))).exit_code == 0
+    result = _db_run(db, "fiscal", "needs", "--year", "2016")
+    assert result.exit_code == 1 and "import-costs" in result.output
+    costs = write(tmp_path / "c.csv", COSTS)
+    assert _db_run(db, "fiscal", "needs", "--year", "2016", "--costs", str(costs)).exit_code == 0

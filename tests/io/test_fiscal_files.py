@@ -90,3 +90,30 @@ def test_growth_file(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     assert problems(lambda: read_costs(tmp_path / "none.csv")) == ["none.csv:0:0: no such file"]
+
+
+def test_facts_with_optional_columns_and_every_problem(tmp_path: Path) -> None:
+    from jundeng.io.fiscal_files import read_facts
+
+    text = "区划代码,年份,常住人口,财力,Transfers,dibao\nA,2016,100,1000,,10\nB,2016,50,5,7,2\n"
+    found = read_facts(write(tmp_path, "facts.csv", text))
+    assert found.items == ["dibao"] and found.lines == [2, 3] and found.region_column == 1
+    assert found.frame["transfers_received"].isna().tolist() == [True, False]
+    assert found.frame["cost_index"].tolist() == [1.0, 1.0] and found.frame["spending"].isna().all()
+    bad = "region,year,population,capacity,dibao\nA,2016,0,1,\nA,2016,5,-1,1\nB,16,1,1,1\n"
+    assert problems(lambda: read_facts(write(tmp_path, "bad.csv", bad))) == [
+        "bad.csv:2:3: population '0' must be greater than 0",
+        "bad.csv:2:5: dibao: missing value (write 0 if none)",
+        "bad.csv:3:2: duplicate region and year (first at row 2)",
+        "bad.csv:3:4: capacity '-1' must not be negative",
+        "bad.csv:4:2: invalid year '16'",
+    ]
+
+
+def test_costs_with_a_city_share_between_0_and_1(tmp_path: Path) -> None:
+    from jundeng.io.fiscal_files import read_cost_table
+
+    frame = read_cost_table(write(tmp_path, "c.csv", "item,unit_cost,city_share\ndibao,8280,0.5\nschool,10,\n"))
+    assert frame["city_share"].tolist() == [0.5, 0.0]
+    bad = write(tmp_path, "b.csv", "item,unit_cost,city_share\ndibao,8280,1.5\n")
+    assert problems(lambda: read_cost_table(bad)) == ["b.csv:2:3: city_share '1.5' must be between 0 and 1"]

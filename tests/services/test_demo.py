@@ -114,3 +114,26 @@ def test_gaps_narrow_or_widen_as_the_profile_says(demo_db: Database) -> None:
             assert last > first, code
         checked[profile.gap_trend] += 1
     assert checked["narrow"] >= 3 and checked["widen"] >= 1, checked
+
+
+def test_the_demo_city_has_five_years_of_synthetic_fiscal_facts(demo_db: Database) -> None:
+    from jundeng.services.fiscal_db import growth_from_db, transfers_from_db
+    from jundeng.services.ledger import SYNTHETIC_MARK
+    from jundeng.store import fiscal_repo, regions_repo
+
+    with demo_db.session() as session:
+        facts = fiscal_repo.facts(session)
+        costs = fiscal_repo.costs(session)
+        levels = {r.code: r.level.value for r in regions_repo.regions(session)}
+        resident = {(p.region, p.year): p.resident for p in regions_repo.population(session)}
+    assert sorted(set(facts["year"])) == [2013, 2014, 2015, 2016, 2017]
+    assert {levels[r] for r in facts["region"]} == {"district", "town"}
+    assert all(SYNTHETIC_MARK in s for s in [*facts["source"], *costs["source"]])
+    assert all(resident[r, y] == p for r, y, p in zip(facts["region"], facts["year"], facts["population"], strict=True))
+    assert dict(zip(costs["item"], costs["unit_cost"], strict=True))["SOC-DIBAO"] == 690 * 12
+    answer = transfers_from_db(demo_db, year=2017, pool=1e8)
+    gaps = dict(zip(answer.result.regions["region"], answer.result.regions["gap"].astype(float), strict=True))
+    assert list(gaps) == ["440402", "440403", "440404"]
+    assert gaps["440403"] > 0 == gaps["440402"]
+    assert float(answer.result.summary["gini_after"]) < float(answer.result.summary["gini_before"])
+    assert len(growth_from_db(demo_db).regions) == 3

@@ -1,0 +1,136 @@
+"""Fiscal equalization on the database: import the facts and the item costs, and answer needs, transfers and
+the growth check from what is stored, within one programme (``under``) and one level of regions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jundeng.domain.regions import LEVELS
+from jundeng.errors import InputError, Problem
+from jundeng.fiscal import FiscalError, districts_from_frame, growth_check, growth_summary, needs_table, transfer_model
+from jundeng.io.fiscal_files import read_cost_table, read_costs, read_facts
+from jundeng.services.fiscal import GrowthAnswer, TransferAnswer
+from jundeng.store import fiscal_repo, regions_repo
+from jundeng.store.db import Database
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import wrote: rows with a new revision and rows equal to the current ones."""
+
+    written: int
+    unchanged: int
+
+
+def import_facts(db: Database, path: str | Path, *, user: str, source: str | None = None) -> ImportSummary:
+    """Store the fiscal facts of a file, all or nothing: every problem (an unknown region included) is located."""
+    found = read_facts(path)
+    with db.session(write=True) as session:
+        known = regions_repo.region_codes(session)
+        problems = [
+            Problem(found.name, line, found.region_column, f"未知的区划代码 {code!r}", f"unknown region code {code!r}")
+            for code, line in zip(found.frame["region"], found.lines, strict=True)
+            if code not in known
+        ]
+        if problems:
+            raise InputError(problems)
+        written, unchanged = fiscal_repo.write_facts(
+            session, found.frame, items=found.items, user=user, source=source, what=Path(path).name
+        )
+    return ImportSummary(written, unchanged)
+
+
+def import_costs(db: Database, path: str | Path, *, user: str, source: str | None = None) -> ImportSummary:
+    """Store the unit cost and city share of each item of a file, all or nothing."""
+    frame = read_cost_table(path)
+    with db.session(write=True) as session:
+        written, unchanged = fiscal_repo.write_costs(session, frame, user=user, source=source, what=Path(path).name)
+    return ImportSummary(written, unchanged)
+
+
+def _level_rows(
+    session_regions: dict[str, tuple[str, str | None]], frame: pd.DataFrame, level: str | None
+) -> pd.Series:
+    """Return the mask of the rows at ``level``, by default the highest level below the programme's top."""
+    levels = frame["region"].map(lambda r: session_regions[r][0])
+    if level is None:
+        below = [lv for r, lv in zip(frame["region"], levels, strict=True) if session_regions[r][1] is not None]
+        present = sorted(set(below) or set(levels), key=lambda lv: LEVELS.index(lv) if lv in LEVELS else -1)
+        level = present[-1] if present else None
+    return levels == level
+
+
+def _stored(db: Database, *, year: int | None, under: str | None, level: str | None) -> pd.DataFrame:
+    with db.session() as session:
+        keep = regions_repo.programme_codes(session, under=under)
+        frame = fiscal_repo.facts(session, regions=keep, year=year)
+        info = {r.code: (str(r.level), r.parent) for r in regions_repo.regions(session) if r.code in keep}
+    if frame.empty:
+        where = f"{year} 年" if year is not None else ""
+        raise FiscalError(
+            f"库中没有{where}的财政数据：请先运行 jundeng fiscal import",
+            f"no fiscal facts stored{f' for {year}' if year is not None else ''}: run `jundeng fiscal import` first",
+        )
+    return frame[_level_rows(info, frame, level)].reset_index(drop=True)
+
+
+def _inputs(
+    db: Database, year: int, under: str | None, level: str | None, costs: str | Path | None
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    frame = _stored(db, year=year, under=under, level=level)
+    if costs is not None:
+        unit_costs = read_costs(costs)
+    else:
+        with db.session() as session:
+            table = fiscal_repo.costs(session)
+        unit_costs = dict(zip(table["item"], table["unit_cost"].astype(float), strict=True))
+    items = [c for c in frame.columns[len(fiscal_repo.FRAME_BASE) :] if frame[c].notna().any()]
+    missing = [i for i in items if i not in unit_costs]
+    if missing:
+        shown = ", ".join(missing)
+        raise FiscalError(
+            f"项目 {shown} 没有单位成本：请先运行 jundeng fiscal import-costs",
+            f"no unit cost for item {shown}: run `jundeng fiscal import-costs` first",
+        )
+    data = frame[["region", "population", "capacity", "cost_index", *items]].copy()
+    data[items] = data[items].astype(np.float64).fillna(0.0)
+    return data, unit_costs
+
+
+def needs_from_db(
+    db: Database, *, year: int, under: str | None = None, level: str | None = None, costs: str | Path | None = None
+) -> pd.DataFrame:
+    """Return the standard need, capacity and gap of every stored region of the programme in ``year``."""
+    frame, unit_costs = _inputs(db, year, under, level, costs)
+    return needs_table(districts_from_frame(frame), unit_costs)
+
+
+def transfers_from_db(
+    db: Database,
+    *,
+    year: int,
+    pool: float,
+    pools: Sequence[float] = (),
+    floor: float | None = None,
+    cap: float | None = None,
+    under: str | None = None,
+    level: str | None = None,
+    costs: str | Path | None = None,
+) -> TransferAnswer:
+    """Return the transfers of ``pool`` (元) over the stored regions in ``year`` and a simulation over ``pools``."""
+    frame, unit_costs = _inputs(db, year, under, level, costs)
+    model = transfer_model(districts_from_frame(frame), unit_costs, floor, cap)
+    return TransferAnswer(model.run(pool), model.simulate(pools) if pools else None)
+
+
+def growth_from_db(db: Database, *, under: str | None = None, level: str | None = None) -> GrowthAnswer:
+    """Return the growth check per stored region and year (years with spending and revenue both given)."""
+    frame = _stored(db, year=None, under=under, level=level)
+    frame = frame[frame["spending"].notna() & frame["revenue"].notna()]
+    years = growth_check(frame[["region", "year", "spending", "revenue"]].reset_index(drop=True))
+    return GrowthAnswer(years, growth_summary(years))
