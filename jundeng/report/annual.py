@@ -2,9 +2,10 @@
 
 A title page (with the synthetic-data and pending-values notes), a summary of the year, one section per domain
 (its targets; the key indicators against last year and the baseline; the urban–rural and inter-area gaps and
-whether they narrowed; its tasks), the problems, next year's priorities drawn from them, and annex tables
-(every target, every district's scorecard). Every sentence comes from :mod:`jundeng.report.narrative` and states
-figures the tables of :mod:`jundeng.report.annual_tables` hold.
+whether they narrowed; its tasks), the fiscal equalization when fiscal data are stored (need, capacity and gap
+per region, the growth check: :mod:`jundeng.report.annual_fiscal`), the problems, next year's priorities drawn
+from them, and annex tables (every target, every district's scorecard). Every sentence comes from
+:mod:`jundeng.report.narrative` and states figures the tables of :mod:`jundeng.report.annual_tables` hold.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from jundeng.report import narrative as say
+from jundeng.report.annual_fiscal import fiscal_section
 from jundeng.report.annual_inputs import AnnualInputs, GapSeries, KeyIndicator
 from jundeng.report.annual_tables import (
     MISSED,
@@ -307,9 +309,13 @@ def annual_report(inputs: AnnualInputs, lang: str = "zh") -> Document:
     lang = "en" if lang == "en" else "zh"
     domains = tuple(_domain_section(inputs, lang, d.code, n) for n, d in enumerate(inputs.domains, start=2))
     n = len(domains) + 2
+    title = tr(lang, f"{_ordinal(n)}、基本公共服务财政保障", f"{n}. Fiscal equalization")
+    fiscal = fiscal_section(inputs, lang, title, _scope(inputs, lang, inputs.programme_name))
+    n += fiscal is not None
     sections = (
         _summary(inputs, lang),
         *domains,
+        *((fiscal,) if fiscal is not None else ()),
         _problems(inputs, lang, n),
         _priorities(inputs, lang, n + 1),
         _annex(inputs, lang, n + 2),

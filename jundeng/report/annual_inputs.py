@@ -42,6 +42,20 @@ class GapSeries:
 
 
 @dataclass(frozen=True)
+class FiscalYear:
+    """The programme's fiscal equalization in the report's year, at one level of regions: need, capacity and gap
+    per region (:func:`jundeng.fiscal.needs_table` columns with ``transfers_received``, NaN where not stored), the
+    population-weighted Gini of the resources per head, and the growth check per region over the years up to the
+    report's (:func:`jundeng.fiscal.growth_summary` columns with ``first_year`` and ``last_year`` checked)."""
+
+    level: str
+    needs: pd.DataFrame
+    gini: float  # of capacity per head
+    gini_received: float | None  # of capacity plus the transfers received per head (None when none stored)
+    growth: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class AnnualInputs:
     """Everything the annual report of one programme and year says, computed by the services."""
 
@@ -65,6 +79,7 @@ class AnnualInputs:
     derived: bool = False  # some values were rolled up from the level below
     pending: int = 0  # values awaiting review, not counted
     units_en: dict[str, str] = field(default_factory=dict)  # a unit's English words (元/人/月 → yuan/person/month)
+    fiscal: FiscalYear | None = None  # None when the programme has no fiscal data for the year
 
     def unit(self, unit: str, lang: str) -> str:
         """Return a unit in ``lang`` (as stored when no English words are given)."""

@@ -15,6 +15,7 @@ from jundeng.errors import InputError, Problem
 from jundeng.fiscal import FiscalError, districts_from_frame, growth_check, growth_summary, needs_table, transfer_model
 from jundeng.io.fiscal_files import read_cost_table, read_costs, read_facts
 from jundeng.services.fiscal import GrowthAnswer, TransferAnswer
+from jundeng.services.ledger import SYNTHETIC_MARK
 from jundeng.store import fiscal_repo, regions_repo
 from jundeng.store.db import Database
 
@@ -134,3 +135,28 @@ def growth_from_db(db: Database, *, under: str | None = None, level: str | None 
     frame = frame[frame["spending"].notna() & frame["revenue"].notna()]
     years = growth_check(frame[["region", "year", "spending", "revenue"]].reset_index(drop=True))
     return GrowthAnswer(years, growth_summary(years))
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The years with stored fiscal facts in a programme, and whether any of them is synthetic (demo data)."""
+
+    years: list[int]
+    synthetic: bool
+
+
+def stored(db: Database, *, under: str | None = None) -> Stored:
+    """Return the years with fiscal facts under ``under`` and whether their source marks them synthetic."""
+    with db.session() as session:
+        frame = fiscal_repo.facts(session, regions=regions_repo.programme_codes(session, under=under))
+    years = sorted({int(y) for y in frame["year"]})
+    return Stored(years, bool(frame["source"].fillna("").astype(str).str.contains(SYNTHETIC_MARK).any()))
+
+
+def received_from_db(
+    db: Database, *, year: int, under: str | None = None, level: str | None = None
+) -> dict[str, float]:
+    """Return the transfers each stored region of the programme actually received in ``year`` (where stored)."""
+    frame = _stored(db, year=year, under=under, level=level)
+    given = frame[frame["transfers_received"].notna()]
+    return dict(zip(given["region"].astype(str), given["transfers_received"].astype(float), strict=True))

@@ -13,15 +13,17 @@ import dataclasses
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jundeng.domain.principal import Principal
 from jundeng.errors import NotFoundError
+from jundeng.fiscal import FiscalError, growth_summary, inequality
 from jundeng.report.annual import annual_report, report_day
-from jundeng.report.annual_inputs import AnnualInputs, GapSeries, KeyIndicator
+from jundeng.report.annual_inputs import AnnualInputs, FiscalYear, GapSeries, KeyIndicator
 from jundeng.report.cells import cell_number as _float
 from jundeng.report.document import Document
-from jundeng.services import analysis
+from jundeng.services import analysis, fiscal_db
 from jundeng.services import facts as facts_
 from jundeng.services import ledger as ledger_
 from jundeng.services import pending as pending_
@@ -128,6 +130,45 @@ def _features(db: Database, top: str) -> tuple[dict[str, Any], ...]:
         return ()
 
 
+def _growth(db: Database, year: int, top: str, regions: set[str]) -> pd.DataFrame:
+    """Return the growth check per region over the years up to ``year``, with the first and last years checked."""
+    checks = fiscal_db.growth_from_db(db, under=top).years
+    checks = checks[(checks["year"] <= year) & checks["region"].isin(regions)].reset_index(drop=True)
+    summary = growth_summary(checks)
+    defined = checks[checks["ok"].notna()].groupby("region")["year"]
+    first, last = defined.min(), defined.max()
+    return summary.assign(
+        first_year=summary["region"].map(lambda r: int(first[r]) if r in first.index else None),
+        last_year=summary["region"].map(lambda r: int(last[r]) if r in last.index else None),
+    )
+
+
+def _fiscal(db: Database, year: int, top: str, levels: dict[str, str]) -> FiscalYear | None:
+    """Return the programme's fiscal equalization in ``year`` (None without fiscal facts or costs for it)."""
+    try:
+        needs = fiscal_db.needs_from_db(db, year=year, under=top)
+        received = fiscal_db.received_from_db(db, year=year, under=top)
+    except FiscalError:
+        return None
+    if needs.empty:
+        return None
+    needs = needs.assign(transfers_received=needs["region"].map(received).astype(float))
+    population = needs["population"].to_numpy(np.float64)
+    capacity = needs["capacity"].to_numpy(np.float64)
+    gini = inequality(capacity / population, population)["gini"]
+    gini_received = None
+    if needs["transfers_received"].notna().all():
+        resources = capacity + needs["transfers_received"].to_numpy(np.float64)
+        gini_received = inequality(resources / population, population)["gini"]
+    return FiscalYear(
+        level=levels.get(str(needs["region"].iloc[0]), ""),
+        needs=needs,
+        gini=float(gini),
+        gini_received=float(gini_received) if gini_received is not None else None,
+        growth=_growth(db, year, top, set(needs["region"].astype(str))),
+    )
+
+
 def annual_inputs(
     db: Database, *, year: int, under: str | None = None, principal: Principal | None = None, today: date | None = None
 ) -> AnnualInputs:
@@ -167,6 +208,9 @@ def annual_inputs(
         synthetic=facts_.synthetic(facts) or ledger_.synthetic_reports(db),
         derived=facts_.derived(facts, facts_.totals(facts, year=year)),
         pending=pending_.awaiting_review(db, principal, under=under),
+        fiscal=_fiscal(
+            db, year, top, dict(zip(facts.regions["code"].astype(str), facts.regions["level"].astype(str), strict=True))
+        ),
     )
 
 

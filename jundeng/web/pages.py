@@ -30,6 +30,7 @@ from jundeng.web import (
     pages_audit,
     pages_entry,
     pages_extract,
+    pages_fiscal,
     pages_gaps,
     pages_notices,
     pages_reports,
@@ -74,6 +75,7 @@ router.include_router(pages_audit.router)
 router.include_router(pages_reports.router)
 router.include_router(pages_gaps.router)
 router.include_router(pages_extract.router)
+router.include_router(pages_fiscal.router)
 
 
 def safe_next(target: str | None) -> str:

@@ -87,6 +87,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/data", N_("数据报送"), WRITERS),
     ("/review", N_("数据审核"), OFFICE),
     ("/reports", N_("报告"), APPRAISAL_ROLES),
+    ("/fiscal", N_("财政"), OFFICE),
     ("/admin/catalog", N_("目录管理"), OFFICE),
     ("/extract", N_("政策文件审核"), OFFICE),
     ("/admin/users", N_("用户管理"), ("admin",)),

@@ -37,6 +37,7 @@ PAGES = (
     "/review",
     "/reports",
     "/extract",
+    "/fiscal",
 )
 ADMIN_PAGES = ("/admin/methods",)
 # abbreviations and formats that Chinese pages use as they are

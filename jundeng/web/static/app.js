@@ -383,6 +383,11 @@
     });
   }
 
+  document.querySelectorAll("input[type=range][data-sync]").forEach(function (range) {
+    var box = document.getElementById(range.dataset.sync);  // the named number input the form sends
+    range.addEventListener("input", function () { box.value = range.value; });
+    box.addEventListener("input", function () { range.value = box.value; });
+  });
   document.querySelectorAll("form[data-json]").forEach(function (form) {
     form.addEventListener("submit", onJsonSubmit);
   });
