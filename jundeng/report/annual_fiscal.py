@@ -88,8 +88,8 @@ def _summary_table(lang: str, row: dict[str, Any]) -> Table:
         Column("regions", tr(lang, "地区数", "Regions"), "int"),
         Column("with_gap", tr(lang, "存在缺口的地区", "Regions with a gap"), "int"),
         Column("closed", tr(lang, "转移支付弥补缺口", "Gap closed by transfers"), "pct", "%"),
-        Column("gini", tr(lang, "人均财力基尼系数", "Gini of capacity per head"), "num"),
-        Column("gini_received", tr(lang, "计入转移支付后", "With transfers received"), "num"),
+        Column("gini", tr(lang, "人均财力基尼系数", "Gini of capacity per head"), "index"),
+        Column("gini_received", tr(lang, "计入转移支付后", "With transfers received"), "index"),
     )
     return Table(tr(lang, "财力均衡程度", "Equalization of resources"), columns, (row,), sheet="")
 

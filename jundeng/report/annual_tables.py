@@ -232,10 +232,10 @@ def gap_table(inputs: AnnualInputs, lang: str, gaps: list[GapSeries], domain: st
         Column("index", tr(lang, "差距指数", "Index")),
         Column("level", tr(lang, "比较单元", "Units")),
         Column("previous_year", tr(lang, "上年", "Last year"), "year"),
-        Column("previous", tr(lang, "上年值", "Last year's value"), "num"),
-        Column("value", tr(lang, f"{inputs.year}年", str(inputs.year)), "num"),
-        Column("change", tr(lang, "变化", "Change"), "num"),
-        Column("theil", tr(lang, "泰尔指数", "Theil T"), "num"),
+        Column("previous", tr(lang, "上年值", "Last year's value"), "index"),
+        Column("value", tr(lang, f"{inputs.year}年", str(inputs.year)), "index"),
+        Column("change", tr(lang, "变化", "Change"), "index"),
+        Column("theil", tr(lang, "泰尔指数", "Theil T"), "index"),
         Column("between", tr(lang, "区间差距占比", "Between-district share"), "pct", "%"),
     )
     return Table(tr(lang, f"{domain}差距变化", f"Gaps: {domain}"), columns, tuple(rows), sheet="")

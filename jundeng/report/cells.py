@@ -1,6 +1,7 @@
 """How a table cell and a column header are written, the same in every format (HTML, PDF, DOCX): integers
-with thousands separators, years without, numbers with up to two decimals, shares as ``12.3 %``, percentage points as
-``1.2 个百分点`` / ``1.2 pp``, and "—" where there is no value. Plain standard library, no I/O."""
+with thousands separators, years without, inequality indices with three decimals, numbers with up to two
+decimals, shares as ``12.3 %``, percentage points as ``1.2 个百分点`` / ``1.2 pp``, and "—" where there is no
+value. Plain standard library, no I/O."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from jundeng.report.document import Column
 
 MISSING = "—"
-NUMERIC_KINDS = ("int", "year", "num", "pct", "pp")
+NUMERIC_KINDS = ("int", "year", "num", "index", "pct", "pp")
 
 
 def _number(value: Any) -> float | None:
@@ -43,6 +44,8 @@ def format_cell(value: Any, column: Column, lang: str = "zh") -> str:
         return f"{round(number):,}"
     if column.kind == "year":  # 2017, never 2,017
         return str(round(number))
+    if column.kind == "index":  # an inequality index as the text states it: 0.133, not 0.13
+        return f"{number:.3f}"
     if column.kind == "pct":
         return f"{number * 100:,.1f} %"
     if column.kind == "pp":

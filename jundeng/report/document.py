@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 FORMATS = ("docx", "pdf", "html", "xlsx")
-ColumnKind = Literal["text", "int", "year", "num", "pct", "pp"]  # pct: a share 0..1 as %; pp: percentage points
+ColumnKind = Literal["text", "int", "year", "num", "index", "pct", "pp"]  # index: 3 decimals; pct: a share as %
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,12 @@ def _scoped_svg(item: Chart | Map, prefix: str) -> str:
 
 
 WIDE = 9  # a table of more columns is set smaller with fixed column widths, so that it fits the page
-LONG_TEXT = 24  # the most room a column asks for, in characters (a task's content, a reason)
+LONG_TEXT = 40  # the most room a column asks for, in Latin characters (a task's content, a reason)
+
+
+def _width(text: str) -> int:
+    """Return the width of a text in Latin characters (a Chinese character takes two)."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def _widths(table: Table, lang: str) -> list[float]:
@@ -78,9 +83,9 @@ def _widths(table: Table, lang: str) -> list[float]:
     numbers what their longest cell needs, headers part of their length (they wrap)."""
     weights = []
     for column in table.columns:
-        cells = [len(format_cell(r.get(column.key), column, lang)) for r in table.rows] or [0]
+        cells = [_width(format_cell(r.get(column.key), column, lang)) for r in table.rows] or [0]
         need = max(cells) + 4 if numeric(column) else sum(cells) / len(cells) + 1  # + the padding
-        weights.append(max(min(need, LONG_TEXT), len(header(column, lang)) / 2.5, 5.0))
+        weights.append(max(min(need, LONG_TEXT), _width(header(column, lang)) / 2.5, 5.0))
     total = sum(weights)
     return [100 * w / total for w in weights]
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from jundeng.report.cells import MISSING, cell_number, header, numeric
 from jundeng.report.document import Column, Document, Table
 
-NUMBER_FORMATS = {"int": "#,##0", "year": "0", "num": "#,##0.00", "pct": "0.0%", "pp": "0.0"}
+NUMBER_FORMATS = {"int": "#,##0", "year": "0", "index": "0.000", "num": "#,##0.00", "pct": "0.0%", "pp": "0.0"}
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 HEAD_FILL = PatternFill("solid", fgColor="EEF1F5")
 
