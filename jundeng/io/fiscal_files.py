@@ -174,6 +174,25 @@ def read_districts(path: str | Path, costs: dict[str, float], costs_name: str = 
     return pd.DataFrame(records, columns=["region", "population", "capacity", "cost_index", *items])
 
 
+def _region_year(
+    name: str, cells: list[str], line: int, index: dict[str, int], seen: dict[tuple[str, int], int], log: ProblemLog
+) -> tuple[str, int] | None:
+    """Return a row's (region, year), noting an empty region, an invalid year (None) and a repeated pair."""
+    region, text = cells[index["region"]].strip(), cells[index["year"]].strip()
+    if not region:
+        log.add(Problem(name, line, index["region"] + 1, "区划为空", "empty region"))
+    if not _YEAR.fullmatch(text):
+        log.add(Problem(name, line, index["year"] + 1, f"年份无效 {text!r}", f"invalid year {text!r}"))
+        return None
+    year = int(text)
+    if (region, year) in seen:
+        first = seen[region, year]
+        zh, en = f"区划与年份重复（首见于第 {first} 行）", f"duplicate region and year (first at row {first})"
+        log.add(Problem(name, line, index["year"] + 1, zh, en))
+    seen.setdefault((region, year), line)
+    return region, year
+
+
 def read_growth(path: str | Path) -> pd.DataFrame:
     """Return SPENDING as a frame (region, year, spending, revenue); raise InputError with every problem."""
     table = _first_table(path)
@@ -184,19 +203,10 @@ def read_growth(path: str | Path) -> pd.DataFrame:
     records: list[dict[str, object]] = []
     seen: dict[tuple[str, int], int] = {}
     for cells, line in zip(table.rows, table.row_numbers, strict=True):
-        region, text = cells[index["region"]].strip(), cells[index["year"]].strip()
-        if not region:
-            log.add(Problem(table.name, line, index["region"] + 1, "区划为空", "empty region"))
-        if not _YEAR.fullmatch(text):
-            log.add(Problem(table.name, line, index["year"] + 1, f"年份无效 {text!r}", f"invalid year {text!r}"))
+        key = _region_year(table.name, cells, line, index, seen, log)
+        if key is None:
             continue
-        year = int(text)
-        if (region, year) in seen:
-            zh = f"区划与年份重复（首见于第 {seen[region, year]} 行）"
-            en = f"duplicate region and year (first at row {seen[region, year]})"
-            log.add(Problem(table.name, line, index["year"] + 1, zh, en))
-        seen[region, year] = seen.get((region, year), line)
-        record: dict[str, object] = {"region": region, "year": year}
+        record: dict[str, object] = {"region": key[0], "year": key[1]}
         for name in ("spending", "revenue"):
             record[name] = _number(table, cells, line, index[name], name, non_negative, log)
         records.append(record)
@@ -238,18 +248,10 @@ def read_facts(path: str | Path) -> FactsFile:
     seen: dict[tuple[str, int], int] = {}
     lines: list[int] = []
     for cells, line in zip(table.rows, table.row_numbers, strict=True):
-        region, text = cells[index["region"]].strip(), cells[index["year"]].strip()
-        if not region:
-            log.add(Problem(table.name, line, index["region"] + 1, "区划为空", "empty region"))
-        if not _YEAR.fullmatch(text):
-            log.add(Problem(table.name, line, index["year"] + 1, f"年份无效 {text!r}", f"invalid year {text!r}"))
+        key = _region_year(table.name, cells, line, index, seen, log)
+        if key is None:
             continue
-        if (region, int(text)) in seen:
-            first = seen[region, int(text)]
-            zh, en = f"区划与年份重复（首见于第 {first} 行）", f"duplicate region and year (first at row {first})"
-            log.add(Problem(table.name, line, index["year"] + 1, zh, en))
-        seen.setdefault((region, int(text)), line)
-        record: dict[str, object] = {"region": region, "year": int(text)}
+        record: dict[str, object] = {"region": key[0], "year": key[1]}
         record["population"] = _number(table, cells, line, index["population"], "population", positive, log)
         record["capacity"] = _number(table, cells, line, index["capacity"], "capacity", non_negative, log)
         for name in FACT_BASE[4:]:
