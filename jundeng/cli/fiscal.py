@@ -36,6 +36,12 @@ UNDER_HELP = "只含此区划之下（库中有多个城市时必填）/ only un
 LEVEL_HELP = "区划层级（默认：城市之下有数据的最高层级）/ region level (default: the highest below the top with data)"
 SOURCE_HELP = "来源（写入每一行）/ source, written on every row"
 FORMATS = ("table", "json", "csv")
+BASIS_OPTION = typer.Option(
+    "total",
+    "--basis",
+    help="缺口口径：total 全部需求，district 扣除市级分担后的区级需求 / gap on the whole need (total) or on the "
+    "district's own share by spending responsibility (district)",
+)
 
 
 def _check_format(fmt: str) -> None:
@@ -140,19 +146,20 @@ def needs(
     year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
     under: str | None = typer.Option(None, "--under", help=UNDER_HELP),
     level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
+    basis: str = BASIS_OPTION,
     fmt: str = FORMAT_CSV,
 ) -> None:
-    """Standard need, capacity and fiscal gap per district (元/年)."""
+    """Standard need (total, the district's own share and the city's), capacity and fiscal gap per district (元/年)."""
     from jundeng.services.fiscal import needs_from_files
     from jundeng.services.fiscal_db import needs_from_db
 
     _check_format(fmt)
     _mode(data, costs, year)
     if data is not None and costs is not None:
-        frame = needs_from_files(data, costs)
+        frame = needs_from_files(data, costs, basis=basis)
     else:
         assert year is not None
-        frame = needs_from_db(open_db(ctx), year=year, under=under, level=level, costs=costs)
+        frame = needs_from_db(open_db(ctx), year=year, under=under, level=level, costs=costs, basis=basis)
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(frame), nl=False)
     elif fmt == "json":
@@ -177,6 +184,7 @@ def transfers(
         None, "--floor", help="有缺口区划的最低转移额（元，不超过缺口）/ minimum transfer per district with a gap"
     ),
     cap: float | None = typer.Option(None, "--cap", help="每个区划的最高转移额（元）/ maximum transfer per district"),
+    basis: str = BASIS_OPTION,
     fmt: str = FORMAT_CSV,
 ) -> None:
     """Allocate an equalization transfer pool over the gaps; inequality of resources per head before and after."""
@@ -186,7 +194,7 @@ def transfers(
     _check_format(fmt)
     _mode(data, costs, year)
     if data is not None and costs is not None:
-        answer = transfers_from_files(data, costs, pool, pools=_pools(pools), floor=floor, cap=cap)
+        answer = transfers_from_files(data, costs, pool, pools=_pools(pools), floor=floor, cap=cap, basis=basis)
     else:
         assert year is not None
         answer = transfers_from_db(
@@ -199,6 +207,7 @@ def transfers(
             under=under,
             level=level,
             costs=costs,
+            basis=basis,
         )
     regions, summary = answer.result.regions, answer.result.summary
     if fmt == "csv":

@@ -6,7 +6,13 @@ The need of district d is what delivering the standards costs there:
 
 with ``eligible_{d,i}`` the people eligible for item i (e.g. 低保对象 for 最低生活保障), ``unit_cost_i``
 in 元 per eligible person per year (690 元/人/月 → 8,280 元) and ``cost_index_d`` the district's price level
-(1 by default). The fiscal gap is the part of the need its own capacity does not cover:
+(1 by default). Where the city and the district share the spending responsibility (支出责任) of item i, the city
+paying the share s_i, the district's own need is
+
+    need_own_d = cost_index_d × Σ_i unit_cost_i × (1 − s_i) × eligible_{d,i}
+
+and the city's part is need_d − need_own_d. The fiscal gap is the part of the need (the whole need, or on the
+``district`` basis the district's own need: the city funds its share directly) its capacity does not cover:
 
     gap_d = max(0, need_d − capacity_d)
 
@@ -127,19 +133,67 @@ def fiscal_gap(need: ArrayLike, capacity: ArrayLike) -> FloatArray:
     return result
 
 
-def needs_table(districts: Districts, costs: Mapping[str, float]) -> pd.DataFrame:
-    """Return per district: need, capacity, gap, need per head, capacity per head and coverage (capacity / need)."""
+BASES = ("total", "district")
+
+
+def own_shares(items: Sequence[str], city_share: Mapping[str, float] | None) -> FloatArray:
+    """Return 1 − s_i, the district's share of the spending responsibility of each item (1 where none given)."""
+    shares = np.array([(city_share or {}).get(i, 0.0) for i in items], dtype=np.float64)
+    bad = ~np.isfinite(shares) | (shares < 0) | (shares > 1)
+    if bad.any():
+        shown = _shown(list(items), bad)
+        raise FiscalError(f"市级分担比例须在 0 到 1 之间：{shown}", f"city share must be between 0 and 1: {shown}")
+    result: FloatArray = 1.0 - shares
+    return result
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Need (total and the district's own part by spending responsibility) and the gap on the chosen basis."""
+
+    need: FloatArray
+    need_own: FloatArray
+    gap: FloatArray
+    basis: str
+
+
+def needs_of(
+    districts: Districts,
+    unit_costs: FloatArray,
+    own: FloatArray | None = None,
+    basis: str = "total",
+) -> Needs:
+    """Return need_d, need_own_d and gap_d = max(0, need − capacity) with need total or the district's own."""
+    if basis not in BASES:
+        raise FiscalError(f"缺口口径须为 total 或 district：{basis!r}", f"basis must be total or district: {basis!r}")
+    need = standard_need(districts.eligible, unit_costs, districts.cost_index)
+    need_own = need if own is None else standard_need(districts.eligible, unit_costs * own, districts.cost_index)
+    gap = fiscal_gap(need if basis == "total" else need_own, districts.capacity)
+    return Needs(need, need_own, gap, basis)
+
+
+def needs_table(
+    districts: Districts,
+    costs: Mapping[str, float],
+    city_share: Mapping[str, float] | None = None,
+    basis: str = "total",
+) -> pd.DataFrame:
+    """Return per district: need (total, the district's own and the city's part), capacity, gap on ``basis``,
+    need per head, capacity per head and coverage (capacity / the need on ``basis``)."""
     unit = unit_cost_vector(districts.items, costs)
-    need = standard_need(districts.eligible, unit, districts.cost_index)
-    gap = fiscal_gap(need, districts.capacity)
+    found = needs_of(districts, unit, own_shares(districts.items, city_share), basis)
+    need, gap = found.need, found.gap
+    basis_need = need if basis == "total" else found.need_own
     with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = np.where(need > 0, districts.capacity / need, np.nan)
+        coverage = np.where(basis_need > 0, districts.capacity / basis_need, np.nan)
     return pd.DataFrame(
         {
             "region": districts.region,
             "population": districts.population,
             "cost_index": districts.cost_index,
             "need": need,
+            "need_district": found.need_own,
+            "need_city": need - found.need_own,
             "capacity": districts.capacity,
             "gap": gap,
             "need_per_capita": need / districts.population,

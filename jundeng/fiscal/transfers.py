@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from jundeng.fiscal.needs import Districts, FiscalError, FloatArray, fiscal_gap, standard_need, unit_cost_vector
+from jundeng.fiscal.needs import Districts, FiscalError, FloatArray, needs_of, own_shares, unit_cost_vector
 from jundeng.measure import cv, gini, theil
 
 
@@ -131,15 +131,15 @@ class TransferResult:
     summary: dict[str, float]
 
 
-def _summary(
-    districts: Districts, need: FloatArray, gap: FloatArray, allocation: Allocation, before: dict[str, float]
-) -> dict[str, float]:
+def _summary(model: TransferModel, allocation: Allocation) -> dict[str, float]:
+    districts, need, gap, before = model.districts, model.need, model.gap, model.before
     after = inequality((districts.capacity + allocation.transfer) / districts.population, districts.population)
     total_gap, total_transfer = float(gap.sum()), float(allocation.transfer.sum())
     summary = {
         "pool": allocation.pool,
         "coefficient": allocation.coefficient,
         "total_need": float(need.sum()),
+        "total_need_district": float(model.need_own.sum()),
         "total_capacity": float(districts.capacity.sum()),
         "total_gap": total_gap,
         "total_transfer": total_transfer,
@@ -161,10 +161,12 @@ class TransferModel:
         unit_costs: FloatArray,
         floor: float | None = None,
         cap: float | None = None,
+        own: FloatArray | None = None,
+        basis: str = "total",
     ) -> None:
         self.districts = districts
-        self.need = standard_need(districts.eligible, unit_costs, districts.cost_index)
-        self.gap = fiscal_gap(self.need, districts.capacity)
+        found = needs_of(districts, unit_costs, own, basis)
+        self.need, self.need_own, self.gap = found.need, found.need_own, found.gap
         self.allocator = Allocator(self.gap, floor, cap)
         self.before = inequality(districts.capacity / districts.population, districts.population)
 
@@ -179,6 +181,7 @@ class TransferModel:
                 "capacity": d.capacity,
                 "cost_index": d.cost_index,
                 "need": self.need,
+                "need_district": self.need_own,
                 "gap": self.gap,
                 "transfer": allocation.transfer,
                 "remaining_gap": self.gap - allocation.transfer,
@@ -186,16 +189,24 @@ class TransferModel:
                 "per_capita_after": (d.capacity + allocation.transfer) / d.population,
             }
         )
-        return TransferResult(regions, _summary(d, self.need, self.gap, allocation, self.before))
+        return TransferResult(regions, _summary(self, allocation))
 
     def simulate(self, pools: Iterable[float]) -> pd.DataFrame:
         """Return one summary row per pool size."""
-        rows = [_summary(self.districts, self.need, self.gap, self.allocator.allocate(p), self.before) for p in pools]
+        rows = [_summary(self, self.allocator.allocate(p)) for p in pools]
         return pd.DataFrame(rows)
 
 
 def transfer_model(
-    districts: Districts, costs: dict[str, float], floor: float | None = None, cap: float | None = None
+    districts: Districts,
+    costs: dict[str, float],
+    floor: float | None = None,
+    cap: float | None = None,
+    *,
+    city_share: dict[str, float] | None = None,
+    basis: str = "total",
 ) -> TransferModel:
-    """Return the :class:`TransferModel` of ``districts`` with unit costs by item code."""
-    return TransferModel(districts, unit_cost_vector(districts.items, costs), floor, cap)
+    """Return the :class:`TransferModel` of ``districts`` with unit costs (and city shares) by item code; the gap
+    is on the whole need (``total``) or on the district's own share (``district``)."""
+    own = own_shares(districts.items, city_share)
+    return TransferModel(districts, unit_cost_vector(districts.items, costs), floor, cap, own, basis)

@@ -136,12 +136,6 @@ def read_cost_table(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["item", "unit_cost", "city_share"])
 
 
-def read_costs(path: str | Path) -> dict[str, float]:
-    """Return the unit cost of each item (元 per eligible person per year); raise InputError with every problem."""
-    frame = read_cost_table(path)
-    return dict(zip(frame["item"], frame["unit_cost"].astype(float), strict=True))
-
-
 def read_districts(path: str | Path, costs: dict[str, float], costs_name: str = "COSTS") -> pd.DataFrame:
     """Return DATA as a frame (region, population, capacity, cost_index, items …); raise InputError with every
     problem, an item column without a cost in ``costs`` included (located at its header cell)."""
@@ -233,6 +227,7 @@ class FactsFile:
     items: list[str]
     lines: list[int]  # the file row of each frame row
     region_column: int  # 1-based
+    item_columns: dict[str, int]  # 1-based column of each item
 
 
 def read_facts(path: str | Path) -> FactsFile:
@@ -268,4 +263,4 @@ def read_facts(path: str | Path) -> FactsFile:
     if problems := log.result():
         raise InputError(problems)
     frame = pd.DataFrame(records, columns=[*FACT_BASE, *items])
-    return FactsFile(table.name, frame, items, lines, index["region"] + 1)
+    return FactsFile(table.name, frame, items, lines, index["region"] + 1, {i: index[i] + 1 for i in items})

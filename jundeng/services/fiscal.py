@@ -21,18 +21,35 @@ from jundeng.fiscal import (
     needs_table,
     transfer_model,
 )
-from jundeng.io.fiscal_files import read_costs, read_districts, read_growth
+from jundeng.io.fiscal_files import read_cost_table, read_districts, read_growth
 
 
-def _inputs(data: str | Path, costs: str | Path) -> tuple[pd.DataFrame, dict[str, float]]:
-    unit_costs = read_costs(costs)
-    return read_districts(data, unit_costs, Path(costs).name), unit_costs
+@dataclass(frozen=True)
+class Costs:
+    """Unit cost (元 per eligible person per year) and the city's share of the spending of each item."""
+
+    unit_cost: dict[str, float]
+    city_share: dict[str, float]
 
 
-def needs_from_files(data: str | Path, costs: str | Path) -> pd.DataFrame:
-    """Return the standard need, capacity and gap of every district in DATA, with unit costs from COSTS."""
-    frame, unit_costs = _inputs(data, costs)
-    return needs_table(districts_from_frame(frame), unit_costs)
+def costs_of(table: pd.DataFrame) -> Costs:
+    """Return :class:`Costs` from a frame with item, unit_cost and city_share."""
+    items = table["item"].astype(str)
+    return Costs(
+        dict(zip(items, table["unit_cost"].astype(float), strict=True)),
+        dict(zip(items, table["city_share"].astype(float), strict=True)),
+    )
+
+
+def _inputs(data: str | Path, costs: str | Path) -> tuple[pd.DataFrame, Costs]:
+    found = costs_of(read_cost_table(costs))
+    return read_districts(data, found.unit_cost, Path(costs).name), found
+
+
+def needs_from_files(data: str | Path, costs: str | Path, *, basis: str = "total") -> pd.DataFrame:
+    """Return the standard need (total, own, city), capacity and gap of every district in DATA, costs from COSTS."""
+    frame, found = _inputs(data, costs)
+    return needs_table(districts_from_frame(frame), found.unit_cost, found.city_share, basis)
 
 
 @dataclass(frozen=True)
@@ -51,10 +68,12 @@ def transfers_from_files(
     pools: Sequence[float] = (),
     floor: float | None = None,
     cap: float | None = None,
+    basis: str = "total",
 ) -> TransferAnswer:
     """Return the transfers of ``pool`` (元) over the districts in DATA and a simulation over ``pools``."""
-    frame, unit_costs = _inputs(data, costs)
-    model = transfer_model(districts_from_frame(frame), unit_costs, floor, cap)
+    frame, found = _inputs(data, costs)
+    districts = districts_from_frame(frame)
+    model = transfer_model(districts, found.unit_cost, floor, cap, city_share=found.city_share, basis=basis)
     return TransferAnswer(model.run(pool), model.simulate(pools) if pools else None)
 
 

@@ -13,10 +13,10 @@ import pandas as pd
 from jundeng.domain.regions import LEVELS
 from jundeng.errors import InputError, Problem
 from jundeng.fiscal import FiscalError, districts_from_frame, growth_check, growth_summary, needs_table, transfer_model
-from jundeng.io.fiscal_files import read_cost_table, read_costs, read_facts
-from jundeng.services.fiscal import GrowthAnswer, TransferAnswer
+from jundeng.io.fiscal_files import read_cost_table, read_facts
+from jundeng.services.fiscal import Costs, GrowthAnswer, TransferAnswer, costs_of
 from jundeng.services.ledger import SYNTHETIC_MARK
-from jundeng.store import fiscal_repo, regions_repo
+from jundeng.store import catalog_repo, fiscal_repo, regions_repo
 from jundeng.store.db import Database
 
 
@@ -29,11 +29,24 @@ class ImportSummary:
 
 
 def import_facts(db: Database, path: str | Path, *, user: str, source: str | None = None) -> ImportSummary:
-    """Store the fiscal facts of a file, all or nothing: every problem (an unknown region included) is located."""
+    """Store the fiscal facts of a file, all or nothing: every problem (an unknown region or item included) is
+    located. An item is known when the catalogue lists it or a unit cost is stored for it."""
     found = read_facts(path)
     with db.session(write=True) as session:
         known = regions_repo.region_codes(session)
+        items = {i.code for i in catalog_repo.items(session, retired=True)} | set(fiscal_repo.costs(session)["item"])
         problems = [
+            Problem(
+                found.name,
+                1,
+                column,
+                f"未知项目 {item!r}：目录中没有，也没有导入单位成本",
+                f"unknown item {item!r}: not in the catalogue and no unit cost imported",
+            )
+            for item, column in found.item_columns.items()
+            if item not in items
+        ]
+        problems += [
             Problem(found.name, line, found.region_column, f"未知的区划代码 {code!r}", f"unknown region code {code!r}")
             for code, line in zip(found.frame["region"], found.lines, strict=True)
             if code not in known
@@ -82,16 +95,15 @@ def _stored(db: Database, *, year: int | None, under: str | None, level: str | N
 
 def _inputs(
     db: Database, year: int, under: str | None, level: str | None, costs: str | Path | None
-) -> tuple[pd.DataFrame, dict[str, float]]:
+) -> tuple[pd.DataFrame, Costs]:
     frame = _stored(db, year=year, under=under, level=level)
     if costs is not None:
-        unit_costs = read_costs(costs)
+        found = costs_of(read_cost_table(costs))
     else:
         with db.session() as session:
-            table = fiscal_repo.costs(session)
-        unit_costs = dict(zip(table["item"], table["unit_cost"].astype(float), strict=True))
+            found = costs_of(fiscal_repo.costs(session))
     items = [c for c in frame.columns[len(fiscal_repo.FRAME_BASE) :] if frame[c].notna().any()]
-    missing = [i for i in items if i not in unit_costs]
+    missing = [i for i in items if i not in found.unit_cost]
     if missing:
         shown = ", ".join(missing)
         raise FiscalError(
@@ -100,15 +112,21 @@ def _inputs(
         )
     data = frame[["region", "population", "capacity", "cost_index", *items]].copy()
     data[items] = data[items].astype(np.float64).fillna(0.0)
-    return data, unit_costs
+    return data, found
 
 
 def needs_from_db(
-    db: Database, *, year: int, under: str | None = None, level: str | None = None, costs: str | Path | None = None
+    db: Database,
+    *,
+    year: int,
+    under: str | None = None,
+    level: str | None = None,
+    costs: str | Path | None = None,
+    basis: str = "total",
 ) -> pd.DataFrame:
-    """Return the standard need, capacity and gap of every stored region of the programme in ``year``."""
-    frame, unit_costs = _inputs(db, year, under, level, costs)
-    return needs_table(districts_from_frame(frame), unit_costs)
+    """Return the standard need (total, own, city), capacity and gap of every stored region in ``year``."""
+    frame, found = _inputs(db, year, under, level, costs)
+    return needs_table(districts_from_frame(frame), found.unit_cost, found.city_share, basis)
 
 
 def transfers_from_db(
@@ -122,10 +140,12 @@ def transfers_from_db(
     under: str | None = None,
     level: str | None = None,
     costs: str | Path | None = None,
+    basis: str = "total",
 ) -> TransferAnswer:
     """Return the transfers of ``pool`` (元) over the stored regions in ``year`` and a simulation over ``pools``."""
-    frame, unit_costs = _inputs(db, year, under, level, costs)
-    model = transfer_model(districts_from_frame(frame), unit_costs, floor, cap)
+    frame, found = _inputs(db, year, under, level, costs)
+    districts = districts_from_frame(frame)
+    model = transfer_model(districts, found.unit_cost, floor, cap, city_share=found.city_share, basis=basis)
     return TransferAnswer(model.run(pool), model.simulate(pools) if pools else None)
 
 

@@ -5,6 +5,7 @@ after, a simulation over pools around the total gap and the growth check; a plai
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +13,7 @@ from fastapi.responses import Response
 
 from jundeng.domain.regions import LEVELS
 from jundeng.errors import JundengError
+from jundeng.fiscal.needs import BASES
 from jundeng.services import fiscal_db
 from jundeng.services import regions as regions_
 from jundeng.web.auth import OFFICE, allow
@@ -30,6 +32,7 @@ REGION_COLUMNS = [
     NAME,
     Column("population", N_("常住人口"), "int"),
     Column("need", N_("标准支出需求（元）"), "num"),
+    Column("need_district", N_("其中区级承担（元）"), "num"),
     Column("capacity", N_("财政能力（元）"), "num"),
     Column("gap", N_("财政缺口（元）"), "num"),
     Column("transfer", N_("转移支付（元）"), "num"),
@@ -111,16 +114,40 @@ def _year(text: str, years: list[int]) -> int:
     return int(text)
 
 
-def _tables(db: DB, under: str | None, year: int, level: str | None, pool: float | None, extra: list[float]) -> Any:
+@dataclass(frozen=True)
+class Asked:
+    """What the form asks: year, level, gap basis, pool (None: the total gap), extra pools, floor and cap."""
+
+    year: int
+    level: str | None
+    basis: str
+    pool: float | None
+    pools: list[float]
+    floor: float | None
+    cap: float | None
+
+
+def _tables(db: DB, under: str | None, asked: Asked) -> Any:
     """Return the tables of the page and the pool used (the total gap when none was given)."""
     names = regions_.names(db)
-    needs = fiscal_db.needs_from_db(db, year=year, under=under, level=level)
+    year, level, basis = asked.year, asked.level, asked.basis
+    needs = fiscal_db.needs_from_db(db, year=year, under=under, level=level, basis=basis)
     if needs.empty:
         raise FiscalPageError("此层级没有财政数据", "no fiscal data at this level")
     total_gap = float(needs["gap"].sum())
-    pool = total_gap if pool is None else pool
-    pools = sorted({round(total_gap * s, 2) for s in SHARES} | set(extra))
-    answer = fiscal_db.transfers_from_db(db, year=year, pool=pool, pools=pools, under=under, level=level)
+    pool = total_gap if asked.pool is None else asked.pool
+    pools = sorted({round(total_gap * s, 2) for s in SHARES} | set(asked.pools))
+    answer = fiscal_db.transfers_from_db(
+        db,
+        year=year,
+        pool=pool,
+        pools=pools,
+        floor=asked.floor,
+        cap=asked.cap,
+        under=under,
+        level=level,
+        basis=basis,
+    )
     rows = [r | {"name": names.get(str(r["region"]), "")} for r in frame_rows(answer.result.regions)]
     summary = answer.result.summary
     scalar = [{"measure": label, "value": summary[key]} for key, label in SUMMARY_LABELS.items()]
@@ -157,13 +184,16 @@ def fiscal_page(
     level: Text = "",
     pool: Text = "",
     pools: Text = "",
+    floor: Text = "",
+    cap: Text = "",
+    basis: Text = "total",
 ) -> Response:
     """Need against capacity by region, the transfers of a pool, inequality before and after, a simulation over
     pools around the total gap and the growth check, for the year and level asked (the latest year by default)."""
     if programme.undecided:
         return choose_programme(request, user, programme)
     stored = fiscal_db.stored(db, under=programme.code)
-    asked = {"year": year, "level": level, "pool": pool, "pools": pools}
+    asked = {"year": year, "level": level, "pool": pool, "pools": pools, "floor": floor, "cap": cap, "basis": basis}
     tables: list[Table] = []
     error, used, total_gap = None, None, None
     try:
@@ -171,8 +201,18 @@ def fiscal_page(
         asked["year"] = str(chosen)
         if level and level not in LEVELS:
             raise FiscalPageError(f"未知的区划层级：{level}", f"unknown region level: {level}")
-        amount = _amount(pool, "资金池", "pool")
-        tables, used, total_gap = _tables(db, programme.code, chosen, level or None, amount, _pools(pools))
+        if basis not in BASES:
+            raise FiscalPageError(f"未知的缺口口径：{basis}", f"unknown gap basis: {basis}")
+        form = Asked(
+            chosen,
+            level or None,
+            basis,
+            _amount(pool, "资金池", "pool"),
+            _pools(pools),
+            _amount(floor, "每区最低转移额", "floor"),
+            _amount(cap, "每区最高转移额", "cap"),
+        )
+        tables, used, total_gap = _tables(db, programme.code, form)
     except JundengError as exc:
         error = exc.zh if language(request) == "zh" else exc.en
     return render(
@@ -184,6 +224,7 @@ def fiscal_page(
         synthetic=stored.synthetic,
         years=stored.years,
         levels=[(lv, lv) for lv in LEVEL_CHOICES],
+        bases=[("total", N_("全部标准支出需求")), ("district", N_("区级承担部分（扣除市级分担）"))],
         asked=asked,
         error=error,
         pool=used,

@@ -24,6 +24,7 @@ REGION_KEYS = {
     "capacity",
     "cost_index",
     "need",
+    "need_district",
     "gap",
     "transfer",
     "remaining_gap",
@@ -34,6 +35,7 @@ SUMMARY_KEYS = {
     "pool",
     "coefficient",
     "total_need",
+    "total_need_district",
     "total_capacity",
     "total_gap",
     "total_transfer",
@@ -85,7 +87,9 @@ def test_transfers_simulation_floor_cap_table_and_csv(files: tuple[str, str]) ->
     table = runner.invoke(app, [*base, "--pools", "0,1000"])
     assert table.exit_code == 0 and "gini_after" in table.stdout and "资金池模拟" in table.stdout
     csv = runner.invoke(app, [*base, "--format", "csv"])
-    assert csv.exit_code == 0 and csv.stdout.startswith("region,population,capacity,cost_index,need,gap,transfer")
+    assert csv.exit_code == 0 and csv.stdout.startswith(
+        "region,population,capacity,cost_index,need,need_district,gap,transfer"
+    )
     bad = runner.invoke(app, [*base, "--pools", "1,x"])
     assert bad.exit_code == 2
 
@@ -143,9 +147,9 @@ def _db_run(db: Database, *args: str) -> Result:
 
 def test_import_then_transfers_needs_and_growth_from_the_database(db: Database, tmp_path: Path) -> None:
     facts, costs = write(tmp_path / "facts.csv", FACTS), write(tmp_path / "costs.csv", COSTS + "")
-    assert _db_run(db, "fiscal", "import", str(facts)).exit_code == 0
     done = _db_run(db, "fiscal", "import-costs", str(costs))
     assert done.exit_code == 0 and "2 written" in done.output
+    assert _db_run(db, "fiscal", "import", str(facts)).exit_code == 0
     result = _db_run(db, "fiscal", "transfers", "--year", "2016", "--pool", "2350", "--format", "json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -165,6 +169,7 @@ def test_import_then_transfers_needs_and_growth_from_the_database(db: Database, 
 
 
 def test_a_bad_import_changes_nothing_and_says_where(db: Database, tmp_path: Path) -> None:
+    assert _db_run(db, "fiscal", "import-costs", str(write(tmp_path / "costs.csv", COSTS))).exit_code == 0
     assert _db_run(db, "fiscal", "import", str(write(tmp_path / "ok.csv", FACTS))).exit_code == 0
     bad = FACTS.replace("440404,2016,50,5000", "440404,2016,50,9999") + "999999,2016,10,1,,,,,1,1\n"
     bad = bad.replace("440403,2016,200", "440403,2016,-5")
@@ -173,6 +178,10 @@ def test_a_bad_import_changes_nothing_and_says_where(db: Database, tmp_path: Pat
     assert "bad.csv:4:3" in result.output  # the negative population, not the unknown region yet
     unknown = _db_run(db, "fiscal", "import", str(write(tmp_path / "bad2.csv", bad.replace("-5", "200"))))
     assert unknown.exit_code == 1 and "bad2.csv:7:1" in unknown.output and "999999" in unknown.output
+    item = _db_run(db, "fiscal", "import", str(write(tmp_path / "bad3.csv", FACTS.replace("school", "schol"))))
+    assert (
+        item.exit_code == 1 and "bad3.csv:1:10:" in item.output and "unknown item 'schol'" in item.output
+    )  # neither catalogue nor costs
     with db.session() as session:
         stored = session.execute(select(FiscalFactRow.capacity).where(FiscalFactRow.region == "440404")).scalars()
         assert list(stored) == [5000]
@@ -181,8 +190,23 @@ def test_a_bad_import_changes_nothing_and_says_where(db: Database, tmp_path: Pat
 def test_the_database_form_needs_a_year_and_stored_costs(db: Database, tmp_path: Path) -> None:
     assert _db_run(db, "fiscal", "needs").exit_code == 2
     assert _db_run(db, "fiscal", "needs", "--year", "2016").exit_code == 1  # nothing stored
+    assert _db_run(db, "fiscal", "import-costs", str(write(tmp_path / "c1.csv", COSTS))).exit_code == 0
     assert _db_run(db, "fiscal", "import", str(write(tmp_path / "f.csv", FACTS))).exit_code == 0
-    result = _db_run(db, "fiscal", "needs", "--year", "2016")
-    assert result.exit_code == 1 and "import-costs" in result.output
+    costs = write(tmp_path / "c.csv", "item,unit_cost\ndibao,100\n")  # a costs file without school
+    result = _db_run(db, "fiscal", "needs", "--year", "2016", "--costs", str(costs))
+    assert result.exit_code == 1 and "import-costs" in result.output and "school" in result.output
     costs = write(tmp_path / "c.csv", COSTS)
     assert _db_run(db, "fiscal", "needs", "--year", "2016", "--costs", str(costs)).exit_code == 0
+
+
+def test_the_gap_on_the_districts_own_share(tmp_path: Path) -> None:
+    data = write(tmp_path / "data.csv", DATA)
+    costs = write(tmp_path / "costs.csv", "item,unit_cost,city_share\ndibao,100,0.5\nschool,50,0\n")
+    base = ["fiscal", "needs", "--data", str(data), "--costs", str(costs), "--format", "json"]
+    total = json.loads(runner.invoke(app, base).stdout)["regions"]
+    own = json.loads(runner.invoke(app, [*base, "--basis", "district"]).stdout)["regions"]
+    assert [r["need_district"] for r in total] == pytest.approx([1500, 2400, 250])
+    assert [r["gap"] for r in total] == pytest.approx([1000, 3700, 0])
+    assert [r["gap"] for r in own] == pytest.approx([500, 1900, 0])
+    bad = runner.invoke(app, [*base, "--basis", "city"])
+    assert bad.exit_code == 1 and "basis must be total or district" in bad.output

@@ -92,3 +92,21 @@ def test_districts_need_one_value_each() -> None:
         Districts(["A"], np.ones(2), np.ones(1), np.ones(1), [], np.zeros((1, 0)))
     with pytest.raises(FiscalError, match="no districts"):
         Districts([], np.ones(0), np.ones(0), np.ones(0), [], np.zeros((0, 0)))
+
+
+def test_the_districts_own_need_by_spending_responsibility() -> None:
+    # the city pays half of dibao and none of school: A 10×8,280×0.5 + 20×1,000 = 61,400; B 1.5×5×8,280×0.5
+    table = needs_table(districts_from_frame(frame()), COSTS, {"dibao": 0.5})
+    assert table["need_district"].tolist() == [61_400.0, 31_050.0]
+    assert table["need_city"].tolist() == [41_400.0, 31_050.0]
+    assert table["gap"].tolist() == [52_800.0, 0.0]  # on the whole need by default
+    own = needs_table(districts_from_frame(frame()), COSTS, {"dibao": 0.5}, basis="district")
+    assert own["gap"].tolist() == [11_400.0, 0.0]  # 61,400 − 50,000: the city funds its half directly
+    assert own["coverage"].tolist() == pytest.approx([50_000 / 61_400, 70_000 / 31_050])
+
+
+def test_a_city_share_outside_zero_one_and_an_unknown_basis_are_refused() -> None:
+    with pytest.raises(FiscalError, match="between 0 and 1: dibao"):
+        needs_table(districts_from_frame(frame()), COSTS, {"dibao": 1.5})
+    with pytest.raises(FiscalError, match="basis must be total or district"):
+        needs_table(districts_from_frame(frame()), COSTS, basis="city")

@@ -135,3 +135,15 @@ def test_simulation_has_one_row_per_pool() -> None:
     assert table["gap_closed"].tolist() == pytest.approx([0, 0.5, 1, 1])
     assert table["unspent"].tolist() == pytest.approx([0, 0, 0, 4300])
     assert table["gini_before"].nunique() == 1 and table["gini_after"].is_monotonic_decreasing
+
+
+def test_transfers_on_the_districts_own_share() -> None:
+    # the city pays half of dibao: own needs 1,500, 2,400 (1.2 × (1,500 + 500)), 250 → gaps 500, 1,900, 0
+    costs = {"dibao": 100.0, "school": 50.0}
+    model = transfer_model(districts_from_frame(districts()), costs, city_share={"dibao": 0.5}, basis="district")
+    result = model.run(1200.0)
+    assert result.regions["need"].tolist() == [2000, 4200, 250]
+    assert result.regions["need_district"].tolist() == pytest.approx([1500, 2400, 250])
+    assert result.regions["gap"].tolist() == pytest.approx([500, 1900, 0])
+    assert result.regions["transfer"].tolist() == pytest.approx([250, 950, 0])
+    assert result.summary["total_need_district"] == pytest.approx(4150)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from jundeng.errors import InputError
-from jundeng.io.fiscal_files import read_costs, read_districts, read_growth
+from jundeng.io.fiscal_files import read_cost_table, read_districts, read_growth
 
 COSTS = {"dibao": 8280.0, "school": 1000.0}
 
@@ -68,9 +68,9 @@ def test_missing_columns_and_values(tmp_path: Path) -> None:
 
 def test_costs_file(tmp_path: Path) -> None:
     path = write(tmp_path, "costs.csv", "项目,单位成本\ndibao,8280\nschool,1000.5\n")
-    assert read_costs(path) == {"dibao": 8280, "school": 1000.5}
+    assert read_cost_table(path).set_index("item")["unit_cost"].to_dict() == {"dibao": 8280, "school": 1000.5}
     path = write(tmp_path, "costs.csv", "item,unit_cost\ndibao,\nschool,-1\ndibao,3\n")
-    assert problems(lambda: read_costs(path)) == [
+    assert problems(lambda: read_cost_table(path)) == [
         "costs.csv:2:2: unit_cost: missing value (write 0 if none)",
         "costs.csv:3:2: unit_cost '-1' must not be negative",
         "costs.csv:4:1: duplicate item 'dibao' (first at row 2)",
@@ -89,7 +89,7 @@ def test_growth_file(tmp_path: Path) -> None:
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
-    assert problems(lambda: read_costs(tmp_path / "none.csv")) == ["none.csv:0:0: no such file"]
+    assert problems(lambda: read_cost_table(tmp_path / "none.csv")) == ["none.csv:0:0: no such file"]
 
 
 def test_facts_with_optional_columns_and_every_problem(tmp_path: Path) -> None:

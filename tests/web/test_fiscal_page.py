@@ -103,3 +103,28 @@ def test_bad_input_is_refused_in_words(office: TestClient, query: dict[str, str]
 @pytest.mark.parametrize("role", ["department", "district", "viewer"])
 def test_other_roles_are_refused(site: tuple[object, Database], role: str) -> None:
     assert signed_in(site[0], role).get("/fiscal").status_code == 403
+
+
+def test_floor_cap_and_the_districts_own_share(site: tuple[object, Database], office: TestClient) -> None:
+    db = site[1]
+    query = {"year": "2017", "pool": "20000000", "floor": "1000000", "cap": "15000000", "basis": "district"}
+    html = office.get("/fiscal", params=query).text
+    assert 'id="fiscal-error"' not in html
+    answer = fiscal_db.transfers_from_db(
+        db, year=2017, pool=20_000_000.0, floor=1_000_000.0, cap=15_000_000.0, basis="district"
+    )
+    regions = _table(html, "regions")
+    for row in answer.result.regions.to_dict(orient="records"):
+        for key in ("need", "need_district", "gap", "transfer"):
+            assert number(row[key]) in regions, (row["region"], key)
+    assert answer.result.regions["transfer"].max() <= 15_000_000.0 + 1e-6
+    plain = fiscal_db.transfers_from_db(db, year=2017, pool=20_000_000.0)
+    assert not answer.result.regions["gap"].equals(plain.result.regions["gap"])  # the basis changes the gap
+    assert '<option value="district" selected>' in html and 'value="15000000"' in html
+
+
+def test_a_floor_above_the_cap_is_refused_in_words(office: TestClient) -> None:
+    html = office.get("/fiscal", params={"floor": "9", "cap": "1", "basis": "city"}).text
+    assert "未知的缺口口径" in html
+    html = office.get("/fiscal", params={"floor": "9", "cap": "1"}).text
+    assert 'id="fiscal-error"' in html and "高于上限" in html
