@@ -150,11 +150,26 @@ def transfers_from_db(
 
 
 def growth_from_db(db: Database, *, under: str | None = None, level: str | None = None) -> GrowthAnswer:
-    """Return the growth check per stored region and year (years with spending and revenue both given)."""
+    """Return the growth check per stored region and year (years with spending and revenue both given) and the
+    coverage of need, spending / standard need, where unit costs are stored."""
     frame = _stored(db, year=None, under=under, level=level)
     frame = frame[frame["spending"].notna() & frame["revenue"].notna()]
     years = growth_check(frame[["region", "year", "spending", "revenue"]].reset_index(drop=True))
+    needs = [_year_need(db, int(y), under, level) for y in sorted(set(years["year"]))]
+    if needs:
+        years = years.merge(pd.concat(needs), on=["region", "year"], how="left")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            years["need_coverage"] = np.where(years["need"] > 0, years["spending"] / years["need"], np.nan)
     return GrowthAnswer(years, growth_summary(years))
+
+
+def _year_need(db: Database, year: int, under: str | None, level: str | None) -> pd.DataFrame:
+    """Return region, year and the standard need of ``year`` (NaN where no unit cost is stored)."""
+    try:
+        table = needs_from_db(db, year=year, under=under, level=level)
+    except FiscalError:
+        return pd.DataFrame({"region": pd.Series(dtype=str), "year": pd.Series(dtype=int), "need": []})
+    return pd.DataFrame({"region": table["region"], "year": year, "need": table["need"]})
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ GROWTH_COLUMNS = [
     Column("years_failed", N_("未达标年份"), "list"),
     Column("years_undefined", N_("无法判断的年份"), "list"),
     Column("ok", N_("达标")),
+    Column("need_coverage", N_("本年支出占标准支出需求"), "pct"),
 ]
 
 
@@ -157,7 +158,12 @@ def _tables(db: DB, under: str | None, asked: Asked) -> Any:
     ]
     simulated = [r | {"share": r["pool"] / total_gap if total_gap > 0 else None} for r in frame_rows(answer.simulation)]
     growth = fiscal_db.growth_from_db(db, under=under, level=level)
-    grown = [r | {"name": names.get(str(r["region"]), "")} for r in frame_rows(growth.regions)]
+    this_year = growth.years[growth.years["year"] == year]
+    covered = dict(zip(this_year["region"].astype(str), this_year.get("need_coverage", []), strict=False))
+    grown = [
+        r | {"name": names.get(str(r["region"]), ""), "need_coverage": covered.get(str(r["region"]))}
+        for r in frame_rows(growth.regions)
+    ]
     measure = Column("measure", N_("项目"), "enum")
     tables = [
         Table("regions", N_("标准支出需求与财政能力（分区划）"), REGION_COLUMNS, rows),

@@ -161,6 +161,8 @@ def test_import_then_transfers_needs_and_growth_from_the_database(db: Database, 
     growth = json.loads(_db_run(db, "fiscal", "growth", "--format", "json").stdout)
     passed = [y["ok"] for y in growth["years"] if y["region"] == "440402" and y["year"] == 2016]
     assert passed == [True]  # 900/800 − 1 = 12.5 % > 800/750 − 1 = 6.7 %
+    coverage = {(y["region"], y["year"]): y["need_coverage"] for y in growth["years"]}
+    assert coverage["440402", 2016] == pytest.approx(900 / 2000)  # spending / (10 × 100 + 20 × 50)
     with db.session() as session:
         audits = session.execute(select(AuditRow.user).where(AuditRow.entity.like("fiscal%"))).scalars().all()
         received = session.execute(select(FiscalFactRow.transfers_received).where(FiscalFactRow.region == "440403"))
