@@ -7,7 +7,22 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from jundeng.cli import appraise, catalog, city, data, dbcmd, demo, extract, fiscal, measure, report, review, tasks, web
+from jundeng.cli import (
+    access,
+    appraise,
+    catalog,
+    city,
+    data,
+    dbcmd,
+    demo,
+    extract,
+    fiscal,
+    measure,
+    report,
+    review,
+    tasks,
+    web,
+)
 from jundeng.cli.common import Settings, console, errors, open_db, print_problems
 
 
@@ -70,6 +85,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(report.app, name="report")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(fiscal.app, name="fiscal")
+app.add_typer(access.app, name="access")
 data.register(app)
 demo.register(app)
 measure.register(app)

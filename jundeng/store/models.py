@@ -356,42 +356,14 @@ class MethodRow(SerialKey, Authored, Base):
     chosen: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class FiscalFactRow(SerialKey, Authored, Base):
-    """One revision of a region's fiscal facts in one year (元/年); only inserted, the highest revision wins."""
+# The fiscal and accessibility tables live in their own module (kept under 400 lines); importing it here
+# registers them on Base.metadata for Alembic and the schema checks.
+from jundeng.store.models_geo_fiscal import (  # noqa: E402
+    AccessFacilityRow,
+    AccessPointRow,
+    FiscalCostRow,
+    FiscalEligibleRow,
+    FiscalFactRow,
+)
 
-    __tablename__ = "fiscal_facts"
-    __table_args__ = (UniqueConstraint("region", "year", "revision", name="uq_fiscal_facts_key"),)
-    region: Mapped[str] = mapped_column(ForeignKey("regions.code"))
-    year: Mapped[int] = mapped_column(Integer)
-    population: Mapped[float] = mapped_column(Float)
-    capacity: Mapped[float] = mapped_column(Float)
-    spending: Mapped[float | None] = mapped_column(Float)
-    revenue: Mapped[float | None] = mapped_column(Float)
-    transfers_received: Mapped[float | None] = mapped_column(Float)
-    cost_index: Mapped[float] = mapped_column(Float, default=1.0)
-    source: Mapped[str | None] = mapped_column(Text)
-    revision: Mapped[int] = mapped_column(Integer)
-
-
-class FiscalEligibleRow(SerialKey, Authored, Base):
-    """The people eligible for one costed item in a region and year, written with its fiscal-facts revision."""
-
-    __tablename__ = "fiscal_eligible"
-    __table_args__ = (UniqueConstraint("region", "year", "item", "revision", name="uq_fiscal_eligible_key"),)
-    region: Mapped[str] = mapped_column(ForeignKey("regions.code"))
-    year: Mapped[int] = mapped_column(Integer)
-    item: Mapped[str] = mapped_column(String(64))
-    eligible: Mapped[float] = mapped_column(Float)
-    revision: Mapped[int] = mapped_column(Integer)
-
-
-class FiscalCostRow(SerialKey, Authored, Base):
-    """One revision of an item's unit cost (元 per eligible person per year) and the city's share of it."""
-
-    __tablename__ = "fiscal_costs"
-    __table_args__ = (UniqueConstraint("item", "revision", name="uq_fiscal_costs_key"),)
-    item: Mapped[str] = mapped_column(String(64))
-    unit_cost: Mapped[float] = mapped_column(Float)
-    city_share: Mapped[float] = mapped_column(Float, default=0.0)
-    source: Mapped[str | None] = mapped_column(Text)
-    revision: Mapped[int] = mapped_column(Integer)
+__all__ = ["AccessFacilityRow", "AccessPointRow", "FiscalCostRow", "FiscalEligibleRow", "FiscalFactRow"]
