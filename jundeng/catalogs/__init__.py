@@ -15,6 +15,7 @@ HERE = Path(__file__).parent
 BUILTIN = {
     "national-13th-fyp": HERE / "national-13th-fyp.yaml",
     "zhuhai": HERE / "zhuhai.yaml",
+    "access": HERE / "access-indicators.yaml",  # computed access indicators, a standing list (no plan)
 }
 ZHUHAI_REGIONS = HERE / "zhuhai" / "regions.csv"
 DEMO_PROFILE = HERE / "demo-profile.yaml"
@@ -23,7 +24,7 @@ NATIONAL_METHOD = HERE / "appraisal-national.yaml"  # default method for the nat
 
 
 def builtin_catalog(name: str) -> Path:
-    """Return the path of a built-in catalogue by name (``national-13th-fyp`` or ``zhuhai``)."""
+    """Return the path of a built-in catalogue by name (``national-13th-fyp``, ``zhuhai`` or ``access``)."""
     try:
         return BUILTIN[name]
     except KeyError:

@@ -1,8 +1,8 @@
 """``jundeng access import | coverage | score`` (设施可达性：覆盖率与两步移动搜索法得分).
 
 With ``--facilities`` and ``--population`` a command reads its files and writes nothing; without them it reads
-what ``jundeng access import`` stored (``--under`` for the programme). Grouping ``--by district`` or
-``--by urban_rural`` takes the regions of the database.
+what ``jundeng access import`` stored (``--under`` for the programme). Grouping ``--by town``,
+``--by district`` or ``--by urban_rural`` takes the regions of the database.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ POPULATION_HELP = (
 )
 COST_HELP = "起终点成本矩阵：origin, destination, cost（分钟或米）/ cost matrix (minutes or metres)"
 CATEGORY_HELP = "只用此类别的设施（如 bus_stop）/ only facilities of this category"
-BY_HELP = "分组：region（区划原样）| district（所属区县）| urban_rural（城乡）/ group by"
+BY_HELP = "分组：region（区划原样）| town（所属乡镇街道）| district（所属区县）| urban_rural（城乡）/ group by"
+YEAR_HELP = "只用该年已开放的设施（opening_year ≤ 年份）/ only the facilities open in this year"
 UNDER_HELP = "只含此区划之下（库中有多个城市时必填）/ only under this region (needed with several programmes)"
 EPSG_HELP = "x, y 坐标的投影坐标系 EPSG 代码（文件无 epsg 列时）/ EPSG code of x, y when the file has no epsg column"
 FORMATS = ("table", "json", "csv")
@@ -153,6 +154,7 @@ def coverage(
     by: str = typer.Option("region", "--by", help=BY_HELP),
     under: str | None = typer.Option(None, "--under", help=UNDER_HELP),
     epsg: int | None = typer.Option(None, "--epsg", help=EPSG_HELP),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
     fmt: str = FORMAT_CSV,
 ) -> None:
     """Share of the population within ``--within`` of a facility, per region, with its Gini and Theil."""
@@ -163,10 +165,11 @@ def coverage(
         assert facilities is not None and population is not None
         answer = access.coverage(
             facilities, population, within=within, category=category, cost=cost, by=by,
-            regions=_regions(ctx, by, under), epsg=epsg,
+            regions=_regions(ctx, by, under), epsg=epsg, year=year,
         )  # fmt: skip
     else:
-        answer = access_db.coverage(open_db(ctx), within=within, under=under, category=category, cost=cost, by=by)
+        db = open_db(ctx)
+        answer = access_db.coverage(db, within=within, under=under, category=category, cost=cost, by=by, year=year)
     regions = answer.regions[["region", "population", "covered", "share"]]
     payload = {"regions": _records(regions), "summary": {k: _clean(v) for k, v in answer.summary.items()}}
     _emit(fmt, payload, regions, f"覆盖率 Coverage · {within:g} {'米 m' if cost is None else ''}")
@@ -193,6 +196,7 @@ def score(
     by: str = typer.Option("region", "--by", help=BY_HELP),
     under: str | None = typer.Option(None, "--under", help=UNDER_HELP),
     epsg: int | None = typer.Option(None, "--epsg", help=EPSG_HELP),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
     fmt: str = FORMAT_CSV,
 ) -> None:
     """Floating-catchment accessibility (capacity per person within reach) per point and per region."""
@@ -207,7 +211,7 @@ def score(
             raise typer.BadParameter("须给出服务半径或阶梯权重 / give a catchment or weights", param_hint="--catchment")
         catchment = steps[-1][0]
     options: dict[str, Any] = {"method": method, "catchment": catchment, "weights": steps, "bandwidth": bandwidth}
-    options |= {"category": category, "cost": cost, "by": by}
+    options |= {"category": category, "cost": cost, "by": by, "year": year}
     if _files(facilities, population):
         assert facilities is not None and population is not None
         regions = _regions(ctx, by, under)
@@ -220,3 +224,47 @@ def score(
         "summary": {k: _clean(v) for k, v in answer.summary.items()},
     }
     _emit(fmt, payload, answer.regions, f"可达性得分 Accessibility ({method}, {catchment:g})", answer.points)
+
+
+def _years(text: str) -> list[int]:
+    """Return the years of ``2013-2017`` or ``2015,2017``."""
+    try:
+        years: list[int] = []
+        for part in text.replace("，", ",").split(","):
+            first, _, last = part.strip().partition("-")
+            years += list(range(int(first), int(last or first) + 1))
+    except ValueError as exc:
+        raise typer.BadParameter(f"须写作 2013-2017 或 2015,2017 / e.g. 2013-2017 or 2015,2017: {text!r}") from exc
+    if not years or any(y < 1949 or y > 2100 for y in years):
+        raise typer.BadParameter(f"年份须在 1949–2100 / years must be within 1949–2100: {text!r}")
+    return years
+
+
+@app.command()
+def publish(
+    ctx: typer.Context,
+    indicator: str = typer.Option(..., "--indicator", help="指标代码（如 ACC_BUS_STOP_500M）/ indicator code"),
+    years: str = typer.Option(..., "--years", help="年份，如 2013-2017 或 2015,2017 / years"),
+    category: str | None = typer.Option(
+        None, "--category", help="设施类别（默认按指标）/ category (default: the indicator's)"
+    ),
+    within: float | None = typer.Option(None, "--within", help="距离（米，默认按指标）/ distance in metres"),
+    under: str | None = typer.Option(None, "--under", help=UNDER_HELP),
+) -> None:
+    """Compute an access indicator (coverage) for every region and year from the stored facilities and points and
+    store it as observations marked computed."""
+    from jundeng.services.access_publish import publish as run
+
+    done = run(
+        open_db(ctx),
+        indicator=indicator,
+        years=_years(years),
+        user=settings(ctx).who,
+        category=category,
+        within=within,
+        under=under,
+    )
+    console.print(
+        f"{done.indicator}: {len(done.years)} 年 × {done.regions} 个区划，写入 {done.written} 个新值 / "
+        f"{len(done.years)} years × {done.regions} regions, {done.written} new values · {done.source}"
+    )

@@ -25,7 +25,7 @@ from jundeng.errors import InputError, JundengError, Problem
 from jundeng.io.access_files import LOCAL, WGS84, PointsFile, read_cost_matrix, read_facilities, read_population
 from jundeng.measure import MeasureError, decompose, gini, theil
 
-BY = ("region", "district", "urban_rural")
+BY = ("region", "town", "district", "urban_rural")
 METHODS = ("2sfca", "e2sfca", "g2sfca", "3sfca")
 LUO_QI = (1.0, 0.68, 0.22)  # E2SFCA step weights of Luo & Qi (2009) for the three travel bands
 Steps = list[tuple[float, float]]
@@ -78,34 +78,53 @@ def _check_by(by: str) -> None:
         raise JundengError(f"分组须为 {'、'.join(BY)} 之一：{by!r}", f"by must be one of {', '.join(BY)}: {by!r}")
 
 
-def _lonlat(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Return the longitude and latitude of every row (x, y transformed from each row's EPSG system)."""
+def lonlat(frame: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Return the longitude and latitude (WGS84) of every row, x, y transformed from each row's EPSG system
+    (pyproj); NaN for a row on a local grid without an EPSG code."""
     from pyproj import Transformer
 
     x, y = frame["x"].to_numpy(dtype=float).copy(), frame["y"].to_numpy(dtype=float).copy()
-    codes = frame["epsg"].astype(int).to_numpy()
+    codes = frame["epsg"].fillna(LOCAL).astype(int).to_numpy()
     for code in set(codes.tolist()) - {WGS84}:
         rows = codes == code
-        x[rows], y[rows] = Transformer.from_crs(code, WGS84, always_xy=True).transform(x[rows], y[rows])
+        if code == LOCAL:
+            x[rows], y[rows] = np.nan, np.nan
+        else:
+            x[rows], y[rows] = Transformer.from_crs(code, WGS84, always_xy=True).transform(x[rows], y[rows])
     return x, y
 
 
+def _planar(code: int) -> bool:
+    """Return True for coordinates usable as they are in metres: a local grid, or a projected system in metres
+    (a geographic one such as CGCS2000, EPSG:4490, is converted to longitude/latitude instead)."""
+    if code == LOCAL:
+        return True
+    if code == WGS84:
+        return False
+    from pyproj import CRS
+
+    crs = CRS.from_epsg(code)
+    return bool(crs.is_projected) and all(axis.unit_name == "metre" for axis in crs.axis_info)
+
+
 def locations(points: pd.DataFrame, facilities: pd.DataFrame) -> tuple[Locations, Locations]:
-    """Return both sets as Locations in one system: their own when they share one, else longitude/latitude."""
+    """Return both sets as Locations in one system: their own when they share one projected in metres (or a
+    local grid), else longitude/latitude on the sphere."""
     codes = set(points["epsg"].astype(int)) | set(facilities["epsg"].astype(int))
     if len(codes) > 1 and LOCAL in codes:
         raise AccessError(
             "x, y 坐标没有 EPSG 代码，无法与另一坐标系换算：请在 epsg 列或 --epsg 中给出",
             "x, y coordinates without an EPSG code cannot meet another system: give it in an epsg column or --epsg",
         )
+    planar = len(codes) == 1 and _planar(next(iter(codes)))
     result = []
     for frame in (points, facilities):
         ids = frame["id"].astype(str).tolist()
-        if len(codes) == 1:
+        if planar or codes == {WGS84}:
             x, y = frame["x"].to_numpy(dtype=float), frame["y"].to_numpy(dtype=float)
         else:
-            x, y = _lonlat(frame)
-        result.append(Locations(ids, x, y, geographic=len(codes) != 1 or codes == {WGS84}))
+            x, y = lonlat(frame)
+        result.append(Locations(ids, x, y, geographic=not planar))
     return result[0], result[1]
 
 
@@ -126,8 +145,11 @@ def _pairs(points: pd.DataFrame, facilities: pd.DataFrame, costs: pd.DataFrame |
     )
 
 
-def _of_category(facilities: pd.DataFrame, category: str | None) -> pd.DataFrame:
+def _of_category(facilities: pd.DataFrame, category: str | None, year: int | None = None) -> pd.DataFrame:
+    """Return the facilities of ``category`` (all when None) open in ``year`` (opening year unknown or ≤ year)."""
     kept = facilities if category is None else facilities[facilities["category"] == category]
+    if year is not None and "opening_year" in kept.columns:
+        kept = kept[~(kept["opening_year"].astype(float) > year)]
     if kept.empty:
         known = "、".join(sorted(set(facilities["category"].astype(str)))) or "—"
         what = f"类别为 {category} 的" if category else ""
@@ -138,14 +160,14 @@ def _of_category(facilities: pd.DataFrame, category: str | None) -> pd.DataFrame
     return kept.reset_index(drop=True)
 
 
-def _tree(regions: Sequence[Region] | None) -> tuple[dict[str, str], dict[str, str]]:
-    """Return each region's district (its ancestor at district level, else itself) and its urban_rural."""
+def _tree(regions: Sequence[Region] | None, level: str = "district") -> tuple[dict[str, str], dict[str, str]]:
+    """Return each region's ancestor at ``level`` (else itself) and its urban_rural."""
     if regions is None:
         return {}, {}
     parents = {r.code: r.parent for r in regions}
-    found = ancestry(parents, {r.code: str(r.level) for r in regions}, ("district",))
-    district = {code: levels["district"] or code for code, levels in found.items()}
-    return district, {r.code: str(r.urban_rural) for r in regions}
+    found = ancestry(parents, {r.code: str(r.level) for r in regions}, (level,))
+    above = {code: levels[level] or code for code, levels in found.items()}
+    return above, {r.code: str(r.urban_rural) for r in regions}
 
 
 def groups_of(points: pd.DataFrame, by: str, regions: Sequence[Region] | None) -> list[str]:
@@ -159,13 +181,13 @@ def groups_of(points: pd.DataFrame, by: str, regions: Sequence[Region] | None) -
             f"按 {by} 分组需要数据库中的区划：请用 --db 指定已载入区划的数据库",
             f"grouping by {by} needs the regions of a database: give --db with the regions loaded",
         )
-    district, kind = _tree(regions)
-    unknown = sorted(set(codes) - set(district))
+    above, kind = _tree(regions, "town" if by == "town" else "district")
+    unknown = sorted(set(codes) - set(above))
     if unknown:
         shown = ", ".join(unknown[:5])
         raise JundengError(f"未知的区划代码 {shown}", f"unknown region code(s): {shown}")
-    if by == "district":
-        return [district[c] for c in codes]
+    if by in ("district", "town"):
+        return [above[c] for c in codes]
     own = points["urban_rural"] if "urban_rural" in points else pd.Series([None] * len(points))
     return [str(o) if isinstance(o, str) and o else kind[c] for o, c in zip(own, codes, strict=True)]
 
@@ -227,16 +249,18 @@ def coverage_of(
     costs: pd.DataFrame | None = None,
     by: str = "region",
     regions: Sequence[Region] | None = None,
+    year: int | None = None,
 ) -> CoverageAnswer:
-    """Return the population within ``within`` (metres, or the cost matrix's unit) of a facility, per group."""
+    """Return the population within ``within`` (metres, or the cost matrix's unit) of a facility, per group
+    (with ``year``: only the facilities open by then)."""
     groups = groups_of(points, by, regions)
-    sites = _of_category(facilities, category)
+    sites = _of_category(facilities, category, year)
     covered = access.covered_mask(_pairs(points, sites, costs, within), within)
     table = access.coverage(groups, points["population"].to_numpy(dtype=float), covered)
     table = table.rename(columns={"group": "region"})
     people, reached = float(table["population"].sum()), float(table["covered"].sum())
     summary: dict[str, Any] = {"by": by, "within": within, "unit": "cost" if costs is not None else "m"}
-    summary |= {"category": category, "points": len(points), "facilities": len(sites)}
+    summary |= {"category": category, "year": year, "points": len(points), "facilities": len(sites)}
     total = {"population": people, "covered": reached, "share": reached / people if people > 0 else None}
     summary |= total | {"total": total}
     summary |= inequality(table, "share", points, covered.astype(float), regions)
@@ -266,6 +290,7 @@ def score_of(
     costs: pd.DataFrame | None = None,
     by: str = "region",
     regions: Sequence[Region] | None = None,
+    year: int | None = None,
 ) -> ScoreAnswer:
     """Return the floating-catchment score (capacity per person within reach) of every point and group."""
     if method not in METHODS:
@@ -273,7 +298,7 @@ def score_of(
     if not math.isfinite(catchment) or catchment <= 0:
         raise AccessError(f"服务半径须为正数：{catchment}", f"the catchment must be a positive number: {catchment}")
     groups = groups_of(points, by, regions)
-    sites = _of_category(facilities, category)
+    sites = _of_category(facilities, category, year)
     pairs = _pairs(points, sites, costs, catchment)
     demand, supply = points["population"].to_numpy(dtype=float), sites["capacity"].to_numpy(dtype=float)
     summary: dict[str, Any] = {"method": method, "catchment": catchment, "by": by, "category": category}
@@ -333,11 +358,13 @@ def coverage(
     by: str = "region",
     regions: Sequence[Region] | None = None,
     epsg: int | None = None,
+    year: int | None = None,
 ) -> CoverageAnswer:
     """Return the coverage of the population file by the facilities file (see :func:`coverage_of`)."""
     sites, found, costs = read_inputs(facilities, population, cost, epsg)
     _known_regions(found, regions, by)
-    return coverage_of(sites, found.frame, within=within, category=category, costs=costs, by=by, regions=regions)
+    options: dict[str, Any] = {"category": category, "costs": costs, "by": by, "regions": regions, "year": year}
+    return coverage_of(sites, found.frame, within=within, **options)
 
 
 def score(
@@ -353,6 +380,7 @@ def score(
     by: str = "region",
     regions: Sequence[Region] | None = None,
     epsg: int | None = None,
+    year: int | None = None,
 ) -> ScoreAnswer:
     """Return the floating-catchment scores of the population file's points (see :func:`score_of`)."""
     sites, found, costs = read_inputs(facilities, population, cost, epsg)
@@ -368,4 +396,5 @@ def score(
         costs=costs,
         by=by,
         regions=regions,
+        year=year,
     )

@@ -13,6 +13,7 @@ from jundeng.domain.regions import Region
 from jundeng.errors import InputError, Problem
 from jundeng.io.access_files import read_cost_matrix, read_facilities, read_population
 from jundeng.services.access import CoverageAnswer, ScoreAnswer, Steps, coverage_of, score_of
+from jundeng.services.cache import cached
 from jundeng.store import access_repo, regions_repo
 from jundeng.store.db import Database
 
@@ -69,12 +70,26 @@ def import_files(
     return ImportSummary(written_sites, written_points)
 
 
-def _stored(db: Database, under: str | None) -> tuple[pd.DataFrame, pd.DataFrame, list[Region]]:
+def read_all(db: Database, under: str | None) -> tuple[pd.DataFrame, pd.DataFrame, list[Region]]:
+    """Return the stored facilities, demand points and regions of the programme (empty frames when none), cached
+    per access-data version: callers must not change the frames."""
     with db.session() as session:
-        keep = regions_repo.programme_codes(session, under=under)
-        sites = access_repo.facilities(session, category=None, regions=keep)
-        points = access_repo.points(session, regions=keep)
-        regions = [r for r in regions_repo.regions(session) if r.code in keep]
+        fingerprint = access_repo.version(session)
+
+    def read() -> tuple[pd.DataFrame, pd.DataFrame, list[Region]]:
+        with db.session() as session:
+            keep = regions_repo.programme_codes(session, under=under)
+            sites = access_repo.facilities(session, category=None, regions=keep)
+            points = access_repo.points(session, regions=keep)
+            regions = [r for r in regions_repo.regions(session) if r.code in keep]
+        return sites, points, regions
+
+    return cached((db.url, fingerprint, "access-inputs", under), read)
+
+
+def stored_inputs(db: Database, under: str | None) -> tuple[pd.DataFrame, pd.DataFrame, list[Region]]:
+    """Return the stored facilities, demand points and regions of the programme; AccessError when none."""
+    sites, points, regions = read_all(db, under)
     if points.empty:
         raise AccessError(
             "库中没有人口点：请先运行 jundeng access import --population",
@@ -103,12 +118,13 @@ def coverage(
     category: str | None = None,
     cost: str | Path | None = None,
     by: str = "region",
+    year: int | None = None,
 ) -> CoverageAnswer:
-    """Return the coverage of the stored demand points of the programme by its stored facilities."""
-    sites, points, regions = _stored(db, under)
-    return coverage_of(
-        sites, points, within=within, category=category, costs=_costs(cost, sites, points), by=by, regions=regions
-    )
+    """Return the coverage of the stored demand points of the programme by its stored facilities (those open
+    in ``year`` when given)."""
+    sites, points, regions = stored_inputs(db, under)
+    costs = _costs(cost, sites, points)
+    return coverage_of(sites, points, within=within, category=category, costs=costs, by=by, regions=regions, year=year)
 
 
 def score(
@@ -122,9 +138,11 @@ def score(
     category: str | None = None,
     cost: str | Path | None = None,
     by: str = "region",
+    year: int | None = None,
 ) -> ScoreAnswer:
-    """Return the floating-catchment scores of the stored demand points of the programme."""
-    sites, points, regions = _stored(db, under)
+    """Return the floating-catchment scores of the stored demand points of the programme (facilities open in
+    ``year`` when given)."""
+    sites, points, regions = stored_inputs(db, under)
     return score_of(
         sites,
         points,
@@ -136,4 +154,5 @@ def score(
         costs=_costs(cost, sites, points),
         by=by,
         regions=regions,
+        year=year,
     )

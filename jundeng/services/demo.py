@@ -6,15 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+import polars as pl
 import yaml
 
-from jundeng.catalogs import DEMO_PROFILE, builtin_catalog, demo, fiscal_demo, zhuhai_regions
+from jundeng.catalogs import DEMO_PROFILE, access_demo, builtin_catalog, demo, divisions, fiscal_demo, zhuhai_regions
+from jundeng.catalogs.access_indicators import RULES
 from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.domain.observations import ObservationStatus
-from jundeng.domain.regions import Population
+from jundeng.domain.regions import Population, Region
+from jundeng.io.access_files import WGS84
 from jundeng.io.yaml_files import read_catalog
+from jundeng.services import access_publish
 from jundeng.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
-from jundeng.store import catalog_repo, fiscal_repo, observations_repo, regions_repo
+from jundeng.store import access_repo, catalog_repo, fiscal_repo, observations_repo, regions_repo
 from jundeng.store.db import Database
 
 __all__ = [
@@ -41,6 +46,8 @@ class DemoSummary:
     observations_written: int
     observations_total: int
     fiscal_rows: int = 0
+    facilities: int = 0
+    access_points: int = 0
 
 
 def read_profiles() -> list[demo.Profile]:
@@ -93,16 +100,39 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
         fiscal_repo.write_costs(session, costs, user=user, source=fiscal_demo.SOURCE, what="demo")
         items = list(costs["item"])
         fiscal_repo.write_facts(session, fiscal, items=items, user=user, source=fiscal_demo.SOURCE, what="demo")
+        say("设施与人口点 facilities and population points")
+        points, sites = _access(regions, pop)
+        access_repo.write_points(session, points, user=user, source=access_demo.SOURCE, what="demo")
+        access_repo.write_facilities(session, sites, user=user, source=access_demo.SOURCE, what="demo")
+        access = read_catalog(builtin_catalog("access"), **catalog_repo.known_codes(session))
+        access = access.model_copy(update={"targets": access_demo.targets()})
+        catalog_repo.load_catalog(session, catalog=access, user=user, bind_plan=False)
+        catalog = catalog_repo.read_catalog(session)
+    say("可达性指标 access indicators")
+    computed = [access_publish.publish(db, indicator=code, years=demo.YEARS, user=user) for code in RULES]
     return DemoSummary(
         regions=len(regions),
         indicators=len(catalog.indicators),
         targets=len(catalog.targets),
         items=len(catalog.items),
         population_rows=pop.height,
-        observations_written=written,
-        observations_total=obs.height,
+        observations_written=written + sum(p.written for p in computed),
+        observations_total=obs.height + sum(p.rows for p in computed),
         fiscal_rows=len(fiscal),
+        facilities=len(sites),
+        access_points=len(points),
     )
+
+
+def _access(regions: list[Region], pop: pl.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the demo's population points (2017 residents) and facilities, as stored (x = lon, y = lat)."""
+    latest = pop.filter(pop["year"] == max(demo.YEARS))
+    residents = dict(zip(latest["region"].to_list(), latest["resident"].to_list(), strict=True))
+    shapes = divisions.boundary_collection("440400") or {"features": []}
+    points = access_demo.points(regions, residents, shapes)
+    sites = access_demo.facilities(regions, points, shapes)
+    as_stored = {"lon": "x", "lat": "y"}
+    return points.rename(columns=as_stored).assign(epsg=WGS84), sites.rename(columns=as_stored).assign(epsg=WGS84)
 
 
 @dataclass

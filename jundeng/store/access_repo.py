@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from jundeng.store.models import AccessFacilityRow, AccessPointRow, AuditRow
@@ -139,3 +139,11 @@ def points(session: Session, regions: Collection[str] | None = None) -> pd.DataF
     numeric = ["population", "x", "y", *ordered]
     frame[numeric] = frame[numeric].astype("float64")
     return frame
+
+
+def version(session: Session) -> tuple[int, int]:
+    """Return the data version of the access tables: the highest row id of facilities and of points (rows are
+    only ever inserted, so any import moves it)."""
+    facilities_id = session.execute(select(func.max(AccessFacilityRow.id))).scalar()
+    points_id = session.execute(select(func.max(AccessPointRow.id))).scalar()
+    return int(facilities_id or 0), int(points_id or 0)

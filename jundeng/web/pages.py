@@ -24,6 +24,7 @@ from jundeng.services import regions as regions_service
 from jundeng.services.cache import cached
 from jundeng.terms import unit_in
 from jundeng.web import (
+    pages_access,
     pages_admin,
     pages_analysis,
     pages_appraisal,
@@ -76,6 +77,7 @@ router.include_router(pages_reports.router)
 router.include_router(pages_gaps.router)
 router.include_router(pages_extract.router)
 router.include_router(pages_fiscal.router)
+router.include_router(pages_access.router)
 
 
 def safe_next(target: str | None) -> str:

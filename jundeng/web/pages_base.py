@@ -88,6 +88,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/review", N_("数据审核"), OFFICE),
     ("/reports", N_("报告"), APPRAISAL_ROLES),
     ("/fiscal", N_("财政"), OFFICE),
+    ("/access", N_("可达性"), OFFICE),
     ("/admin/catalog", N_("目录管理"), OFFICE),
     ("/extract", N_("政策文件审核"), OFFICE),
     ("/admin/users", N_("用户管理"), ("admin",)),

@@ -106,10 +106,10 @@ def test_the_report_has_the_summary_one_section_per_domain_problems_priorities_a
     education = next(s for s in zh.sections if s.title.endswith("公共教育"))
     assert [s.title for s in education.subsections] == ["目标完成情况", "主要指标", "城乡和地区差距", "重点任务"]
     annex = zh.sections[-1].blocks
-    assert isinstance(annex[0], Table) and len(annex[0].rows) == len(inputs.attainment) == 50
+    assert isinstance(annex[0], Table) and len(annex[0].rows) == len(inputs.attainment) == 51
     assert isinstance(annex[1], Table) and [r["name"] for r in annex[1].rows] == ["香洲区", "金湾区", "斗门区"]
     assert all(t.sheet == "" or not t.sheet.isascii() for t in zh.tables())
-    assert zh.paragraphs()[0].text.startswith("2017年，全市50项目标中")
+    assert zh.paragraphs()[0].text.startswith("2017年，全市51项目标中")
 
 
 def test_every_figure_in_the_text_is_a_figure_of_the_tables_or_the_inputs(
@@ -177,11 +177,11 @@ def test_the_fiscal_section_comes_before_the_problems_and_the_sections_are_numbe
     zh: Document, en: Document
 ) -> None:
     titles = [s.title for s in zh.sections]
-    assert titles[-4] == "十四、基本公共服务财政保障" and titles[-3] == "十五、存在的问题"
+    assert titles[-4] == "十五、基本公共服务财政保障" and titles[-3] == "十六、存在的问题"
     assert _numbered(zh)[:12] == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
-    assert _numbered(zh)[-5:] == ["十三", "十四", "十五", "十六", "十七"]
+    assert _numbered(zh)[-5:] == ["十四", "十五", "十六", "十七", "十八"]
     assert _numbered(en) == [str(n) for n in range(1, len(en.sections) + 1)]
-    assert en.sections[-4].title == "14. Fiscal equalization"
+    assert en.sections[-4].title == "15. Fiscal equalization"
 
 
 def test_the_fiscal_section_says_need_capacity_gap_and_growth_with_figures_of_its_own_tables(
@@ -236,4 +236,4 @@ def test_a_programme_without_fiscal_data_for_the_year_has_no_fiscal_section(
     assert not any("财政" in t.title for t in zh_doc.tables())
     assert _numbered(en_doc) == [str(n) for n in range(1, len(en_doc.sections) + 1)]
     doc = annual_report(dataclasses.replace(inputs, fiscal=None), "zh")
-    assert _fiscal(doc) is None and doc.sections[-3].title == "十四、存在的问题"
+    assert _fiscal(doc) is None and doc.sections[-3].title == "十五、存在的问题"

@@ -110,14 +110,14 @@ def test_every_target_is_checked_and_rolled_up(demo_db: Database) -> None:
     result = runner.invoke(app, ["--db", demo_db.url, "attainment", "--year", "2017", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert len(rows) == 50 and {r["region"] for r in rows} == {"440400"}
+    assert len(rows) == 51 and {r["region"] for r in rows} == {"440400"}  # 50 of the plans, 1 access target
     assert {r["status_zh"] for r in rows} <= {"已达成", "进度正常", "进度滞后", "退步", "无数据"}
     rolled = json.loads(
         runner.invoke(
             app, ["--db", demo_db.url, "attainment", "--year", "2017", "--by", "domain", "--format", "json"]
         ).output
     )
-    assert sum(r["targets"] for r in rolled) == 50
+    assert sum(r["targets"] for r in rolled) == 51
     for r in rolled:
         assert r["achieved"] + r["on_track"] + r["off_track"] + r["worsening"] + r["no_data"] == r["targets"]
 

@@ -38,6 +38,7 @@ PAGES = (
     "/reports",
     "/extract",
     "/fiscal",
+    "/access",
 )
 ADMIN_PAGES = ("/admin/methods",)
 # abbreviations and formats that Chinese pages use as they are
