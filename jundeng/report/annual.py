@@ -3,7 +3,8 @@
 A title page (with the synthetic-data and pending-values notes), a summary of the year, one section per domain
 (its targets; the key indicators against last year and the baseline; the urban–rural and inter-area gaps and
 whether they narrowed; its tasks), the fiscal equalization when fiscal data are stored (need, capacity and gap
-per region, the growth check: :mod:`jundeng.report.annual_fiscal`), the problems, next year's priorities drawn
+per region, the growth check: :mod:`jundeng.report.annual_fiscal`), access to facilities when facilities and
+population points are stored (:mod:`jundeng.report.annual_access`), the problems, next year's priorities drawn
 from them, and annex tables (every target, every district's scorecard). Every sentence comes from
 :mod:`jundeng.report.narrative` and states figures the tables of :mod:`jundeng.report.annual_tables` hold.
 """
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from jundeng.report import narrative as say
+from jundeng.report.annual_access import access_section
 from jundeng.report.annual_fiscal import fiscal_section
 from jundeng.report.annual_inputs import AnnualInputs, GapSeries, KeyIndicator
 from jundeng.report.annual_tables import (
@@ -312,10 +314,14 @@ def annual_report(inputs: AnnualInputs, lang: str = "zh") -> Document:
     title = tr(lang, f"{_ordinal(n)}、基本公共服务财政保障", f"{n}. Fiscal equalization")
     fiscal = fiscal_section(inputs, lang, title, _scope(inputs, lang, inputs.programme_name))
     n += fiscal is not None
+    title = tr(lang, f"{_ordinal(n)}、设施覆盖与可达性", f"{n}. Access to facilities")
+    access = access_section(inputs, lang, title, _scope(inputs, lang, inputs.programme_name))
+    n += access is not None
     sections = (
         _summary(inputs, lang),
         *domains,
         *((fiscal,) if fiscal is not None else ()),
+        *((access,) if access is not None else ()),
         _problems(inputs, lang, n),
         _priorities(inputs, lang, n + 1),
         _annex(inputs, lang, n + 2),

@@ -56,6 +56,17 @@ class FiscalYear:
 
 
 @dataclass(frozen=True)
+class AccessYear:
+    """Coverage by facility category in the report's year (facilities open by then, straight-line distance):
+    per category and district, then the programme's total (``region`` empty), with the urban and rural shares and
+    the population-weighted Gini across villages/communities; and the towns leaving the most people uncovered."""
+
+    coverage: pd.DataFrame  # category, within, region, population, covered, share, urban, rural, gini
+    towns: pd.DataFrame  # category, within, town, district, population, uncovered, share
+    synthetic: bool
+
+
+@dataclass(frozen=True)
 class AnnualInputs:
     """Everything the annual report of one programme and year says, computed by the services."""
 
@@ -80,6 +91,7 @@ class AnnualInputs:
     pending: int = 0  # values awaiting review, not counted
     units_en: dict[str, str] = field(default_factory=dict)  # a unit's English words (元/人/月 → yuan/person/month)
     fiscal: FiscalYear | None = None  # None when the programme has no fiscal data for the year
+    access: AccessYear | None = None  # None when no facilities and population points are stored
 
     def unit(self, unit: str, lang: str) -> str:
         """Return a unit in ``lang`` (as stored when no English words are given)."""

@@ -16,14 +16,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jundeng.access import AccessError
+from jundeng.catalogs.access_indicators import RULES
 from jundeng.domain.principal import Principal
 from jundeng.errors import NotFoundError
 from jundeng.fiscal import FiscalError, growth_summary, inequality
 from jundeng.report.annual import annual_report, report_day
-from jundeng.report.annual_inputs import AnnualInputs, FiscalYear, GapSeries, KeyIndicator
+from jundeng.report.annual_inputs import AccessYear, AnnualInputs, FiscalYear, GapSeries, KeyIndicator
 from jundeng.report.cells import cell_number as _float
 from jundeng.report.document import Document
-from jundeng.services import analysis, fiscal_db
+from jundeng.services import access_db, analysis, fiscal_db
 from jundeng.services import facts as facts_
 from jundeng.services import ledger as ledger_
 from jundeng.services import pending as pending_
@@ -169,6 +171,45 @@ def _fiscal(db: Database, year: int, top: str, levels: dict[str, str]) -> Fiscal
     )
 
 
+TOWNS_LISTED = 5  # towns leaving the most people uncovered, per category
+
+
+def _access(db: Database, year: int, top: str) -> AccessYear | None:
+    """Return the coverage of each category of the access indicators' rules stored for the programme in ``year``
+    (None without stored facilities and points)."""
+    try:
+        sites, points, _regions = access_db.stored_inputs(db, top)
+    except AccessError:
+        return None
+    rows: list[dict[str, Any]] = []
+    towns: list[pd.DataFrame] = []
+    present = set(sites["category"].astype(str))
+    for rule in (r for r in RULES.values() if r.category in present):
+        ask: dict[str, Any] = {"within": rule.within, "under": top, "category": rule.category, "year": year}
+        by_district = access_db.coverage(db, by="district", **ask)
+        kinds = access_db.coverage(db, by="urban_rural", **ask).regions.set_index("region")["share"]
+        summary = by_district.summary
+        both = {"urban": kinds.get("urban"), "rural": kinds.get("rural")}
+        head = {"category": rule.category, "within": rule.within}
+        for r in by_district.regions.to_dict("records"):
+            rows.append(head | {k: r[k] for k in ("region", "population", "covered", "share")})
+        total = {"population": summary["population"], "covered": summary["covered"], "share": summary["share"]}
+        rows.append(head | {"region": ""} | total | both | {"gini": summary.get("gini")})
+        by_town = access_db.coverage(db, by="town", **ask).regions
+        by_town = by_town.assign(uncovered=by_town["population"] - by_town["covered"])
+        worst = by_town[by_town["uncovered"] > 0].nlargest(TOWNS_LISTED, "uncovered")
+        towns.append(worst.rename(columns={"region": "town"}).assign(category=rule.category, within=rule.within))
+    if not rows:
+        return None
+    coverage = pd.DataFrame(rows)
+    for column in ("urban", "rural", "gini"):
+        if column not in coverage:
+            coverage[column] = None
+    listed = pd.concat(towns, ignore_index=True) if towns else pd.DataFrame()
+    synthetic = bool(points["source"].fillna("").astype(str).str.contains(ledger_.SYNTHETIC_MARK).any())
+    return AccessYear(coverage, listed, synthetic)
+
+
 def annual_inputs(
     db: Database, *, year: int, under: str | None = None, principal: Principal | None = None, today: date | None = None
 ) -> AnnualInputs:
@@ -211,6 +252,7 @@ def annual_inputs(
         fiscal=_fiscal(
             db, year, top, dict(zip(facts.regions["code"].astype(str), facts.regions["level"].astype(str), strict=True))
         ),
+        access=_access(db, year, top),
     )
 
 

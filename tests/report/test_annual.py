@@ -99,8 +99,8 @@ def test_the_report_has_the_summary_one_section_per_domain_problems_priorities_a
 ) -> None:
     titles = [s.title for s in zh.sections]
     assert titles[0] == "一、总体情况"
-    assert [t.split("、", 1)[1] for t in titles[1:-4]] == [d.name for d in inputs.domains]
-    assert titles[-4].endswith("基本公共服务财政保障")
+    assert [t.split("、", 1)[1] for t in titles[1:-5]] == [d.name for d in inputs.domains]
+    assert titles[-5].endswith("基本公共服务财政保障") and titles[-4].endswith("设施覆盖与可达性")
     assert {"education", "social_security", "health"} <= {d.code for d in inputs.domains}
     assert titles[-3].endswith("存在的问题") and titles[-2].endswith("2018年工作重点") and titles[-1].endswith("附表")
     education = next(s for s in zh.sections if s.title.endswith("公共教育"))
@@ -177,11 +177,11 @@ def test_the_fiscal_section_comes_before_the_problems_and_the_sections_are_numbe
     zh: Document, en: Document
 ) -> None:
     titles = [s.title for s in zh.sections]
-    assert titles[-4] == "十五、基本公共服务财政保障" and titles[-3] == "十六、存在的问题"
+    assert titles[-5:-2] == ["十五、基本公共服务财政保障", "十六、设施覆盖与可达性", "十七、存在的问题"]
     assert _numbered(zh)[:12] == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
-    assert _numbered(zh)[-5:] == ["十四", "十五", "十六", "十七", "十八"]
+    assert _numbered(zh)[-5:] == ["十五", "十六", "十七", "十八", "十九"]
     assert _numbered(en) == [str(n) for n in range(1, len(en.sections) + 1)]
-    assert en.sections[-4].title == "15. Fiscal equalization"
+    assert [s.title for s in en.sections[-5:-3]] == ["15. Fiscal equalization", "16. Access to facilities"]
 
 
 def test_the_fiscal_section_says_need_capacity_gap_and_growth_with_figures_of_its_own_tables(
@@ -236,4 +236,4 @@ def test_a_programme_without_fiscal_data_for_the_year_has_no_fiscal_section(
     assert not any("财政" in t.title for t in zh_doc.tables())
     assert _numbered(en_doc) == [str(n) for n in range(1, len(en_doc.sections) + 1)]
     doc = annual_report(dataclasses.replace(inputs, fiscal=None), "zh")
-    assert _fiscal(doc) is None and doc.sections[-3].title == "十五、存在的问题"
+    assert _fiscal(doc) is None and doc.sections[-3].title == "十六、存在的问题"
