@@ -20,6 +20,7 @@ from jundeng.cli import (
     measure,
     report,
     review,
+    survey,
     tasks,
     web,
 )
@@ -86,6 +87,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(fiscal.app, name="fiscal")
 app.add_typer(access.app, name="access")
+app.add_typer(survey.app, name="survey")
 data.register(app)
 demo.register(app)
 measure.register(app)
