@@ -18,7 +18,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import FORMAT_CSV, console, open_db
+from jundeng.cli.common import FORMAT_CSV, console, open_db, settings
 from jundeng.io import sanitize
 
 if TYPE_CHECKING:
@@ -29,9 +29,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 DATA_HELP = (
-    "调查微观数据：id, region, weight, [stratum, psu, stratum_size], 分组列, 每题一列答案 / microdata, one row "
-    "per respondent (required for now)"
+    "调查微观数据（不给则读数据库）：id, region, weight, [stratum, psu, stratum_size], 分组列, 每题一列答案 / "
+    "microdata, one row per respondent (without it: the database)"
 )
+WAVE_HELP = "库中的调查批次（默认：该年或最新一批）/ stored wave (default: the year's or the latest)"
+YEAR_HELP = "调查年份 / survey year"
 BY_HELP = (
     "分组（可重复）：文件中的列（如 urban_rural）| region | district | town（后两者需数据库区划）/ group by, "
     "repeatable: a column of the file, region, or district/town (the database's regions)"
@@ -92,7 +94,11 @@ def _table(cells: pd.DataFrame, title: str) -> None:
 def estimate(
     ctx: typer.Context,
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
-    questionnaire: Path = typer.Option(..., "--questionnaire", help="问卷 YAML / questionnaire YAML"),
+    questionnaire: Path | None = typer.Option(
+        None, "--questionnaire", help="问卷 YAML（有 --data 时必填）/ questionnaire YAML (required with --data)"
+    ),
+    wave: str | None = typer.Option(None, "--wave", help=WAVE_HELP),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
     item: str = typer.Option(..., "--item", help="题目代码（如 Q3）/ item code"),
     by: list[str] | None = typer.Option(None, "--by", help=BY_HELP),
     mean: bool = typer.Option(False, "--mean", help="估计平均分而非满意率 / the mean score, not the satisfied share"),
@@ -121,17 +127,22 @@ def estimate(
     _choice(ci, CI, "--ci")
     if not 0 < level < 1:
         raise typer.BadParameter("须在 0 与 1 之间 / must lie between 0 and 1", param_hint="--level")
-    if data is None:
-        raise typer.BadParameter(
-            "目前须给出微观数据文件（调查入库功能尚未提供）/ required until `jundeng survey import` lands",
-            param_hint="--data",
-        )
     groups = list(by or [])
-    answer = survey.estimate_file(
-        data, questionnaire, item=item, by=groups, mean=mean, weight=weight, stratum=stratum, psu=psu,
-        stratum_size=stratum_size, lonely=lonely, ci=ci, level=level, regions=_regions(ctx, groups, under),
-        min_n=min_n,
-    )  # fmt: skip
+    if data is None:
+        from jundeng.services import survey_db
+
+        answer = survey_db.estimate_db(
+            open_db(ctx), item=item, by=groups, wave=wave, year=year, mean=mean, lonely=lonely, ci=ci, level=level,
+            min_n=min_n,
+        )  # fmt: skip
+    else:
+        if questionnaire is None:
+            raise typer.BadParameter("有 --data 时必填 / required with --data", param_hint="--questionnaire")
+        answer = survey.estimate_file(
+            data, questionnaire, item=item, by=groups, mean=mean, weight=weight, stratum=stratum, psu=psu,
+            stratum_size=stratum_size, lonely=lonely, ci=ci, level=level, regions=_regions(ctx, groups, under),
+            min_n=min_n,
+        )  # fmt: skip
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(answer.cells), nl=False)
     elif fmt == "json":
@@ -140,3 +151,66 @@ def estimate(
     else:
         what = "平均分 mean score" if mean else "满意率 satisfied share"
         _table(answer.cells, f"{item} · {what} · {' × '.join(groups) or 'total'}")
+
+
+@app.command("import")
+def import_wave(
+    ctx: typer.Context,
+    data: Path = typer.Argument(..., help=DATA_HELP),
+    questionnaire: Path = typer.Option(..., "--questionnaire", help="问卷 YAML / questionnaire YAML"),
+    year: int = typer.Option(..., "--year", help=YEAR_HELP),
+    wave: str | None = typer.Option(None, "--wave", help="批次名（默认：问卷代码-年份）/ wave name"),
+    source: str | None = typer.Option(None, "--source", help="来源 / source"),
+) -> None:
+    """Store a survey wave (questionnaire and microdata), all or nothing; a re-import is a new revision."""
+    from jundeng.services import survey_db
+
+    done = survey_db.import_wave(
+        open_db(ctx), data, questionnaire, year=year, user=settings(ctx).who, wave=wave, source=source
+    )
+    console.print(
+        f"{done.wave} 第{done.revision}版：{done.respondents} 名受访者（问卷 {done.questionnaire} 第"
+        f"{done.questionnaire_revision}版）/ {done.wave} r{done.revision}: {done.respondents} respondents"
+    )
+
+
+@app.command()
+def publish(
+    ctx: typer.Context,
+    wave: str | None = typer.Option(None, "--wave", help=WAVE_HELP),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    lonely: str = typer.Option("error", "--lonely", help="单 PSU 层 / lonely PSU: error | certainty | adjust"),
+) -> None:
+    """Write each item's satisfied share for the programme and each district as observations of the indicator
+    it feeds, with the standard error, interval, n and design effect kept beside them."""
+    from jundeng.services import survey_db
+
+    _choice(lonely, LONELY, "--lonely")
+    done = survey_db.publish(open_db(ctx), user=settings(ctx).who, wave=wave, year=year, lonely=lonely)
+    fed = ", ".join(f"{item}→{code}" for item, code in done.items.items()) or "—"
+    console.print(f"{done.wave}: {fed}; 写入 {done.written} 个值 / {done.written} values written · {done.source}")
+
+
+@app.command()
+def targets(
+    ctx: typer.Context,
+    year: int = typer.Option(..., "--year", help="目标年份 / target year"),
+    fmt: str = FORMAT_CSV,
+) -> None:
+    """Judge the year's targets on survey-fed indicators with the estimate's interval: met, not met or
+    undetermined (the interval straddles the target)."""
+    from jundeng.services import survey_db
+
+    _choice(fmt, FORMATS, "--format")
+    frame = survey_db.judged(open_db(ctx), year=year)
+    if fmt == "csv":
+        typer.echo(sanitize.pandas_csv(frame), nl=False)
+    elif fmt == "json":
+        typer.echo(json.dumps({"targets": _records(frame)}, ensure_ascii=False, indent=2))
+    else:
+        table = Table(title=f"满意度目标（按置信区间判定）Satisfaction targets judged with the interval · {year}")
+        for column in frame.columns:
+            table.add_column(str(column), justify="left" if column in ("indicator", "region", "judgement") else "right")
+        for row in frame.to_dict(orient="records"):
+            table.add_row(*(str(_clean(v)) for v in row.values()))
+        console.print(table)

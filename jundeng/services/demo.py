@@ -9,17 +9,28 @@ from typing import Any
 import pandas as pd
 import polars as pl
 import yaml
+from sqlalchemy.orm import Session
 
-from jundeng.catalogs import DEMO_PROFILE, access_demo, builtin_catalog, demo, divisions, fiscal_demo, zhuhai_regions
+from jundeng.catalogs import (
+    DEMO_PROFILE,
+    access_demo,
+    builtin_catalog,
+    demo,
+    divisions,
+    fiscal_demo,
+    survey_demo,
+    zhuhai_regions,
+)
 from jundeng.catalogs.access_indicators import RULES
 from jundeng.catalogs.demo_ledger import DEMO_TODAY
 from jundeng.domain.observations import ObservationStatus
 from jundeng.domain.regions import Population, Region
+from jundeng.domain.survey import Questionnaire
 from jundeng.io.access_files import WGS84
 from jundeng.io.yaml_files import read_catalog
 from jundeng.services import access_publish
 from jundeng.services.demo_accounts import DEMO_PASSWORD, create_demo_accounts
-from jundeng.store import access_repo, catalog_repo, fiscal_repo, observations_repo, regions_repo
+from jundeng.store import access_repo, catalog_repo, fiscal_repo, observations_repo, regions_repo, survey_repo
 from jundeng.store.db import Database
 
 __all__ = [
@@ -48,6 +59,7 @@ class DemoSummary:
     fiscal_rows: int = 0
     facilities: int = 0
     access_points: int = 0
+    respondents: int = 0
 
 
 def read_profiles() -> list[demo.Profile]:
@@ -108,6 +120,8 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
         access = access.model_copy(update={"targets": access_demo.targets()})
         catalog_repo.load_catalog(session, catalog=access, user=user, bind_plan=False)
         catalog = catalog_repo.read_catalog(session)
+        say("满意度调查 satisfaction survey")
+        respondents = _survey(session, regions, pop, user)
     say("可达性指标 access indicators")
     computed = [access_publish.publish(db, indicator=code, years=demo.YEARS, user=user) for code in RULES]
     return DemoSummary(
@@ -121,7 +135,32 @@ def load_demo(db: Database, *, user: str, progress: Callable[[str], None] | None
         fiscal_rows=len(fiscal),
         facilities=len(sites),
         access_points=len(points),
+        respondents=respondents,
     )
+
+
+def _survey(session: Session, regions: list[Region], pop: pl.DataFrame, user: str) -> int:
+    """Store the demo's synthetic 2017 satisfaction survey (questionnaire and microdata); return respondents."""
+    latest = pop.filter(pop["year"] == survey_demo.YEAR)
+    residents = dict(zip(latest["region"].to_list(), latest["resident"].to_list(), strict=True))
+    form = Questionnaire.model_validate(yaml.safe_load(survey_demo.QUESTIONNAIRE))
+    revision = survey_repo.write_questionnaire(
+        session, code=form.code, title=form.title, yaml=survey_demo.QUESTIONNAIRE, user=user
+    )
+    frame = survey_demo.microdata(regions, residents)
+    survey_repo.write_wave(
+        session,
+        frame,
+        wave=f"{form.code}-{survey_demo.YEAR}",
+        year=survey_demo.YEAR,
+        questionnaire=(form.code, revision),
+        items=form.codes,
+        groups=["urban_rural", "sex", "age_group"],
+        user=user,
+        source=survey_demo.SOURCE,
+        what="demo",
+    )
+    return len(frame)
 
 
 def _access(regions: list[Region], pop: pl.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -356,8 +356,8 @@ class MethodRow(SerialKey, Authored, Base):
     chosen: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-# The fiscal and accessibility tables live in their own module (kept under 400 lines); importing it here
-# registers them on Base.metadata for Alembic and the schema checks.
+# The fiscal, accessibility and survey tables live in their own modules (kept under 400 lines); importing them
+# here registers them on Base.metadata for Alembic and the schema checks.
 from jundeng.store.models_geo_fiscal import (  # noqa: E402
     AccessFacilityRow,
     AccessPointRow,
@@ -365,5 +365,19 @@ from jundeng.store.models_geo_fiscal import (  # noqa: E402
     FiscalEligibleRow,
     FiscalFactRow,
 )
+from jundeng.store.models_survey import (  # noqa: E402
+    SurveyEstimateRow,
+    SurveyQuestionnaireRow,
+    SurveyResponseRow,
+)
 
-__all__ = ["AccessFacilityRow", "AccessPointRow", "FiscalCostRow", "FiscalEligibleRow", "FiscalFactRow"]
+__all__ = [
+    "AccessFacilityRow",
+    "AccessPointRow",
+    "FiscalCostRow",
+    "FiscalEligibleRow",
+    "FiscalFactRow",
+    "SurveyEstimateRow",
+    "SurveyQuestionnaireRow",
+    "SurveyResponseRow",
+]
