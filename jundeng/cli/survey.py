@@ -114,6 +114,14 @@ def estimate(
     ci: str = typer.Option("logit", "--ci", help="满意率区间：logit | wilson | wald / interval of a share"),
     level: float = typer.Option(0.95, "--level", help="置信水平 / confidence level"),
     min_n: int = typer.Option(30, "--min-n", help="样本或有效样本少于此数时标记 / flag cells below this n"),
+    post_stratify: str | None = typer.Option(
+        None,
+        "--post-stratify",
+        help="事后分层列（无应答调整，需 --totals）/ post-stratify on this column (with --totals)",
+    ),
+    totals: Path | None = typer.Option(
+        None, "--totals", help="各事后分层单元的总体总数：cell, total / known population total of each cell"
+    ),
     under: str | None = typer.Option(
         None, "--under", help="只用此区划之下的区划（按 district/town 分组时）/ regions under this code"
     ),
@@ -128,12 +136,19 @@ def estimate(
     if not 0 < level < 1:
         raise typer.BadParameter("须在 0 与 1 之间 / must lie between 0 and 1", param_hint="--level")
     groups = list(by or [])
+    strata = None
+    if (post_stratify is None) != (totals is None):
+        raise typer.BadParameter("--post-stratify 与 --totals 须同时给出 / give both", param_hint="--totals")
+    if post_stratify is not None and totals is not None:
+        from jundeng.io.survey_files import read_totals
+
+        strata = (post_stratify, read_totals(totals))
     if data is None:
         from jundeng.services import survey_db
 
         answer = survey_db.estimate_db(
             open_db(ctx), item=item, by=groups, wave=wave, year=year, mean=mean, lonely=lonely, ci=ci, level=level,
-            min_n=min_n,
+            min_n=min_n, post_strata=strata,
         )  # fmt: skip
     else:
         if questionnaire is None:
@@ -141,7 +156,7 @@ def estimate(
         answer = survey.estimate_file(
             data, questionnaire, item=item, by=groups, mean=mean, weight=weight, stratum=stratum, psu=psu,
             stratum_size=stratum_size, lonely=lonely, ci=ci, level=level, regions=_regions(ctx, groups, under),
-            min_n=min_n,
+            min_n=min_n, post_strata=strata,
         )  # fmt: skip
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(answer.cells), nl=False)

@@ -234,3 +234,31 @@ def read_microdata(
     if problems := log.result():
         raise InputError(problems)
     return Microdata(table.name, frame, list(table.row_numbers), items, groups, design)
+
+
+def read_totals(path: str | Path) -> dict[str, float]:
+    """Return the known population total of each post-stratification cell from a file with columns ``cell,
+    total`` (or 单元, 总体); raise InputError with every problem (a repeated cell, a total not above 0)."""
+    table = _table(path)
+    log = ProblemLog()
+    names = {header_text(h).lower(): i for i, h in enumerate(table.header)}
+    cell, total = names.get("cell", names.get("单元")), names.get("total", names.get("总体"))
+    for found, name in ((cell, "cell"), (total, "total")):
+        if found is None:
+            log.add(Problem(table.name, 1, 1, f"缺少必需的列 {name}", f"missing required column {name}"))
+    if cell is None or total is None:
+        raise InputError(log.result())
+    totals: dict[str, float] = {}
+    for cells, line in zip(table.rows, table.row_numbers, strict=True):
+        key, text = cells[cell].strip(), cells[total].strip()
+        value, fault = parse_number(text)
+        if key in totals:
+            log.add(Problem(table.name, line, cell + 1, f"单元 {key!r} 重复", f"duplicate cell {key!r}"))
+        if value is None or value <= 0:
+            zh, en = fault_message(fault, text) if fault else ("须大于 0", "must be greater than 0")
+            log.add(Problem(table.name, line, total + 1, f"total: {zh}", f"total: {en}"))
+        else:
+            totals[key] = value
+    if problems := log.result():
+        raise InputError(problems)
+    return totals

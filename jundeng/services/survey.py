@@ -8,7 +8,7 @@ ancestor at that level, from the database's regions); several give one cell per 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from jundeng.domain.regions import Region, ancestry
 from jundeng.domain.survey import Questionnaire
 from jundeng.errors import JundengError
 from jundeng.io.survey_files import PSU, STRATUM, STRATUM_SIZE, WEIGHT, Microdata, read_microdata, read_questionnaire
-from jundeng.survey import Design, Estimate, SurveyError, proportion
+from jundeng.survey import Design, Estimate, SurveyError, post_stratify, proportion
 from jundeng.survey import mean as mean_of
 from jundeng.survey.design import LONELY
 from jundeng.survey.estimate import CI_METHODS
@@ -117,10 +117,19 @@ def estimate(
     level: float = 0.95,
     regions: Sequence[Region] | None = None,
     min_n: int = 30,
+    post_strata: tuple[str, Mapping[str, float]] | None = None,
 ) -> SurveyAnswer:
-    """Return the weighted share of satisfied answers (or mean score) of ``item`` per group of read microdata."""
+    """Return the weighted share of satisfied answers (or mean score) of ``item`` per group of read microdata;
+    with ``post_strata`` (a column and the known population total of each of its cells) the weights are first
+    post-stratified to those totals (non-response adjustment)."""
     question = questionnaire.item(item)
     design = design_of(micro)
+    if post_strata is not None:
+        column, totals = post_strata
+        if column not in micro.frame.columns:
+            raise SurveyError(f"没有事后分层列 {column!r}", f"no post-stratification column {column!r}")
+        weight = post_stratify(design.weight, micro.frame[column].to_numpy(dtype=object), totals)
+        design = Design(weight, design.stratum, design.psu, design.stratum_size)
     _check(lonely, ci, design)
     labels = domain_labels(micro, list(by), regions)
     domain = None if labels is None else np.asarray(labels, dtype=object)
@@ -151,6 +160,7 @@ def estimate_file(
     level: float = 0.95,
     regions: Sequence[Region] | None = None,
     min_n: int = 30,
+    post_strata: tuple[str, Mapping[str, float]] | None = None,
 ) -> SurveyAnswer:
     """Return the estimate of ``item`` per group from a microdata file (design columns named by the options;
     None or left at the default: the usual name, optional except the weight)."""
@@ -166,5 +176,6 @@ def estimate_file(
         item=item,
     )
     return estimate(
-        micro, form, item=item, by=by, mean=mean, lonely=lonely, ci=ci, level=level, regions=regions, min_n=min_n
-    )
+        micro, form, item=item, by=by, mean=mean, lonely=lonely, ci=ci, level=level, regions=regions, min_n=min_n,
+        post_strata=post_strata,
+    )  # fmt: skip

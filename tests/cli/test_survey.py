@@ -115,12 +115,32 @@ def test_bad_options_exit_2(base: list[str], option: str, value: str) -> None:
     assert result.exit_code == 2 and option in result.output
 
 
-def test_data_is_required_for_now(base: list[str]) -> None:
-    result = runner.invoke(app, [*base[:2], *base[4:]])
-    assert result.exit_code == 2 and "--data" in result.output and "survey import" in result.output
+def test_without_data_the_database_is_read(base: list[str], db: Database) -> None:
+    result = runner.invoke(app, ["--db", db.url, *base[:2], "--item", "Q3"])
+    assert result.exit_code == 1 and "survey import" in result.output  # nothing stored yet: say how to store it
+    no_form = runner.invoke(app, [*base[:4], "--item", "Q3"])
+    assert no_form.exit_code == 2 and "--questionnaire" in no_form.output
 
 
 def test_by_district_reads_the_regions_of_the_database(db: Database, base: list[str]) -> None:
     payload = _json(runner.invoke(app, ["--db", db.url, *base, "--by", "district", "--format", "json"]))
     assert [c["group"] for c in payload["cells"]] == ["440402", "440403"]
     assert [c["n"] for c in payload["cells"]] == [3, 2]
+
+
+def test_post_stratification_to_known_totals(base: list[str], tmp_path: Path) -> None:
+    totals = write(tmp_path / "totals.csv", "cell,total\nurban,600\nrural,400\n")
+    args = [*base, "--post-stratify", "urban_rural", "--totals", str(totals), "--format", "json"]
+    payload = _json(runner.invoke(app, args))
+    # urban weights 10, 12, 11 → ×600/33; rural 8, 7, 6 → ×400/21 (row 6 has no answer but keeps its weight)
+    weight = np.where(np.array([1, 1, 0, 1, 0, 0]) == 1, WEIGHT * 600 / 33, WEIGHT * 400 / 21)
+    design = Design(weight, np.array(list("AAABBB"), dtype=object), np.array(["a1", "a1", "a2", "b1", "b2", "b2"]))
+    satisfied = np.where(np.isnan(Q3), np.nan, (Q3 >= 4).astype(float))
+    want = proportion(satisfied, design)[0]
+    assert payload["cells"][0]["estimate"] == pytest.approx(want.estimate)
+    assert payload["cells"][0]["se"] == pytest.approx(want.se)
+    bad = write(tmp_path / "bad.csv", "cell,total\nurban,600\nurban,0\n")
+    refused = runner.invoke(app, [*base, "--post-stratify", "urban_rural", "--totals", str(bad)])
+    assert refused.exit_code == 1 and "bad.csv:3:1" in refused.output and "bad.csv:3:2" in refused.output
+    half = runner.invoke(app, [*base, "--post-stratify", "urban_rural"])
+    assert half.exit_code == 2
