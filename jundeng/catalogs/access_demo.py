@@ -72,7 +72,8 @@ def _scatter(
     return out_lon, out_lat
 
 
-def _district_of(regions: Sequence[Region]) -> dict[str, str]:
+def district_of(regions: Sequence[Region]) -> dict[str, str]:
+    """Return the district (the ancestor at district level) of every region below one."""
     by_code = {r.code: r for r in regions}
     found: dict[str, str] = {}
     for region in regions:
@@ -105,7 +106,7 @@ def points(regions: Sequence[Region], residents: Mapping[str, float], boundaries
     """Return one population point per village or community with residents (id = region code): region,
     population, lon, lat (WGS84) and urban_rural."""
     rng = np.random.default_rng(SEED)
-    districts = _district_of(regions)
+    districts = district_of(regions)
     shapes = {str(f["id"]): f for f in boundaries.get("features", [])}
     rows: list[dict[str, object]] = []
     for town in (r for r in regions if r.level.value == "town"):
@@ -139,7 +140,7 @@ def facilities(
     """Return the demo's facilities (bus stops, clinics, schools, fitness sites, library branches) around the
     population points, each inside its district: id, category, capacity, region, lon, lat, opening_year, name."""
     rng = np.random.default_rng(SEED + 1)
-    districts = _district_of(regions)
+    districts = district_of(regions)
     names = {r.code: r.name for r in regions}
     parents = {r.code: r.parent for r in regions}
     shapes = {str(f["id"]): _polygons(f["geometry"]) for f in boundaries.get("features", [])}

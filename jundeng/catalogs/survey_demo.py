@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from jundeng.catalogs.access_demo import district_of
 from jundeng.domain.regions import Region
 
 SOURCE = "合成演示满意度调查 synthetic demo satisfaction survey (jundeng demo generator v1)"
@@ -49,23 +50,11 @@ ITEM_BASE = {"Q1": 0.86, "Q2": 0.78, "Q3": 0.74}
 RURAL_SHIFT = -0.07
 
 
-def _district_of(regions: Sequence[Region]) -> dict[str, str]:
-    by_code = {r.code: r for r in regions}
-    found: dict[str, str] = {}
-    for region in regions:
-        node: Region | None = region
-        while node is not None and node.level.value != "district":
-            node = by_code.get(node.parent or "")
-        if node is not None:
-            found[region.code] = node.code
-    return found
-
-
 def microdata(regions: Sequence[Region], residents: Mapping[str, float]) -> pd.DataFrame:
     """Return one row per respondent: id, region, urban_rural, sex, age_group, weight, stratum, psu,
     stratum_size and the answers Q1–Q3 (NaN: no answer)."""
     rng = np.random.default_rng(SEED)
-    districts = _district_of(regions)
+    districts = district_of(regions)
     villages = [r for r in regions if r.level.value == "village" and residents.get(r.code, 0) > 0]
     rows: list[dict[str, object]] = []
     strata: dict[tuple[str, str], list[Region]] = {}

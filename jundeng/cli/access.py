@@ -8,7 +8,6 @@ what ``jundeng access import`` stored (``--under`` for the programme). Grouping 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import FORMAT_CSV, console, open_db, settings
+from jundeng.cli.common import FORMAT_CSV, console, json_ready, open_db, records, settings
 from jundeng.io import sanitize
 
 if TYPE_CHECKING:
@@ -72,23 +71,8 @@ def _regions(ctx: typer.Context, by: str, under: str | None) -> Sequence[Region]
     return regions(open_db(ctx), under=under)
 
 
-def _clean(value: Any) -> Any:
-    """Return a JSON-ready value: NaN as null, numpy scalars as Python numbers."""
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if hasattr(value, "item"):
-        value = value.item()
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
 def _cell(column: str, value: Any) -> str:
-    value = _clean(value)
+    value = json_ready(value)
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -171,7 +155,7 @@ def coverage(
         db = open_db(ctx)
         answer = access_db.coverage(db, within=within, under=under, category=category, cost=cost, by=by, year=year)
     regions = answer.regions[["region", "population", "covered", "share"]]
-    payload = {"regions": _records(regions), "summary": {k: _clean(v) for k, v in answer.summary.items()}}
+    payload = {"regions": records(regions), "summary": json_ready(answer.summary)}
     _emit(fmt, payload, regions, f"覆盖率 Coverage · {within:g} {'米 m' if cost is None else ''}")
 
 
@@ -219,9 +203,9 @@ def score(
     else:
         answer = access_db.score(open_db(ctx), under=under, **options)
     payload = {
-        "points": _records(answer.points),
-        "regions": _records(answer.regions),
-        "summary": {k: _clean(v) for k, v in answer.summary.items()},
+        "points": records(answer.points),
+        "regions": records(answer.regions),
+        "summary": json_ready(answer.summary),
     }
     _emit(fmt, payload, answer.regions, f"可达性得分 Accessibility ({method}, {catchment:g})", answer.points)
 

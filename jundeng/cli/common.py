@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    import pandas as pd
     from pydantic import BaseModel
 
     from jundeng.errors import Problem
@@ -112,3 +114,19 @@ def emit(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], title
 def emit_models(models: Iterable[BaseModel], fmt: str, columns: Sequence[str], title: str | None = None) -> None:
     """Print pydantic models (dumped as JSON values) as a rich table or as JSON."""
     emit([m.model_dump(mode="json") for m in models], fmt, columns, title)
+
+
+def json_ready(value: Any) -> Any:
+    """Return a JSON-ready value: NaN and None as null, numpy scalars as Python numbers, lists and dicts inside."""
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the rows of ``frame`` as JSON-ready dicts."""
+    return [{str(k): json_ready(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]

@@ -8,7 +8,6 @@ and ``jundeng fiscal import-costs`` stored (``--year``, ``--under`` for the prog
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import FORMAT_CSV, console, open_db, settings
+from jundeng.cli.common import FORMAT_CSV, console, json_ready, open_db, records, settings
 from jundeng.io import sanitize
 
 app = typer.Typer(
@@ -49,23 +48,8 @@ def _check_format(fmt: str) -> None:
         raise typer.BadParameter(f"须为 / must be one of {', '.join(FORMATS)}", param_hint="--format")
 
 
-def _clean(value: Any) -> Any:
-    """Return a JSON-ready value: NaN and missing as null, numpy scalars as Python numbers."""
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
 def _cell(column: str, value: Any) -> str:
-    value = _clean(value)
+    value = json_ready(value)
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float) or column in ("year", "years_checked"):
@@ -163,7 +147,7 @@ def needs(
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(frame), nl=False)
     elif fmt == "json":
-        typer.echo(json.dumps({"regions": _records(frame)}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"regions": records(frame)}, ensure_ascii=False, indent=2))
     else:
         _table(frame, "标准支出需求与缺口 Standard need and fiscal gap (元/年)")
 
@@ -214,9 +198,12 @@ def transfers(
         typer.echo(sanitize.pandas_csv(regions), nl=False)
         return
     if fmt == "json":
-        payload: dict[str, Any] = {"regions": _records(regions), "summary": {k: _clean(v) for k, v in summary.items()}}
+        payload: dict[str, Any] = {
+            "regions": records(regions),
+            "summary": json_ready(summary),
+        }
         if answer.simulation is not None:
-            payload["simulation"] = _records(answer.simulation)
+            payload["simulation"] = records(answer.simulation)
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     shown = ["region", "need", "gap", "transfer", "per_capita_before", "per_capita_after"]
@@ -248,7 +235,7 @@ def growth(
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(answer.years), nl=False)
     elif fmt == "json":
-        payload = {"years": _records(answer.years), "regions": _records(answer.regions)}
+        payload = {"years": records(answer.years), "regions": records(answer.regions)}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _table(answer.years, "支出增长与经常性收入增长 Spending vs recurrent-revenue growth")

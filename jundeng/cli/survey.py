@@ -9,7 +9,6 @@ design effect and effective sample size; small cells are flagged, never hidden. 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from jundeng.cli.common import FORMAT_CSV, console, open_db, settings
+from jundeng.cli.common import FORMAT_CSV, console, json_ready, open_db, records, settings
 from jundeng.io import sanitize
 
 if TYPE_CHECKING:
@@ -58,19 +57,8 @@ def _regions(ctx: typer.Context, by: Sequence[str], under: str | None) -> Sequen
     return regions(open_db(ctx), under=under)
 
 
-def _clean(value: Any) -> Any:
-    """Return a JSON-ready value: NaN as null, numpy scalars as Python values."""
-    if hasattr(value, "item"):
-        value = value.item()
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
 def _number(value: Any, digits: int) -> str:
-    value = _clean(value)
+    value = json_ready(value)
     return "" if value is None else f"{value:.{digits}f}"
 
 
@@ -161,7 +149,7 @@ def estimate(
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(answer.cells), nl=False)
     elif fmt == "json":
-        payload = {"item": answer.item, "kind": answer.kind, "cells": _records(answer.cells)}
+        payload = {"item": answer.item, "kind": answer.kind, "cells": records(answer.cells)}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         what = "平均分 mean score" if mean else "满意率 satisfied share"
@@ -221,11 +209,11 @@ def targets(
     if fmt == "csv":
         typer.echo(sanitize.pandas_csv(frame), nl=False)
     elif fmt == "json":
-        typer.echo(json.dumps({"targets": _records(frame)}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"targets": records(frame)}, ensure_ascii=False, indent=2))
     else:
         table = Table(title=f"满意度目标（按置信区间判定）Satisfaction targets judged with the interval · {year}")
         for column in frame.columns:
             table.add_column(str(column), justify="left" if column in ("indicator", "region", "judgement") else "right")
         for row in frame.to_dict(orient="records"):
-            table.add_row(*(str(_clean(v)) for v in row.values()))
+            table.add_row(*(str(json_ready(v)) for v in row.values()))
         console.print(table)

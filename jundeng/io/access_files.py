@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from jundeng.errors import InputError, Problem
-from jundeng.io.fiscal_files import _columns, _first_table, _number, non_negative
+from jundeng.io.fiscal_files import _columns, _number, non_negative
 from jundeng.io.limits import ProblemLog
 from jundeng.io.numbers import parse_number
-from jundeng.io.tables import Table
+from jundeng.io.tables import Table, first_table
 
 WGS84 = 4326
 LOCAL = 0  # x, y in metres on a grid whose EPSG code was not given (comparable only with itself)
@@ -213,7 +213,7 @@ def _year(table: Table, cells: list[str], line: int, col: int, log: ProblemLog) 
 def _open(
     path: str | Path, aliases: dict[str, str], required: tuple[str, ...], optional: tuple[str, ...]
 ) -> tuple[Table, dict[str, int], bool, ProblemLog]:
-    table = _first_table(path)
+    table = first_table(path)
     log = ProblemLog()
     index = _columns(table, aliases, required, log, optional + COORDS)
     geo = _coordinate_columns(table, index, log)
@@ -305,7 +305,7 @@ def read_cost_matrix(
 ) -> CostsFile:
     """Return the cost of each (origin, destination) pair; an origin not in ``origins`` or a destination not in
     ``destinations`` (when given) is a located problem, as is a negative cost or a repeated pair."""
-    table = _first_table(path)
+    table = first_table(path)
     log = ProblemLog()
     index = _columns(table, COST_ALIASES, ("origin", "destination", "cost"), log, ())
     if log.result():

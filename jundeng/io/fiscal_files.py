@@ -25,7 +25,7 @@ from jundeng.errors import InputError, Problem
 from jundeng.io.encodings import header_text
 from jundeng.io.limits import ProblemLog
 from jundeng.io.numbers import fault_message, parse_number
-from jundeng.io.tables import Table, read_table_file
+from jundeng.io.tables import Table, first_table
 
 DATA_ALIASES = {"区划代码": "region", "区划": "region", "常住人口": "population", "人口": "population"}
 DATA_ALIASES |= {"财力": "capacity", "标准财政收入": "capacity", "成本系数": "cost_index"}
@@ -46,14 +46,6 @@ def positive(value: float) -> tuple[str, str] | None:
     if value < 0:
         return "不能为负数", "must not be negative"
     return ("须大于 0", "must be greater than 0") if value == 0 else None
-
-
-def _first_table(path: str | Path) -> Table:
-    tables, problems = read_table_file(path)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or not tables:
-        raise InputError(errors or [Problem(Path(path).name, 1, 1, "没有数据表", "no data sheet")])
-    return tables[0]
 
 
 def _columns(
@@ -117,7 +109,7 @@ def share(value: float) -> tuple[str, str] | None:
 def read_cost_table(path: str | Path) -> pd.DataFrame:
     """Return COSTS as a frame (item, unit_cost, city_share: the city's share of the spending, 0 when not given);
     raise InputError with every problem."""
-    table = _first_table(path)
+    table = first_table(path)
     log = ProblemLog()
     index = _columns(table, COST_ALIASES, ("item", "unit_cost"), log, ("city_share",))
     if log.result():
@@ -139,7 +131,7 @@ def read_cost_table(path: str | Path) -> pd.DataFrame:
 def read_districts(path: str | Path, costs: dict[str, float], costs_name: str = "COSTS") -> pd.DataFrame:
     """Return DATA as a frame (region, population, capacity, cost_index, items …); raise InputError with every
     problem, an item column without a cost in ``costs`` included (located at its header cell)."""
-    table = _first_table(path)
+    table = first_table(path)
     log = ProblemLog()
     index = _columns(table, DATA_ALIASES, ("region", "population", "capacity"), log)
     items = [k for k in index if k not in ("region", "population", "capacity", "cost_index")]
@@ -189,7 +181,7 @@ def _region_year(
 
 def read_growth(path: str | Path) -> pd.DataFrame:
     """Return SPENDING as a frame (region, year, spending, revenue); raise InputError with every problem."""
-    table = _first_table(path)
+    table = first_table(path)
     log = ProblemLog()
     index = _columns(table, GROWTH_ALIASES, ("region", "year", "spending", "revenue"), log)
     if log.result():
@@ -233,7 +225,7 @@ class FactsFile:
 def read_facts(path: str | Path) -> FactsFile:
     """Return the fiscal facts of a file (region, year, population, capacity, [spending, revenue, transfers
     (received), cost_index], one column per item of eligible people); raise InputError with every problem."""
-    table = _first_table(path)
+    table = first_table(path)
     log = ProblemLog()
     index = _columns(table, FACT_ALIASES, FACT_BASE[:4], log, FACT_BASE[4:])
     items = [k for k in index if k not in FACT_BASE]

@@ -25,7 +25,7 @@ from jundeng.io.encodings import header_text
 from jundeng.io.fiscal_files import positive
 from jundeng.io.limits import ProblemLog
 from jundeng.io.numbers import fault_message, parse_number
-from jundeng.io.tables import Table, read_table_file
+from jundeng.io.tables import Table, first_table
 from jundeng.io.yaml_files import parse_model, read_text
 
 
@@ -57,14 +57,6 @@ def read_questionnaire(path: str | Path) -> Questionnaire:
     """Return the validated questionnaire in the YAML file at ``path``; raise InputError with located problems."""
     questionnaire, _ = parse_model(read_text(path), str(path), Questionnaire)
     return questionnaire
-
-
-def _table(path: str | Path) -> Table:
-    tables, problems = read_table_file(path)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or not tables:
-        raise InputError(errors or [Problem(Path(path).name, 1, 1, "没有数据表", "no data sheet")])
-    return tables[0]
 
 
 def _header(table: Table, log: ProblemLog) -> dict[str, int]:
@@ -171,7 +163,7 @@ def read_microdata(
     """Return the microdata of a survey file (see the module doc); raise InputError with every problem.
 
     ``item``, when given, is the item asked for: its column must be in the file (other items may be absent)."""
-    table = _table(path)
+    table = first_table(path)
     log = ProblemLog()
     index = _header(table, log)
     names = {"weight": weight, "stratum": stratum, "psu": psu, "stratum_size": stratum_size}
@@ -239,7 +231,7 @@ def read_microdata(
 def read_totals(path: str | Path) -> dict[str, float]:
     """Return the known population total of each post-stratification cell from a file with columns ``cell,
     total`` (or 单元, 总体); raise InputError with every problem (a repeated cell, a total not above 0)."""
-    table = _table(path)
+    table = first_table(path)
     log = ProblemLog()
     names = {header_text(h).lower(): i for i, h in enumerate(table.header)}
     cell, total = names.get("cell", names.get("单元")), names.get("total", names.get("总体"))

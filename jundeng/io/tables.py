@@ -336,3 +336,14 @@ def decode_file(path: Path) -> tuple[str, list[Problem]]:
     if not data.strip():
         return "", [Problem(path.name, 1, 1, "文件为空", "the file is empty")]
     return decode_bytes(data, path.name)
+
+
+def first_table(path: str | Path) -> Table:
+    """Return the first data sheet of a file; raise InputError with the reading problems, or when there is none."""
+    from jundeng.errors import InputError
+
+    tables, problems = read_table_file(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or not tables:
+        raise InputError(errors or [Problem(Path(path).name, 1, 1, "没有数据表", "no data sheet")])
+    return tables[0]
