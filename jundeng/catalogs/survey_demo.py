@@ -3,8 +3,9 @@
 Pure: regions and the villages' residents in, the questionnaire (YAML text) and the microdata (pandas) out.
 
 * **Design:** strata are district × urban/rural (6 strata). In each stratum m villages or communities are drawn
-  with equal probability from its N_h (``stratum_size`` = N_h, for the finite-population correction), and 25
-  residents in each. A respondent's weight is (N_h / m) × (residents of the village / 25).
+  with equal probability from its N_h (``stratum_size`` = N_h, for the finite-population correction; at most
+  half of them, so that no stratum is a census of villages), and 25 residents in each. A respondent's weight is
+  (N_h / m) × (residents of the village / 25).
 * **Answers** (1–5, 4 and 5 satisfied): the chance of a satisfied answer is higher in 香洲 and in urban places, and
   differs by item; about 3 % of answers are missing.
 """
@@ -63,7 +64,8 @@ def microdata(regions: Sequence[Region], residents: Mapping[str, float]) -> pd.D
             kind = "rural" if village.urban_rural.value == "rural" else "urban"
             strata.setdefault((districts[village.code], kind), []).append(village)
     for (district, kind), members in sorted(strata.items(), key=lambda kv: kv[0]):
-        drawn = rng.choice(len(members), size=min(PSUS, len(members)), replace=False)
+        size = min(PSUS, max(2, len(members) // 2))  # never every village: a census of PSUs has no stage-1 variance
+        drawn = rng.choice(len(members), size=min(size, len(members)), replace=False)
         for index in sorted(drawn):
             village = members[int(index)]
             weight = len(members) / len(drawn) * residents[village.code] / PER_PSU
