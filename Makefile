@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install assets browser fonts demo test lint typecheck unit check bench serve clean
+.PHONY: install assets axe browser fonts demo test lint typecheck unit check bench serve clean
 VENDOR := jundeng/web/static/vendor
 
 $(STAMP): pyproject.toml
@@ -28,6 +28,13 @@ $(VENDOR)/swagger-ui/swagger-ui-bundle.js:
 	cp build/npm/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
 	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(VENDOR)/swagger-ui/
 
+# axe-core for the accessibility checks of the browser tests (test-only: never served by the app).
+axe: build/axe/axe.min.js
+build/axe/axe.min.js:
+	mkdir -p build/npm build/axe
+	npm install --silent --no-audit --no-fund --prefix build/npm axe-core@4
+	cp build/npm/node_modules/axe-core/axe.min.js build/axe/
+
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download).
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
@@ -47,7 +54,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # Every test: engines, SQLite, PostgreSQL (127.0.0.1:5432) and the browser.
-unit: install browser fonts
+unit: install browser fonts axe
 	$(BIN)/pytest -n 2 -q
 
 # The quick loop (no server, no browser, nothing marked slow): well under a minute.

@@ -18,6 +18,7 @@ from jundeng.cli import (
     extract,
     fiscal,
     measure,
+    publish,
     report,
     review,
     survey,
@@ -94,3 +95,4 @@ measure.register(app)
 appraise.register(app)
 web.register(app)
 extract.register(app)
+publish.register(app)

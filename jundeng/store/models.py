@@ -356,8 +356,9 @@ class MethodRow(SerialKey, Authored, Base):
     chosen: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-# The fiscal, accessibility and survey tables live in their own modules (kept under 400 lines); importing them
-# here registers them on Base.metadata for Alembic and the schema checks.
+# The fiscal, accessibility, survey and consultation tables live in their own modules (kept under 400 lines);
+# importing them here registers them on Base.metadata for Alembic and the schema checks.
+from jundeng.store.models_consultation import FeedbackDecisionRow, FeedbackRow  # noqa: E402
 from jundeng.store.models_geo_fiscal import (  # noqa: E402
     AccessFacilityRow,
     AccessPointRow,
@@ -374,6 +375,8 @@ from jundeng.store.models_survey import (  # noqa: E402
 __all__ = [
     "AccessFacilityRow",
     "AccessPointRow",
+    "FeedbackDecisionRow",
+    "FeedbackRow",
     "FiscalCostRow",
     "FiscalEligibleRow",
     "FiscalFactRow",

@@ -101,7 +101,7 @@ def create_app(
         sensitive_cookies={"session"},
         cookie_secure=https,
         cookie_samesite="strict",
-        always={"/login"},  # the sign-in form is checked before anyone is signed in (login CSRF)
+        always={"/login", "/open/feedback"},  # forms posted before anyone signs in are checked too (login CSRF)
     )
     app.add_middleware(
         SessionMiddleware,

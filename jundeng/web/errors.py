@@ -42,7 +42,9 @@ def wants_json(request: Request) -> bool:
     """Whether ``request`` is the API's (under ``/api/``) or asks for JSON only (``Accept: application/json``
     without ``text/html``): it then gets a JSON error, a page visitor a bilingual page."""
     accept = request.headers.get("accept", "")
-    return request.url.path.startswith("/api/") or ("application/json" in accept and "text/html" not in accept)
+    return request.url.path.startswith(("/api/", "/open/api/")) or (
+        "application/json" in accept and "text/html" not in accept
+    )
 
 
 def page(

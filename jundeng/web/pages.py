@@ -29,11 +29,13 @@ from jundeng.web import (
     pages_analysis,
     pages_appraisal,
     pages_audit,
+    pages_consultation,
     pages_entry,
     pages_extract,
     pages_fiscal,
     pages_gaps,
     pages_notices,
+    pages_open,
     pages_reports,
     pages_review,
     pages_tasks,
@@ -78,6 +80,8 @@ router.include_router(pages_gaps.router)
 router.include_router(pages_extract.router)
 router.include_router(pages_fiscal.router)
 router.include_router(pages_access.router)
+router.include_router(pages_open.router)
+router.include_router(pages_consultation.router)
 
 
 def safe_next(target: str | None) -> str:

@@ -91,6 +91,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/access", N_("可达性"), OFFICE),
     ("/admin/catalog", N_("目录管理"), OFFICE),
     ("/extract", N_("政策文件审核"), OFFICE),
+    ("/consultation", N_("民意征询"), OFFICE),
     ("/admin/users", N_("用户管理"), ("admin",)),
     ("/audit", N_("审计日志"), OFFICE),
 ]

@@ -128,6 +128,28 @@ def test_every_route_against_every_role(site: tuple[object, Database, int], role
     assert checked >= 15
 
 
+OPEN_FORMATS = {"fmt": ("csv", "xlsx", "json")}
+
+
+def test_the_open_site_is_public_and_shows_nothing_unpublished(site: tuple[object, Database, int]) -> None:
+    """Every route of the open-data site (/open…) is open to every role, answers an anonymous visitor, and
+    reads an unpublished code as an unknown one (404) on every route that takes a code."""
+    app = site[0]
+    client = client_for(app, "public")
+    found = [(path, route) for path, route, methods in routes(app) if path.startswith("/open") and "GET" in methods]
+    assert len(found) >= 5
+    for path, route in found:
+        assert policy_of(route) == ROLES, path
+        for fmt in OPEN_FORMATS["fmt"] if "{fmt}" in path else ("",):
+            url = path.replace("{fmt}", fmt)
+            published = client.get(url.replace("{code}", "SOC_DIBAO_STANDARD"))
+            assert published.status_code == 200, url
+            if "{code}" in path:
+                assert client.get(url.replace("{code}", "EDU_NEW_SCHOOLS")).status_code == 404, url
+            else:
+                assert "EDU_NEW_SCHOOLS" not in published.text, url
+
+
 def test_another_districts_draft_is_invisible(site: tuple[object, Database, int]) -> None:
     app, _db, draft_id = site
     assert client_for(app, "district").get(f"/api/v1/observations/{draft_id}").status_code == 404
