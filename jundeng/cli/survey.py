@@ -161,7 +161,9 @@ def import_wave(
     ctx: typer.Context,
     data: Path = typer.Argument(..., help=DATA_HELP),
     questionnaire: Path = typer.Option(..., "--questionnaire", help="问卷 YAML / questionnaire YAML"),
-    year: int = typer.Option(..., "--year", help=YEAR_HELP),
+    year: int | None = typer.Option(
+        None, "--year", help="调查年份（默认：文件的 year 列）/ survey year (default: the file's year column)"
+    ),
     wave: str | None = typer.Option(None, "--wave", help="批次名（默认：问卷代码-年份）/ wave name"),
     source: str | None = typer.Option(None, "--source", help="来源 / source"),
 ) -> None:
@@ -210,6 +212,11 @@ def targets(
         typer.echo(sanitize.pandas_csv(frame), nl=False)
     elif fmt == "json":
         typer.echo(json.dumps({"targets": records(frame)}, ensure_ascii=False, indent=2))
+    elif frame.empty:
+        console.print(
+            f"{year} 年没有以抽样调查估计的目标（先运行 jundeng survey publish）/ no target of {year} on a "
+            "survey estimate (run `jundeng survey publish` first)"
+        )
     else:
         table = Table(title=f"满意度目标（按置信区间判定）Satisfaction targets judged with the interval · {year}")
         for column in frame.columns:

@@ -30,7 +30,7 @@ from jundeng.services.ledger import SYNTHETIC_MARK
 from jundeng.services.survey import SurveyAnswer, estimate
 from jundeng.store import catalog_repo, observations_repo, regions_repo, survey_repo
 from jundeng.store.db import Database
-from jundeng.survey import Estimate, judge
+from jundeng.survey import Estimate, SurveyError, judge
 
 DISTRICT = "district"
 
@@ -51,7 +51,7 @@ def import_wave(
     data: str | Path,
     questionnaire: str | Path,
     *,
-    year: int,
+    year: int | None,
     user: str,
     wave: str | None = None,
     source: str | None = None,
@@ -61,9 +61,11 @@ def import_wave(
     stratum_size: str = STRATUM_SIZE,
 ) -> Imported:
     """Store a survey wave, all or nothing: every problem of the file (an unknown region included) is located; a
-    re-imported wave is a new revision of the whole wave, the old one kept."""
+    re-imported wave is a new revision of the whole wave, the old one kept. Without ``year`` the file's ``year``
+    column gives it (one year in the whole file)."""
     form = read_questionnaire(questionnaire)
     micro = read_microdata(data, form, weight=weight, stratum=stratum, psu=psu, stratum_size=stratum_size)
+    year = year if year is not None else _year_of(micro)
     name = wave or f"{form.code}-{year}"
     column = list(micro.frame.columns).index("region") + 1
     with db.session(write=True) as session:
@@ -91,6 +93,17 @@ def import_wave(
             what=Path(data).name,
         )
     return Imported(name, revision, len(micro.frame), form.code, q_revision)
+
+
+def _year_of(micro: Microdata) -> int:
+    """Return the one year of the microdata's ``year`` column; SurveyError when there is none or several."""
+    years = set(micro.frame["year"].dropna().astype(str)) if "year" in micro.frame.columns else set()
+    if len(years) != 1 or not next(iter(years)).isdigit():
+        raise SurveyError(
+            "请用 --year 给出调查年份（或在文件中给出只含一个年份的 year 列）",
+            "give the survey's year with --year (or a year column holding one year)",
+        )
+    return int(next(iter(years)))
 
 
 @dataclass(frozen=True)

@@ -128,3 +128,17 @@ def test_the_demo_survey_is_stratified_synthetic_and_estimable(demo_db: Database
     share = cells["estimate"].to_dict()
     assert share["440402"] > share["440403"]  # 香洲 more satisfied than 斗门
     assert (cells["se"] > 0).all() and (cells["ci_low"] < cells["estimate"]).all()
+
+
+def test_the_year_comes_from_the_file_when_not_given(db: Database, tmp_path: Path) -> None:
+    lines = DATA.splitlines()
+    dated = "\n".join([lines[0] + ",year", *(line + ",2016" for line in lines[1:])]) + "\n"
+    form = write(tmp_path / "q.yaml", QUESTIONNAIRE)
+    done = runner.invoke(
+        app, ["--db", db.url, "survey", "import", str(write(tmp_path / "d.csv", dated)), "--questionnaire", str(form)]
+    )
+    assert done.exit_code == 0 and "SAT-2016" in done.output, done.output
+    undated = runner.invoke(
+        app, ["--db", db.url, "survey", "import", str(write(tmp_path / "u.csv", DATA)), "--questionnaire", str(form)]
+    )
+    assert undated.exit_code == 1 and "--year" in undated.output
