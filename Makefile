@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install assets axe browser fonts demo test lint typecheck unit check bench serve clean
+.PHONY: install assets axe browser java fonts demo test lint typecheck unit check bench serve clean
 VENDOR := jundeng/web/static/vendor
 
 $(STAMP): pyproject.toml
@@ -39,6 +39,10 @@ build/axe/axe.min.js:
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# Debian's Java 17 runtime for the Spark engine's tests (pyspark starts a local JVM).
+java:
+	command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+
 # Noto CJK fonts for the reports (PDF embeds them, charts draw Chinese with them); no font download at runtime.
 fonts:
 	test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null)
@@ -54,12 +58,12 @@ typecheck: install
 	$(BIN)/mypy
 
 # Every test: engines, SQLite, PostgreSQL (127.0.0.1:5432) and the browser.
-unit: install browser fonts axe
-	$(BIN)/pytest -n 2 -q
+unit: install browser java fonts axe
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 # The quick loop (no server, no browser, nothing marked slow): well under a minute.
 check: install
-	$(BIN)/pytest -n 2 -q -m "not postgres and not browser and not slow"
+	$(BIN)/pytest -n 2 -q -m "not postgres and not browser and not slow and not spark"
 
 test: lint typecheck unit
 

@@ -67,33 +67,85 @@ def _print(report: GapReport, fmt: str, title: str) -> None:
 
 
 def measure(
-    file: Path = typer.Argument(..., help="CSV / XLSX / XLS / Parquet"),
+    files: list[str] = typer.Argument(
+        ...,
+        help="CSV / XLSX / XLS / Parquet（可多个，合为一表；spark 可用 URI）/ several are one table; URIs with spark",
+    ),
     value: str = typer.Option(..., help="数值列 / value column"),
     weight: str | None = typer.Option(None, help="权重（人口）列 / weight (population) column"),
     by: list[str] = typer.Option([], help="分组列（可多次，嵌套时由粗到细）/ group columns, coarse to fine"),
+    nested: str | None = typer.Option(
+        None, help="嵌套分组 A,B,C（由粗到细，泰尔嵌套分解）/ nested grouping A,B,C, coarse to fine"
+    ),
     direction: str = typer.Option("higher", help="higher | lower (is better)"),
     target: float | None = typer.Option(None, help="目标值 / target"),
     floor: float | None = typer.Option(None, help="底线标准 / floor standard"),
-    bootstrap: int = typer.Option(0, help="自助法重复次数 / bootstrap replications (0 = none)"),
+    bootstrap: int = typer.Option(0, help="自助法重复次数（仅本地）/ bootstrap replications (local only; 0 = none)"),
     seed: int = typer.Option(0, help="随机种子 / seed"),
+    engine: str = typer.Option("local", help="local | spark（Apache Spark，大表 / large tables）"),
+    master: str = typer.Option("local[*]", help="Spark master: local[*] | spark://HOST:PORT | yarn"),
     fmt: str = FORMAT_CSV,
 ) -> None:
-    """Measure the gaps in a data file (any table with a value column)."""
+    """Measure the gaps in data files (any table with a value column), locally or on Apache Spark."""
+    columns = [*by, *[c.strip() for c in (nested or "").split(",") if c.strip() and c.strip() not in by]]
+    title = f"{', '.join(Path(f).name for f in files)}: {value}"
+    if engine not in ("local", "spark"):
+        errors.print(f"[red]未知的引擎 / unknown engine {engine!r}: local | spark[/]")
+        raise typer.Exit(2)
+    if engine == "spark":
+        if bootstrap:
+            errors.print(
+                "[red]自助法置信区间只在本地引擎计算，请去掉 --bootstrap 或用 --engine local / "
+                "bootstrap intervals are local-only: drop --bootstrap or use --engine local[/]"
+            )
+            raise typer.Exit(2)
+        _measure_on_spark(files, value, weight, columns, direction, target, floor, master, fmt, title)
+        return
+    import pandas as pd
+
     from jundeng.io.frames import read_frame
     from jundeng.measure.report import gap_report
 
+    frames = [read_frame(Path(file)) for file in files]
     report = gap_report(
-        read_frame(file),
+        frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True),
         value,
         weight,
-        by,
+        columns,
         direction=direction,
         target=target,
         floor=floor,
         bootstrap_reps=bootstrap,
         seed=seed,
     )
-    _print(report, fmt, f"{file.name}: {value}")
+    _print(report, fmt, title)
+
+
+def _measure_on_spark(
+    files: list[str],
+    value: str,
+    weight: str | None,
+    columns: list[str],
+    direction: str,
+    target: float | None,
+    floor: float | None,
+    master: str,
+    fmt: str,
+    title: str,
+) -> None:
+    """Run spark_gap_report with a progress line on stderr and print it as the local engine does."""
+    try:
+        from jundeng.measure.spark.progress import SparkProgress
+        from jundeng.measure.spark.report import session, spark_gap_report
+    except ImportError:
+        errors.print("[red]未安装 pyspark：pip install 'jundeng[spark]'（需 Java 17）/ pyspark is missing[/]")
+        raise typer.Exit(2) from None
+    spark = session(master)
+    with SparkProgress(spark):
+        report = spark_gap_report(
+            files, value, weight, columns, direction=direction, target=target, floor=floor, spark=spark
+        )
+    _print(report, fmt, title)
 
 
 def gaps(

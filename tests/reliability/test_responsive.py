@@ -22,7 +22,10 @@ from tests.conftest import Templates
 from tests.reliability.conftest import LiveServer, sign_in
 from tests.reliability.test_hostile_files import CASES
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("cpu"),
+]  # never beside a Spark JVM (make unit: --dist loadgroup)
 
 IMPORT_ROWS = 80_000  # a few seconds of import on the reference machine
 POLL_EVERY_S = 0.05
