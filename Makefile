@@ -39,9 +39,11 @@ build/axe/axe.min.js:
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-# Debian's Java 17 runtime for the Spark engine's tests (pyspark starts a local JVM).
+# Debian's Java 17 runtime for the Spark engine's tests (pyspark starts a local JVM) and the PostgreSQL JDBC driver
+# through which Spark reads the database (jundeng gaps --engine spark).
 java:
 	command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+	test -e /usr/share/java/postgresql.jar || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpostgresql-jdbc-java >/dev/null)
 
 # Noto CJK fonts for the reports (PDF embeds them, charts draw Chinese with them); no font download at runtime.
 fonts:

@@ -159,6 +159,8 @@ def gaps(
     ),
     status: list[str] = typer.Option(["approved"], help="纳入的状态 / statuses included"),
     bootstrap: int = typer.Option(0, help="自助法重复次数 / bootstrap replications"),
+    engine: str = typer.Option("local", "--engine", help="local | spark（经 JDBC 读取 PostgreSQL）/ engine"),
+    master: str = typer.Option("local[*]", "--master", help="Spark master: local[*] | spark://HOST:PORT | yarn"),
     fmt: str = FORMAT_CSV,
 ) -> None:
     """Measure the gaps of one indicator in one period from the database, weighted by resident population."""
@@ -168,16 +170,33 @@ def gaps(
     if bad:
         errors.print(f"[red]未知的分组 / unknown grouping {bad}: {', '.join(BY_CHOICES)}[/]")
         raise typer.Exit(2)
-    table = gap_table(
-        open_db(ctx),
-        indicator=indicator,
-        period=period,
-        by=by,
-        level=level,
-        statuses=status,
-        bootstrap=bootstrap,
-        under=under,
-    )
+    if engine not in ("local", "spark"):
+        raise typer.BadParameter("须为 / must be local | spark", param_hint="--engine")
+    if engine == "spark":
+        if bootstrap or status != ["approved"]:
+            raise typer.BadParameter(
+                "Spark 引擎只算已审核数值、不做自助法 / approved values, no bootstrap", param_hint="--engine"
+            )
+        from jundeng.measure.spark.progress import SparkProgress
+        from jundeng.measure.spark.report import session
+        from jundeng.services.analysis_spark import gap_table_spark
+
+        spark = session(master)
+        with SparkProgress(spark):
+            table = gap_table_spark(
+                open_db(ctx), indicator=indicator, period=period, by=by, level=level, under=under, spark=spark
+            )
+    else:
+        table = gap_table(
+            open_db(ctx),
+            indicator=indicator,
+            period=period,
+            by=by,
+            level=level,
+            statuses=status,
+            bootstrap=bootstrap,
+            under=under,
+        )
     if not table.weighted:
         errors.print("[yellow]部分区划缺人口数据，改用等权 / population missing for some regions: equal weights[/]")
     ind = table.indicator

@@ -26,6 +26,7 @@ from jundeng.measure.spark.gini import QUANTILES, quantile_pass, sorted_pass
 from jundeng.measure.spark.sums import cell_sums, positions, prepared, read_table
 
 ROWS_PER_PARTITION = 1_000_000
+JDBC_JARS = ("/usr/share/java/postgresql.jar",)  # Debian's libpostgresql-jdbc-java (make java): nothing downloaded
 
 
 def session(master: str = "local[*]", shuffle_partitions: int = 8) -> Any:
@@ -42,6 +43,7 @@ def session(master: str = "local[*]", shuffle_partitions: int = 8) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("JUNDENG_SPARK_DRIVER_MEMORY", "4g"))
+        .config("spark.jars", ",".join(j for j in JDBC_JARS if os.path.exists(j)))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -114,8 +116,10 @@ def spark_gap_report(
     master: str = "local[*]",
     spark: Any = None,
     max_dagum_groups: int = 50,
+    frame: Any = None,
 ) -> GapReport:
-    """Return gap_report's GapReport for the rows of ``paths`` (Parquet or CSV, one table), on Spark.
+    """Return gap_report's GapReport for the rows of ``paths`` (Parquet or CSV, one table), or of the Spark
+    DataFrame ``frame`` when given (e.g. read through JDBC), on Spark.
 
     Groups, decompositions and Dagum are given for every column of ``by`` followed by those of
     ``nested`` not in ``by``; the nested Theil decomposition runs over ``nested`` (coarse to fine), or over
@@ -129,7 +133,7 @@ def spark_gap_report(
     spark = spark or session(master)
     by_all = [*by, *[c for c in nested if c not in by]]
     nest = list(nested) if nested else (list(by) if len(by) > 1 else [])
-    df = read_table(spark, paths)
+    df = frame if frame is not None else read_table(spark, paths)
     missing = [c for c in [value, weight, *by_all] if c and c not in df.columns]
     if missing:
         raise MeasureError(f"缺少列 {missing}", f"missing columns {missing}")
