@@ -85,7 +85,7 @@ class GapReport:
         return frame[COLUMNS]
 
 
-def _try(notes: list[str], what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def attempt(notes: list[str], what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Return func(*args, **kwargs), or None with a note when the measure is undefined for the data."""
     try:
         return func(*args, **kwargs)
@@ -99,12 +99,12 @@ def _summary(
 ) -> pd.DataFrame:
     rows = []
     for code, (zh, en, func, stat) in SCALARS.items():
-        value = _try(notes, en, func, x, w)
+        value = attempt(notes, en, func, x, w)
         if value is None:
             continue
         low = high = np.nan
         if reps and stat and x.size > 1:
-            result = _try(notes, f"{en} CI", bootstrap, x, stat, weights=w, reps=reps, level=level, seed=seed)
+            result = attempt(notes, f"{en} CI", bootstrap, x, stat, weights=w, reps=reps, level=level, seed=seed)
             if result is not None:
                 low, high = result.low, result.high
         rows.append({"measure": code, "label": f"{zh} / {en}", "value": value, "ci_low": low, "ci_high": high})
@@ -116,6 +116,13 @@ def _group_table(
 ) -> pd.DataFrame:
     frame = pd.DataFrame({"g": labels, "x": x, "w": w, "wx": w * x})
     agg = frame.groupby("g", sort=True).agg(units=("x", "size"), population=("w", "sum"), wx=("wx", "sum"))
+    return group_rows(agg, by, direction)
+
+
+def group_rows(agg: pd.DataFrame, by: str, direction: str) -> pd.DataFrame:
+    """Return the group table from per-group units, population and Σw·x (indexed by the group, named ``g``):
+    weighted mean, population share and the gap and ratio to the best group."""
+    agg = agg.copy()
     agg["mean"] = agg["wx"] / agg["population"]
     agg["population_share"] = agg["population"] / agg["population"].sum()
     best = agg["mean"].max() if direction == "higher" else agg["mean"].min()
@@ -145,7 +152,7 @@ def _decomposition_ci(
         d = decompose(values, groups, weights, index=index)
         return {"between": d.between, "within": d.within}
 
-    result = _try(
+    result = attempt(
         notes,
         f"{index} decomposition CI",
         bootstrap,
@@ -206,7 +213,7 @@ def gap_report(
         shortfall = float(np.dot(w, ix.gap_to_target(x, target, direction)) / w.sum())
         extra = {"measure": "mean_shortfall_to_target", "label": "距目标平均差距 / mean shortfall to target"}
         summary = pd.concat([summary, pd.DataFrame([{**extra, "value": shortfall}])], ignore_index=True)
-    floor_result = _try(notes, "floor", floor_compliance, x, floor, w, direction) if floor else None
+    floor_result = attempt(notes, "floor", floor_compliance, x, floor, w, direction) if floor else None
     if floor_result is not None:
         rows = [
             {
@@ -222,7 +229,7 @@ def gap_report(
         labels = clean[column].to_numpy()
         groups.append(_group_table(x, w, labels, column, direction))
         for index in ("theil", "mld"):
-            d = _try(notes, f"{index} by {column}", decompose, x, labels, w, index=index)
+            d = attempt(notes, f"{index} by {column}", decompose, x, labels, w, index=index)
             if d is not None:
                 row = {
                     "by": column,
@@ -237,7 +244,7 @@ def gap_report(
         if k > max_dagum_groups:
             notes.append(f"Dagum by {column}: {k} groups > {max_dagum_groups}, skipped (k(k−1)/2 group pairs)")
             continue
-        g = _try(notes, f"Dagum by {column}", dagum, x, labels, w)
+        g = attempt(notes, f"Dagum by {column}", dagum, x, labels, w)
         if g is not None:
             dagums.append(
                 {
@@ -250,7 +257,7 @@ def gap_report(
             )
     nested = None
     if len(by_columns) > 1:
-        result = _try(notes, "nested theil", decompose, x, clean[by_columns], w, index="theil")
+        result = attempt(notes, "nested theil", decompose, x, clean[by_columns], w, index="theil")
         if result is not None and result.levels is not None:
             names = [f"between {c}" for c in by_columns] + [f"within {by_columns[-1]}"]
             nested = result.levels.assign(component=names, by=" > ".join(by_columns))

@@ -21,6 +21,7 @@ import pandas as pd
 from jundeng.measure import indices as ix
 from jundeng.measure._inputs import FloatArray, MeasureError
 from jundeng.measure.floor import FloorResult
+from jundeng.measure.report import group_rows
 
 # count-like sums, then sums, then extremes (min/max combine differently)
 COUNTS = ("n", "x_neg", "x_zero", "x_bad", "w_bad", "n_pos", "pos_neg", "pos_zero", "fl_n")
@@ -226,15 +227,7 @@ def group_table(cells: pd.DataFrame, by: str, direction: str) -> pd.DataFrame:
     agg = valid.groupby(by, sort=True).agg(units=("n", "sum"), population=("w_all", "sum"), wx=("wx_all", "sum"))
     agg["units"] = agg["units"].astype(np.int64)
     agg.index.name = "g"
-    agg["mean"] = agg["wx"] / agg["population"]
-    agg["population_share"] = agg["population"] / agg["population"].sum()
-    best = agg["mean"].max() if direction == "higher" else agg["mean"].min()
-    sign = 1.0 if direction == "higher" else -1.0
-    agg["gap_to_best"] = sign * (best - agg["mean"])
-    agg["ratio_to_best"] = agg["mean"] / best if best else np.nan
-    agg = agg.reset_index().rename(columns={"g": "group"})
-    agg.insert(0, "by", by)
-    return agg[["by", "group", "units", "population_share", "mean", "gap_to_best", "ratio_to_best"]]
+    return group_rows(agg, by, direction)
 
 
 def _levels(cells: pd.DataFrame, columns: Sequence[str]) -> list[pd.DataFrame]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 
 from jundeng.measure import indices as ix
 from jundeng.measure._inputs import MeasureError
-from jundeng.measure.report import SCALARS, GapReport
+from jundeng.measure.report import SCALARS, GapReport, attempt
 from jundeng.measure.spark import combine as cb
 from jundeng.measure.spark.gini import QUANTILES, quantile_pass, sorted_pass
 from jundeng.measure.spark.sums import cell_sums, positions, prepared, read_table
@@ -48,15 +48,6 @@ def session(master: str = "local[*]", shuffle_partitions: int = 8) -> Any:
     )
     spark.sparkContext.setLogLevel("ERROR")
     return spark
-
-
-def _try(notes: list[str], what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Return func(*args, **kwargs), or None with a note (as gap_report does)."""
-    try:
-        return func(*args, **kwargs)
-    except MeasureError as exc:
-        notes.append(f"{what}: {exc}")
-        return None
 
 
 def _sorted_results(
@@ -152,7 +143,7 @@ def spark_gap_report(
     notes: list[str] = []
     rows = []
     for code, (zh, en, _func, _stat) in SCALARS.items():
-        result = _try(notes, en, cb.scalar, code, t, sorted_results, pos)
+        result = attempt(notes, en, cb.scalar, code, t, sorted_results, pos)
         if result is not None:
             rows.append(
                 {"measure": code, "label": f"{zh} / {en}", "value": float(result), "ci_low": np.nan, "ci_high": np.nan}
@@ -164,7 +155,7 @@ def spark_gap_report(
             shortfall = float(np.float64(t["short"]) / np.float64(t["w_all"]))
         extra = {"measure": "mean_shortfall_to_target", "label": "距目标平均差距 / mean shortfall to target"}
         summary = pd.concat([summary, pd.DataFrame([{**extra, "value": shortfall}])], ignore_index=True)
-    floor_result = _try(notes, "floor", cb.floor_result, t, pos, floor, direction, True) if floor else None
+    floor_result = attempt(notes, "floor", cb.floor_result, t, pos, floor, direction, True) if floor else None
     if floor_result is not None:
         fgts = [
             {
@@ -178,7 +169,7 @@ def spark_gap_report(
     decomps, dagum_rows = [], []
     for column in by_all:
         for index in ("theil", "mld"):
-            d = _try(notes, f"{index} by {column}", cb.decomposition, cells, t, pos, [column], index)
+            d = attempt(notes, f"{index} by {column}", cb.decomposition, cells, t, pos, [column], index)
             if d is not None:
                 total, between, within, _ = d
                 share = between / total if total > 0 else 0.0
@@ -196,12 +187,12 @@ def spark_gap_report(
         if k > max_dagum_groups:
             notes.append(f"Dagum by {column}: {k} groups > {max_dagum_groups}, skipped (k(k−1)/2 group pairs)")
             continue
-        g = _try(notes, f"Dagum by {column}", _dagum_or_raise, dagums, column, t, pos)
+        g = attempt(notes, f"Dagum by {column}", _dagum_or_raise, dagums, column, t, pos)
         if g is not None:
             dagum_rows.append({"by": column, **g})
     nested_frame = None
     if len(nest) > 1:
-        result = _try(notes, "nested theil", cb.decomposition, cells, t, pos, nest, "theil")
+        result = attempt(notes, "nested theil", cb.decomposition, cells, t, pos, nest, "theil")
         if result is not None and result[3] is not None:
             names = [f"between {c}" for c in nest] + [f"within {nest[-1]}"]
             nested_frame = result[3].assign(component=names, by=" > ".join(nest))
