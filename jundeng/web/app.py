@@ -35,6 +35,13 @@ __all__ = ["STATIC", "app_from_environment", "create_app"]
 STATIC = Path(__file__).parent / "static"
 
 
+def public_file(path: str) -> bool:
+    """Return True for the open site's API and downloads (public, cached, never a form)."""
+    return path.startswith("/open/api/") or (
+        path.startswith("/open/indicators/") and path.endswith((".csv", ".xlsx", ".json"))
+    )
+
+
 class CSRF(FormCSRF):
     """The CSRF check (the header, or a form's ``csrftoken`` field), refusing with the app's bilingual error (JSON
     for the API) rather than plain text."""
@@ -102,6 +109,7 @@ def create_app(
         cookie_secure=https,
         cookie_samesite="strict",
         always={"/login", "/open/feedback"},  # forms posted before anyone signs in are checked too (login CSRF)
+        quiet=public_file,  # the open API and downloads: no cookie, so that shared caches keep them
     )
     app.add_middleware(
         SessionMiddleware,

@@ -9,7 +9,7 @@ form (URL-encoded or multipart, read up to the body limit and handed on unchange
 from __future__ import annotations
 
 import http.cookies
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -90,9 +90,19 @@ class FormCSRF(CSRFMiddleware):
     Writes to the paths in ``always`` (the sign-in form) are checked even without a session cookie, so that
     another site cannot sign a visitor in to an account of its choosing."""
 
-    def __init__(self, app: ASGIApp, /, secret: str, *, always: Iterable[str] = (), **options: Any) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        /,
+        secret: str,
+        *,
+        always: Iterable[str] = (),
+        quiet: Callable[[str], bool] = lambda _path: False,
+        **options: Any,
+    ) -> None:
         super().__init__(app, secret, **options)
         self.always = frozenset(always)
+        self.quiet = quiet  # paths whose responses carry no cookie (public, cacheable, no forms)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Copy a posted form's ``csrftoken`` field into the header the check reads, then check."""
@@ -123,7 +133,11 @@ class FormCSRF(CSRFMiddleware):
         await super().__call__(scope, receive, send)
 
     async def send(self, message: Message, send: Send, scope: Scope) -> None:
-        """Set the cookie to the token issued to this request (the one its page's forms carry)."""
+        """Set the cookie to the token issued to this request (the one its page's forms carry); none on a quiet
+        path, so that shared caches may keep its public responses."""
+        if self.quiet(str(scope.get("path", ""))):
+            await send(message)
+            return
         issued = scope.get(ISSUED)
         if issued is None:
             await super().send(message, send, scope)

@@ -183,3 +183,13 @@ def test_the_english_pages(visitor: TestClient) -> None:
     assert 'id="lang-switch" href="/open/indicators/SOC_DIBAO_STANDARD?lang=zh"' in page
     back = visitor.get("/open", params={"lang": "zh"}).text
     assert '<html lang="zh-CN">' in back and "各领域进展" in back
+
+
+def test_public_files_carry_no_cookie_so_shared_caches_keep_them(site: tuple[object, Database]) -> None:
+    from fastapi.testclient import TestClient
+
+    fresh = TestClient(site[0])  # type: ignore[arg-type]  # a first visit: no cookie yet
+    for url in ("/open/api/indicators", "/open/indicators/SOC_DIBAO_STANDARD.csv"):
+        response = fresh.get(url)
+        assert response.status_code == 200 and "set-cookie" not in response.headers, url
+    assert "csrftoken" in fresh.get("/open/indicators/SOC_DIBAO_STANDARD").headers.get("set-cookie", "")  # a form
