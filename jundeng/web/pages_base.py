@@ -1,8 +1,7 @@
 """What every page shares: the Jinja environment, tables (rendered and downloaded as CSV/XLSX), the columns
-several pages show, labels, the language switch and the synthetic-data banner.
-
-Chinese is the source text: templates call ``_("中文")``; Python marks its msgids with :func:`N_` so that the
-test of the English catalogue finds them. A table is data plus typed columns; the same object renders as
+several pages show, labels, the language switch and the synthetic-data banner. Chinese is the source text:
+templates call ``_("中文")``; Python marks its msgids with :func:`N_` so that the test of the English catalogue
+finds them. A table is data plus typed columns; the same object renders as
 HTML and downloads with ``?format=csv|xlsx`` (``&table=NAME`` picks one table of the page).
 """
 
