@@ -43,13 +43,17 @@ def send_feedback(
     request: Request,
     user: User,
     db: DB,
-    kind: Text,
-    subject: Text,
     message: Text,
+    kind: Text = "",
+    subject: Text = "",
+    about: Text = "",
     name: Text = "",
     contact: Text = "",
 ) -> Response:
-    """Take a comment from the public on a published indicator or target and say it was received."""
+    """Take a comment from the public on a published indicator or target (``about`` = ``indicator:CODE`` or
+    ``target:CODE:REGION:YEAR``, or ``kind`` and ``subject``) and say it was received."""
+    if about:
+        kind, _, subject = about.partition(":")
     indicator = subject.split(":", 1)[0]
     lang = language(request)
     comment = consultation.Comment(kind, subject, message, name, contact, lang)

@@ -105,8 +105,24 @@ def test_the_indicator_page_carries_the_form_and_the_static_export_does_not(site
     form = re.search(
         r'<form class="form" method="post" action="/open/feedback" id="feedback-form">(.*?)</form>', html, re.S
     )
-    assert form and f'name="subject" value="{PUBLISHED}"' in form.group(1)
+    assert form and f'value="indicator:{PUBLISHED}"' in form.group(1)
+    targets = re.findall(r'<option value="(target:[^"]+)"', form.group(1))
+    assert targets  # the programme's targets of the indicator can be commented on too
     token = re.search(r'name="csrftoken" value="([^"]+)"', form.group(1))
     assert token and token.group(1) == visitor.cookies.get("csrftoken")
     exported = StaticRenderer().indicator(open_data.indicator(site[1], PUBLISHED), lang="zh", root="../")
     assert "feedback-form" not in exported  # a page opened from disk cannot post
+
+
+def test_a_comment_on_a_target_of_the_indicator(site: tuple[object, Database]) -> None:
+    app, db = site
+    visitor = _visitor(app)
+    html = visitor.get(f"/open/indicators/{PUBLISHED}").text
+    about = re.findall(r'<option value="(target:[^"]+)"', html)[0]
+    form = {"about": about, "message": "建议把目标提高到 800 元。", "csrftoken": visitor.cookies.get("csrftoken") or ""}
+    sent = visitor.post("/open/feedback", data=form)
+    assert sent.status_code == 200 and 'id="feedback-sent"' in sent.text
+    latest = consultation.listing(db).iloc[0]
+    assert (latest["subject_kind"], latest["subject"]) == ("target", about.removeprefix("target:"))
+    unknown = dict(form, about=f"target:{PUBLISHED}:440400:1999")
+    assert 'id="feedback-error"' in visitor.post("/open/feedback", data=unknown).text  # no such target
