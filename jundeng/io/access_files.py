@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from jundeng.errors import InputError, Problem
-from jundeng.io.fiscal_files import _columns, _number, non_negative
+from jundeng.io.fiscal_files import _number, non_negative
 from jundeng.io.limits import ProblemLog
 from jundeng.io.numbers import parse_number
-from jundeng.io.tables import Table, first_table
+from jundeng.io.tables import Table, column_index, first_table
 
 WGS84 = 4326
 LOCAL = 0  # x, y in metres on a grid whose EPSG code was not given (comparable only with itself)
@@ -215,7 +215,7 @@ def _open(
 ) -> tuple[Table, dict[str, int], bool, ProblemLog]:
     table = first_table(path)
     log = ProblemLog()
-    index = _columns(table, aliases, required, log, optional + COORDS)
+    index = column_index(table, aliases, required, log, optional + COORDS)
     geo = _coordinate_columns(table, index, log)
     if log.result() or geo is None:
         raise InputError(log.result())
@@ -307,7 +307,7 @@ def read_cost_matrix(
     ``destinations`` (when given) is a located problem, as is a negative cost or a repeated pair."""
     table = first_table(path)
     log = ProblemLog()
-    index = _columns(table, COST_ALIASES, ("origin", "destination", "cost"), log, ())
+    index = column_index(table, COST_ALIASES, ("origin", "destination", "cost"), log, ())
     if log.result():
         raise InputError(log.result())
     records: list[dict[str, object]] = []

@@ -22,10 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from jundeng.errors import InputError, Problem
-from jundeng.io.encodings import header_text
 from jundeng.io.limits import ProblemLog
 from jundeng.io.numbers import fault_message, parse_number
-from jundeng.io.tables import Table, first_table
+from jundeng.io.tables import Table, column_index, first_table
 
 DATA_ALIASES = {"区划代码": "region", "区划": "region", "常住人口": "population", "人口": "population"}
 DATA_ALIASES |= {"财力": "capacity", "标准财政收入": "capacity", "成本系数": "cost_index"}
@@ -46,31 +45,6 @@ def positive(value: float) -> tuple[str, str] | None:
     if value < 0:
         return "不能为负数", "must not be negative"
     return ("须大于 0", "must be greater than 0") if value == 0 else None
-
-
-def _columns(
-    table: Table,
-    aliases: dict[str, str],
-    required: tuple[str, ...],
-    log: ProblemLog,
-    optional: tuple[str, ...] = ("cost_index",),
-) -> dict[str, int]:
-    """Return the 0-based position of each named column (the known ones under their English key)."""
-    index: dict[str, int] = {}
-    for col, raw in enumerate(table.header, start=1):
-        text = header_text(raw)
-        key = aliases.get(text, aliases.get(text.lower(), raw.strip()))
-        key = key.lower() if key.lower() in required or key.lower() in optional else key
-        if not key:
-            log.add(Problem(table.name, 1, col, "列名为空", "empty column name"))
-        elif key in index:
-            log.add(Problem(table.name, 1, col, f"列名重复 {raw!r}", f"duplicate column {raw!r}"))
-        else:
-            index[key] = col - 1
-    for name in required:
-        if name not in index:
-            log.add(Problem(table.name, 1, 1, f"缺少必需的列 {name}", f"missing required column {name}"))
-    return index
 
 
 def _number(table: Table, cells: list[str], line: int, col: int, name: str, check: Check, log: ProblemLog) -> float:
@@ -111,7 +85,7 @@ def read_cost_table(path: str | Path) -> pd.DataFrame:
     raise InputError with every problem."""
     table = first_table(path)
     log = ProblemLog()
-    index = _columns(table, COST_ALIASES, ("item", "unit_cost"), log, ("city_share",))
+    index = column_index(table, COST_ALIASES, ("item", "unit_cost"), log, ("city_share",))
     if log.result():
         raise InputError(log.result())
     records: list[dict[str, object]] = []
@@ -133,7 +107,7 @@ def read_districts(path: str | Path, costs: dict[str, float], costs_name: str = 
     problem, an item column without a cost in ``costs`` included (located at its header cell)."""
     table = first_table(path)
     log = ProblemLog()
-    index = _columns(table, DATA_ALIASES, ("region", "population", "capacity"), log)
+    index = column_index(table, DATA_ALIASES, ("region", "population", "capacity"), log)
     items = [k for k in index if k not in ("region", "population", "capacity", "cost_index")]
     for item in items:
         if item not in costs:
@@ -183,7 +157,7 @@ def read_growth(path: str | Path) -> pd.DataFrame:
     """Return SPENDING as a frame (region, year, spending, revenue); raise InputError with every problem."""
     table = first_table(path)
     log = ProblemLog()
-    index = _columns(table, GROWTH_ALIASES, ("region", "year", "spending", "revenue"), log)
+    index = column_index(table, GROWTH_ALIASES, ("region", "year", "spending", "revenue"), log)
     if log.result():
         raise InputError(log.result())
     records: list[dict[str, object]] = []
@@ -227,7 +201,7 @@ def read_facts(path: str | Path) -> FactsFile:
     (received), cost_index], one column per item of eligible people); raise InputError with every problem."""
     table = first_table(path)
     log = ProblemLog()
-    index = _columns(table, FACT_ALIASES, FACT_BASE[:4], log, FACT_BASE[4:])
+    index = column_index(table, FACT_ALIASES, FACT_BASE[:4], log, FACT_BASE[4:])
     items = [k for k in index if k not in FACT_BASE]
     if log.result():
         raise InputError(log.result())

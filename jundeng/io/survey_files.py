@@ -25,7 +25,7 @@ from jundeng.io.encodings import header_text
 from jundeng.io.fiscal_files import positive
 from jundeng.io.limits import ProblemLog
 from jundeng.io.numbers import fault_message, parse_number
-from jundeng.io.tables import Table, first_table
+from jundeng.io.tables import Table, column_index, first_table
 from jundeng.io.yaml_files import parse_model, read_text
 
 
@@ -57,23 +57,6 @@ def read_questionnaire(path: str | Path) -> Questionnaire:
     """Return the validated questionnaire in the YAML file at ``path``; raise InputError with located problems."""
     questionnaire, _ = parse_model(read_text(path), str(path), Questionnaire)
     return questionnaire
-
-
-def _header(table: Table, log: ProblemLog) -> dict[str, int]:
-    """Return the 0-based position of each column (``region``/``id`` under their English key)."""
-    index: dict[str, int] = {}
-    for col, raw in enumerate(table.header, start=1):
-        text = header_text(raw)
-        key = ALIASES.get(text, text.lower() if text.lower() in ("region", "id") else text)
-        if not key:
-            log.add(Problem(table.name, 1, col, "列名为空", "empty column name"))
-        elif key in index:
-            log.add(Problem(table.name, 1, col, f"列名重复 {raw!r}", f"duplicate column {raw!r}"))
-        else:
-            index[key] = col - 1
-    if "region" not in index:
-        log.add(Problem(table.name, 1, 1, "缺少必需的列 region", "missing required column region"))
-    return index
 
 
 def _design_columns(
@@ -165,7 +148,7 @@ def read_microdata(
     ``item``, when given, is the item asked for: its column must be in the file (other items may be absent)."""
     table = first_table(path)
     log = ProblemLog()
-    index = _header(table, log)
+    index = column_index(table, ALIASES, ("region",), log, ("id",))
     names = {"weight": weight, "stratum": stratum, "psu": psu, "stratum_size": stratum_size}
     design = _design_columns(table, index, names, log)
     items = [code for code in questionnaire.codes if code in index]

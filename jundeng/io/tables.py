@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from jundeng.errors import Problem
-from jundeng.io.encodings import decode_bytes
+from jundeng.io.encodings import decode_bytes, header_text
 from jundeng.io.limits import Deadline, Limits, ProblemLog, RefusalError, current, size_problem
 from jundeng.io.sheet_scan import SheetScan, column_letters
 from jundeng.io.xls_scan import scan_xls
@@ -347,3 +347,30 @@ def first_table(path: str | Path) -> Table:
     if errors or not tables:
         raise InputError(errors or [Problem(Path(path).name, 1, 1, "没有数据表", "no data sheet")])
     return tables[0]
+
+
+def column_index(
+    table: Table,
+    aliases: dict[str, str],
+    required: tuple[str, ...],
+    log: ProblemLog,
+    optional: tuple[str, ...] = ("cost_index",),
+) -> dict[str, int]:
+    """Return the 0-based position of each column of the header, the known ones under their English key
+    (``aliases``: 中文 name → key); an empty or repeated name and a missing ``required`` column are located
+    problems in ``log``."""
+    index: dict[str, int] = {}
+    for col, raw in enumerate(table.header, start=1):
+        text = header_text(raw)
+        key = aliases.get(text, aliases.get(text.lower(), text))
+        key = key.lower() if key.lower() in required or key.lower() in optional else key
+        if not key:
+            log.add(Problem(table.name, 1, col, "列名为空", "empty column name"))
+        elif key in index:
+            log.add(Problem(table.name, 1, col, f"列名重复 {raw!r}", f"duplicate column {raw!r}"))
+        else:
+            index[key] = col - 1
+    for name in required:
+        if name not in index:
+            log.add(Problem(table.name, 1, 1, f"缺少必需的列 {name}", f"missing required column {name}"))
+    return index

@@ -129,6 +129,33 @@ def _codes(groups: ArrayLike | Sequence[Any], weights: ArrayLike | None, n: int)
     return codes.astype(np.intp).ravel(), labels[present].tolist()
 
 
+def dagum_terms(
+    over: FloatArray, weight: FloatArray, income: FloatArray
+) -> tuple[FloatArray, FloatArray, float, float, float]:
+    """Return (G_jh, D_jh, G_w, G_nb, G_t) of Dagum (1997) from ``over`` (over[j, h] = Σ_{i∈j} Σ_{r∈h, x_r<x_i}
+    w_i w_r (x_i − x_r), the within sum on the diagonal), the groups' weights W_j and incomes I_j = W_j μ_j: the
+    formulas of :func:`dagum`'s notes, shared by the local engine and the Spark engine's partition sums."""
+    k = weight.size
+    mean = income / weight
+    pop_share, inc_share = weight / weight.sum(), income / income.sum()
+    g_mat, d_mat = np.zeros((k, k)), np.zeros((k, k))
+    for j in range(k):
+        g_mat[j, j] = max(over[j, j], 0.0) / (weight[j] * income[j]) if income[j] > 0 else 0.0
+        for h in range(j + 1, k):
+            above, below = max(over[j, h], 0.0), max(over[h, j], 0.0)
+            s_jh = above + below
+            if s_jh == 0:
+                continue
+            g_mat[j, h] = g_mat[h, j] = s_jh / (weight[j] * weight[h] * (mean[j] + mean[h]))
+            if mean[j] != mean[h]:
+                net = above - below if mean[j] > mean[h] else below - above
+                d_mat[j, h] = d_mat[h, j] = min(max(net / s_jh, 0.0), 1.0)
+    within = float(np.sum(np.diag(g_mat) * pop_share * inc_share))
+    iu, ju = np.triu_indices(k, 1)
+    pair = g_mat[iu, ju] * (pop_share[iu] * inc_share[ju] + pop_share[ju] * inc_share[iu])
+    return g_mat, d_mat, within, float(np.dot(pair, d_mat[iu, ju])), float(np.dot(pair, 1.0 - d_mat[iu, ju]))
+
+
 def dagum(
     values: ArrayLike,
     groups: ArrayLike | Sequence[Any],
@@ -181,29 +208,13 @@ def dagum(
 
     weight = np.array([g.weight for g in parts])
     income = np.array([g.income for g in parts])
-    mean = income / weight
-    pop_share = weight / weight.sum()
-    inc_share = income / income.sum()
-
-    g_mat = np.zeros((k, k))
-    d_mat = np.zeros((k, k))
+    over = np.zeros((k, k))  # over[j, h] = Σ_{i∈j} Σ_{r∈h, x_r<x_i} w_i w_r (x_i − x_r); the diagonal: within
     for j, g in enumerate(parts):
-        g_mat[j, j] = _within_sum(g) / (g.weight * g.income) if g.income > 0 else 0.0
+        over[j, j] = _within_sum(g)
         for h in range(j + 1, k):
-            above, below = _pair_sums(g, parts[h])  # j over h, and h over j
-            s_jh = above + below
-            if s_jh == 0:
-                continue
-            g_mat[j, h] = g_mat[h, j] = s_jh / (weight[j] * weight[h] * (mean[j] + mean[h]))
-            if mean[j] != mean[h]:
-                net = above - below if mean[j] > mean[h] else below - above
-                d_mat[j, h] = d_mat[h, j] = min(max(net / s_jh, 0.0), 1.0)
-
-    within = float(np.sum(np.diag(g_mat) * pop_share * inc_share))
-    iu, ju = np.triu_indices(k, 1)
-    pair = g_mat[iu, ju] * (pop_share[iu] * inc_share[ju] + pop_share[ju] * inc_share[iu])
-    net_between = float(np.dot(pair, d_mat[iu, ju]))
-    transvariation = float(np.dot(pair, 1.0 - d_mat[iu, ju]))
+            over[j, h], over[h, j] = _pair_sums(g, parts[h])  # j over h, and h over j
+    g_mat, d_mat, within, net_between, transvariation = dagum_terms(over, weight, income)
+    mean, pop_share, inc_share = income / weight, weight / weight.sum(), income / income.sum()
 
     index = pd.Index(labels, name="group")
     table = pd.DataFrame(

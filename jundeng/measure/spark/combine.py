@@ -20,6 +20,7 @@ import pandas as pd
 
 from jundeng.measure import indices as ix
 from jundeng.measure._inputs import FloatArray, MeasureError
+from jundeng.measure.dagum import dagum_terms
 from jundeng.measure.floor import FloorResult
 from jundeng.measure.report import group_rows
 
@@ -330,27 +331,8 @@ def dagum_from_partitions(
 
 
 def dagum_parts(B: FloatArray, W: FloatArray, inc: FloatArray) -> dict[str, float]:
-    """Return Dagum's total, within, net_between and transvariation from B, W_j, I_j (see dagum.dagum)."""
-    k = W.size
-    mean = inc / W
-    pop_share, inc_share = W / W.sum(), inc / inc.sum()
-    g_mat, d_mat = np.zeros((k, k)), np.zeros((k, k))
-    for j in range(k):
-        g_mat[j, j] = max(B[j, j], 0.0) / (W[j] * inc[j]) if inc[j] > 0 else 0.0
-        for h in range(j + 1, k):
-            above, under = max(B[j, h], 0.0), max(B[h, j], 0.0)
-            s_jh = above + under
-            if s_jh == 0:
-                continue
-            g_mat[j, h] = g_mat[h, j] = s_jh / (W[j] * W[h] * (mean[j] + mean[h]))
-            if mean[j] != mean[h]:
-                net = above - under if mean[j] > mean[h] else under - above
-                d_mat[j, h] = d_mat[h, j] = min(max(net / s_jh, 0.0), 1.0)
-    within = float(np.sum(np.diag(g_mat) * pop_share * inc_share))
-    iu, ju = np.triu_indices(k, 1)
-    pair = g_mat[iu, ju] * (pop_share[iu] * inc_share[ju] + pop_share[ju] * inc_share[iu])
-    net_between = float(np.dot(pair, d_mat[iu, ju]))
-    transvariation = float(np.dot(pair, 1.0 - d_mat[iu, ju]))
+    """Return Dagum's total, within, net_between and transvariation from B, W_j, I_j (see dagum.dagum_terms)."""
+    _g, _d, within, net_between, transvariation = dagum_terms(B, W, inc)
     return {
         "total": within + net_between + transvariation,
         "within": within,
